@@ -1,0 +1,29 @@
+import { JOIN_FIELD, JOIN_RELATIONS } from './planSearchDocuments.js';
+
+const keyword = { type: 'keyword' } as const;
+const amount = { type: 'double' } as const;
+
+/**
+ * Settings and mappings of the versioned index behind the `plans` alias. No custom analyzers,
+ * normalizers or scripts: the same mapping serves Elasticsearch 7.17 (without analysis-common or
+ * painless), 8 and 9.
+ */
+export const PLAN_INDEX_BODY = {
+  settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+  mappings: {
+    dynamic: false,
+    properties: {
+      [JOIN_FIELD]: { type: 'join', relations: JOIN_RELATIONS, eager_global_ordinals: true },
+      planId: keyword,
+      planVersion: { type: 'long' },
+      objectId: keyword,
+      objectType: keyword,
+      _org: keyword,
+      planType: keyword,
+      creationDate: keyword,
+      name: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+      deductible: amount,
+      copay: amount,
+    },
+  },
+} as const;

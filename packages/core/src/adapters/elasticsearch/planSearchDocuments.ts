@@ -1,0 +1,51 @@
+import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
+
+/** The join field and its relations: a plan's nested objects become its children and grandchildren. */
+export const JOIN_FIELD = 'plan_join';
+export const JOIN_RELATIONS = {
+  plan: ['planCostShares', 'linkedPlanServices'],
+  linkedPlanServices: ['linkedService', 'planserviceCostShares'],
+} as const;
+
+export interface SearchDocument {
+  /** Unique per plan: the plan's objectId for the plan itself, `planId:objectId` for nested objects. */
+  readonly id: string;
+  /** Every document of a plan is routed by the plan's objectId, so the join works on one shard. */
+  readonly routing: string;
+  readonly source: JsonObject;
+}
+
+export function searchDocumentId(planId: string, objectId: string): string {
+  return objectId === planId ? planId : `${planId}:${objectId}`;
+}
+
+/**
+ * Splits a plan into one search document per object: the plan's scalar fields form the `plan`
+ * document; every nested object (a value with an objectId) becomes a child of the object holding
+ * it, its relation named after the property that holds it.
+ */
+export function planSearchDocuments(plan: PlanDocument, version: number): SearchDocument[] {
+  const planId = plan.objectId;
+  const documents: SearchDocument[] = [];
+  const visit = (object: JsonObject, relation: string, parentId: string | null): void => {
+    const id = searchDocumentId(planId, String(object.objectId));
+    const source: JsonObject = { planId, planVersion: version };
+    for (const [key, value] of Object.entries(object)) {
+      const nested = nestedObjects(value);
+      if (nested.length > 0) nested.forEach((child) => visit(child, key, id));
+      else source[key] = value;
+    }
+    source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
+    documents.push({ id, routing: planId, source });
+  };
+  visit(plan, 'plan', null);
+  return documents;
+}
+
+function nestedObjects(value: JsonValue): JsonObject[] {
+  if (isJsonObject(value) && typeof value.objectId === 'string') return [value];
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => isJsonObject(item) && typeof item.objectId === 'string')) {
+    return value as JsonObject[];
+  }
+  return [];
+}

@@ -1,0 +1,43 @@
+import type { Channel } from 'amqplib';
+import { PROJECTIONS, type BrokerTopology } from './brokerTopology.js';
+
+/**
+ * Declares the exchange, one quorum queue per projection and partition (single active consumer,
+ * bounded deliveries), and a dead-letter exchange and queue per projection. Idempotent; run by an
+ * explicit command, never as a side effect of a consumer starting.
+ */
+export async function declareTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
+  await channel.assertExchange(topology.exchange, 'topic', { durable: true });
+  await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
+  for (const projection of PROJECTIONS) {
+    const deadLetterQueue = topology.deadLetterQueue(projection);
+    await channel.assertQueue(deadLetterQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(deadLetterQueue, topology.deadLetterExchange, projection);
+    for (let partition = 0; partition < topology.partitions; partition += 1) {
+      const queue = topology.queue(projection, partition);
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-single-active-consumer': true,
+          'x-delivery-limit': topology.deliveryLimit,
+          'x-dead-letter-exchange': topology.deadLetterExchange,
+          'x-dead-letter-routing-key': projection,
+        },
+      });
+      await channel.bindQueue(queue, topology.exchange, topology.routingKey(partition));
+    }
+  }
+}
+
+/** Removes everything `declareTopology` made (tests use this to clean up their namespace). */
+export async function deleteTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
+  for (const projection of PROJECTIONS) {
+    for (let partition = 0; partition < topology.partitions; partition += 1) {
+      await channel.deleteQueue(topology.queue(projection, partition));
+    }
+    await channel.deleteQueue(topology.deadLetterQueue(projection));
+  }
+  await channel.deleteExchange(topology.exchange);
+  await channel.deleteExchange(topology.deadLetterExchange);
+}

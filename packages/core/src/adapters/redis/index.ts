@@ -1,0 +1,5 @@
+export { createRedisKeys, type RedisKeys } from './redisKeys.js';
+export { RedisEventLog } from './RedisEventLog.js';
+export { assertDurableRedis } from './assertDurableRedis.js';
+export { APPEND_SCRIPT } from './appendScript.js';
+export { RedisProjectionState } from './RedisProjectionState.js';

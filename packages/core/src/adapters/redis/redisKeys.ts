@@ -1,0 +1,36 @@
+import { partitionOf } from '../../partitionOf.js';
+
+/**
+ * Every key of one plan and its partition's log share the hash tag `{pN}`, so each atomic step
+ * touches one Redis Cluster slot.
+ */
+export interface RedisKeys {
+  readonly prefix: string;
+  readonly partitions: number;
+  partitionOf(planId: string): number;
+  /** The partition's log stream: every event of every plan in the partition, in order. */
+  log(partition: number): string;
+  /** The plan's head: version, current document. */
+  head(planId: string): string;
+  /** The plan's own events, version n at index n-1. */
+  history(planId: string): string;
+  /** A projection's last applied state of a plan. */
+  projectionState(projection: string, planId: string): string;
+  /** A projection's last applied log position in a partition. */
+  checkpoint(projection: string, partition: number): string;
+}
+
+export function createRedisKeys({ prefix, partitions }: { prefix: string; partitions: number }): RedisKeys {
+  const tag = (partition: number) => `${prefix}:{p${partition}}`;
+  const planTag = (planId: string) => tag(partitionOf(planId, partitions));
+  return {
+    prefix,
+    partitions,
+    partitionOf: (planId) => partitionOf(planId, partitions),
+    log: (partition) => `${tag(partition)}:log`,
+    head: (planId) => `${planTag(planId)}:head:${planId}`,
+    history: (planId) => `${planTag(planId)}:history:${planId}`,
+    projectionState: (projection, planId) => `${planTag(planId)}:projection:${projection}:${planId}`,
+    checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
+  };
+}

@@ -1,0 +1,15 @@
+import { setting } from './readConfig.js';
+
+/** Settings more than one process reads; each main.ts picks what it needs. */
+export const commonSettings = {
+  redisUrl: setting('url', 'REDIS_URL', "The event log's Redis (AOF with appendfsync always).", 'redis://127.0.0.1:6380'),
+  allowNonDurableRedis: setting('boolean', 'ALLOW_NON_DURABLE_REDIS', 'Accept a log Redis without AOF appendfsync always (tests only).', false),
+  amqpUrl: setting('url', 'AMQP_URL', 'RabbitMQ the relay publishes to and projectors consume from.', 'amqp://guest:guest@127.0.0.1:5672'),
+  esUrl: setting('url', 'ES_URL', 'Elasticsearch holding the search index.', 'http://127.0.0.1:9200'),
+  partitions: setting('integer', 'PARTITIONS', 'How many partitions plans hash to (the same for every process).', 16),
+  keyPrefix: setting('string', 'KEY_PREFIX', 'Prefix of every Redis key.', 'pl'),
+  amqpNamespace: setting('string', 'AMQP_NAMESPACE', 'Prefix of every RabbitMQ exchange and queue.', 'planledger'),
+  deliveryLimit: setting('integer', 'DELIVERY_LIMIT', 'Deliveries of one message before it is dead-lettered.', 5),
+  esAlias: setting('string', 'ES_ALIAS', 'Alias of the plan search index.', 'plans'),
+  logLevel: setting('string', 'LOG_LEVEL', 'pino log level.', 'info'),
+};

@@ -1,0 +1,93 @@
+import { PlanExists, PlanNotFound, SchemaViolation, type Violation } from './errors.js';
+import { assertNoForbiddenKeys } from './forbiddenKeys.js';
+import { isJsonObject, type PlanDocument } from './planDocument.js';
+import { EVENT_SCHEMA_VERSION, type PlanEvent, type PlanEventType, type JsonPatch } from './planEvent.js';
+import type { EventLog, PlanHead } from './ports/EventLog.js';
+
+/** Who asks, and on behalf of which request: recorded on every event. */
+export interface WriteContext {
+  readonly actor: string;
+  readonly org: string;
+  readonly requestId: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface WriteResult {
+  readonly planId: string;
+  readonly version: number;
+  readonly document: PlanDocument | null;
+  /** Position of the event in its partition's log; clients may wait on it. */
+  readonly position: string;
+  readonly partition: number;
+}
+
+export interface PlanServiceOptions {
+  readonly log: EventLog;
+  readonly now: () => Date;
+  /** Checks a whole plan document; returns every violation (empty when valid). */
+  readonly validate?: (document: unknown) => Violation[];
+}
+
+export interface PlanService {
+  create(document: unknown, context: WriteContext): Promise<WriteResult>;
+  /** The current head of a live plan; throws PlanNotFound for unknown or deleted plans. */
+  get(planId: string): Promise<PlanHead & { document: PlanDocument }>;
+}
+
+export function createPlanService({ log, now, validate = checkPlanIdentity }: PlanServiceOptions): PlanService {
+  const append = async (
+    type: PlanEventType,
+    planId: string,
+    version: number,
+    patch: JsonPatch,
+    document: PlanDocument | null,
+    context: WriteContext,
+  ): Promise<WriteResult> => {
+    const event: PlanEvent = {
+      planId,
+      version,
+      type,
+      patch,
+      actor: context.actor,
+      org: context.org,
+      at: now().toISOString(),
+      requestId: context.requestId,
+      ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
+      schemaVersion: EVENT_SCHEMA_VERSION,
+    };
+    const { position, partition } = await log.append({ event, document });
+    return { planId, version, document, position, partition };
+  };
+
+  return {
+    async create(input, context) {
+      assertNoForbiddenKeys(input);
+      const violations = validate(input);
+      if (violations.length > 0) throw new SchemaViolation(violations);
+      const document = input as PlanDocument;
+      const head = await log.head(document.objectId);
+      if (head?.document) throw new PlanExists(document.objectId);
+      return append('created', document.objectId, (head?.version ?? 0) + 1, [{ op: 'add', path: '', value: document }], document, context);
+    },
+
+    async get(planId) {
+      const head = await log.head(planId);
+      if (!head?.document) throw new PlanNotFound(planId);
+      return { ...head, document: head.document };
+    },
+  };
+}
+
+/** The least a plan must be until the full schema applies: an object naming itself a plan. */
+export function checkPlanIdentity(document: unknown): Violation[] {
+  if (!isJsonObject(document)) return [{ pointer: '', message: 'a plan must be a JSON object' }];
+  const violations: Violation[] = [];
+  if (typeof document.objectId !== 'string' || document.objectId.length === 0) {
+    violations.push({ pointer: '/objectId', message: 'must be a non-empty string' });
+  }
+  if (document.objectType !== 'plan') violations.push({ pointer: '/objectType', message: "must be 'plan'" });
+  if (typeof document._org !== 'string' || document._org.length === 0) {
+    violations.push({ pointer: '/_org', message: 'must be a non-empty string' });
+  }
+  return violations;
+}

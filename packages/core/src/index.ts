@@ -1,0 +1,17 @@
+export * from './errors.js';
+export * from './planEvent.js';
+export * from './planDocument.js';
+export { partitionOf, DEFAULT_PARTITIONS } from './partitionOf.js';
+export { applyJsonPatch, diffDocuments } from './applyJsonPatch.js';
+export { evolvePlan, foldPlan, INITIAL_PLAN_STATE, type PlanState } from './evolvePlan.js';
+export { isForbiddenKey, findForbiddenKeys, assertNoForbiddenKeys, escapePointer } from './forbiddenKeys.js';
+export type { EventLog, PlanHead, AppendRequest, AppendResult, EventRange } from './ports/EventLog.js';
+export type { PlanChange, ProjectionTarget } from './ports/PlanChange.js';
+export { InMemoryEventLog } from './memory/InMemoryEventLog.js';
+export { planEtag, parseEtag } from './planEtag.js';
+export { createPlanService, type PlanService, type PlanServiceOptions, type WriteContext, type WriteResult } from './createPlanService.js';
+export type { ProjectionState } from './ports/ProjectionState.js';
+export { InMemoryProjectionState } from './memory/InMemoryProjectionState.js';
+export { silentLogger, type Logger, type LogFn } from './ports/Logger.js';
+export { readConfig, setting, type Setting, type ConfigOf } from './readConfig.js';
+export { commonSettings } from './commonSettings.js';

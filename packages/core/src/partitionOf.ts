@@ -1,0 +1,15 @@
+/** Default number of partitions plans hash to. */
+export const DEFAULT_PARTITIONS = 16;
+
+/**
+ * The partition a plan belongs to: FNV-1a (32 bit) of its objectId, modulo the partition count.
+ * Stable across processes and languages, so every component agrees without coordination.
+ */
+export function partitionOf(planId: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(planId, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}

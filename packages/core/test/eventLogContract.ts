@@ -1,0 +1,73 @@
+import type { TestFn } from 'ava';
+import { EVENT_SCHEMA_VERSION, VersionConflict, foldPlan, type EventLog, type PlanDocument, type PlanEvent } from '../src/index.js';
+import { aPlan } from './planMother.js';
+
+/** One contract for every EventLog adapter: the in-memory twin and Redis run the same cases. */
+export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: () => Promise<EventLog>): void {
+  const event = (planId: string, version: number, type: PlanEvent['type'], patch: PlanEvent['patch']): PlanEvent => ({
+    planId,
+    version,
+    type,
+    patch,
+    actor: 'tester',
+    org: 'example.com',
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString(),
+    requestId: `req-${version}`,
+    schemaVersion: EVENT_SCHEMA_VERSION,
+  });
+
+  test(`${name} › append then head and events return what was written`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    const created = event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]);
+    await log.append({ event: created, document: plan });
+    const changed: PlanDocument = { ...plan, planType: 'outOfNetwork' };
+    const patched = event(plan.objectId, 2, 'patched', [{ op: 'replace', path: '/planType', value: 'outOfNetwork' }]);
+    const result = await log.append({ event: patched, document: changed });
+    t.regex(result.position, /^\d+-\d+$/);
+    t.deepEqual(await log.head(plan.objectId), { planId: plan.objectId, version: 2, document: changed });
+    t.deepEqual(await log.events(plan.objectId), [created, patched]);
+    t.deepEqual(await log.events(plan.objectId, { from: 2 }), [patched]);
+    t.deepEqual(await log.events(plan.objectId, { to: 1 }), [created]);
+    t.deepEqual(foldPlan(await log.events(plan.objectId)).document, changed);
+  });
+
+  test(`${name} › a stale expected version is refused and changes nothing`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    const error = await t.throwsAsync(log.append({ event: event(plan.objectId, 1, 'created', []), document: plan }), { instanceOf: VersionConflict });
+    t.is(error?.currentVersion, 1);
+    await t.throwsAsync(log.append({ event: event(plan.objectId, 3, 'patched', []), document: plan }), { instanceOf: VersionConflict });
+    t.is((await log.events(plan.objectId)).length, 1);
+    t.is((await log.head(plan.objectId))?.version, 1);
+  });
+
+  test(`${name} › a delete keeps the version so a re-create continues the sequence`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    await log.append({ event: event(plan.objectId, 2, 'deleted', []), document: null });
+    t.deepEqual(await log.head(plan.objectId), { planId: plan.objectId, version: 2, document: null });
+    await log.append({ event: event(plan.objectId, 3, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    t.is((await log.head(plan.objectId))?.version, 3);
+    t.deepEqual((await log.events(plan.objectId)).map((e) => e.type), ['created', 'deleted', 'created']);
+  });
+
+  test(`${name} › an unknown plan has no head and no events`, async (t) => {
+    const log = await makeLog();
+    t.is(await log.head('no-such-plan'), null);
+    t.deepEqual(await log.events('no-such-plan'), []);
+  });
+
+  test(`${name} › concurrent appends at one version: exactly one wins`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: { ...plan, planType: `t${i}` } }]), document: plan })),
+    );
+    t.is(attempts.filter((a) => a.status === 'fulfilled').length, 1);
+    t.true(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason instanceof VersionConflict));
+    t.is((await log.events(plan.objectId)).length, 1);
+  });
+}

@@ -1,0 +1,16 @@
+import { errors } from '@elastic/elasticsearch';
+
+/**
+ * Whether a failure is a dependency being unavailable (worth waiting for) rather than something
+ * wrong with the message (worth dead-lettering after a few tries).
+ */
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError) {
+    return true;
+  }
+  if (error instanceof errors.ResponseError) return error.statusCode === 429 || (error.statusCode ?? 0) >= 500;
+  const code = (error as { code?: string } | null)?.code;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+  const message = String((error as Error | null)?.message ?? '');
+  return /Connection is closed|Stream isn't writeable|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN/.test(message);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import amqp from 'amqplib';
+import { commonSettings, readConfig } from '@planledger/core';
+import { createBrokerTopology, declareTopology } from '@planledger/core/rabbitmq';
+import { runProcess } from './runProcess.js';
+
+const { amqpUrl, amqpNamespace, partitions, deliveryLimit, logLevel } = readConfig(commonSettings, process.env);
+
+await runProcess('topology', logLevel, async (logger) => {
+  const connection = await amqp.connect(amqpUrl);
+  const channel = await connection.createChannel();
+  const topology = createBrokerTopology({ namespace: amqpNamespace, partitions, deliveryLimit });
+  await declareTopology(channel, topology);
+  await connection.close();
+  logger.info({ exchange: topology.exchange, partitions, deliveryLimit }, 'broker topology declared');
+  return { done: Promise.resolve(), stop: async () => undefined };
+});
