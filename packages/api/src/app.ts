@@ -1,0 +1,30 @@
+import Koa from 'koa';
+import type { Logger, PlanService } from '@planledger/core';
+import { problemDetails } from './middleware/problemDetails.js';
+import { requestId } from './middleware/requestId.js';
+import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
+import { plansRouter } from './routes/plansRouter.js';
+
+export interface AppDependencies {
+  readonly plans: PlanService;
+  readonly logger: Logger;
+  readonly readiness: Record<string, ReadinessCheck>;
+}
+
+/** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
+export function createApp({ plans, logger, readiness }: AppDependencies): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.on('error', (error: unknown, ctx?: Koa.Context) => {
+    logger.error({ err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path }, 'request failed');
+  });
+
+  const plansRoutes = plansRouter({ plans });
+  const healthRoutes = healthRouter({ checks: readiness });
+  app.use(requestId);
+  app.use(problemDetails);
+  app.use(healthRoutes.routes());
+  app.use(plansRoutes.routes());
+  app.use(plansRoutes.allowedMethods({ throw: true }));
+  return app;
+}

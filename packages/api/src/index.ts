@@ -1,0 +1,2 @@
+export { createApp, type AppDependencies } from './app.js';
+export { PROBLEM_TYPES, type ProblemType } from './problemTypes.js';

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { commonSettings, createPlanService, readConfig, setting } from '@planledger/core';
+import { assertDurableRedis, createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createElasticClient } from '@planledger/core/elasticsearch';
+import { createApp } from './app.js';
+
+const config = readConfig(
+  {
+    ...commonSettings,
+    port: setting('integer', 'PORT', 'Port the api listens on.', 3000),
+    host: setting('string', 'HOST', 'Address the api listens on.', '127.0.0.1'),
+  },
+  process.env,
+);
+
+const logger = pino({ name: 'api', level: config.logLevel });
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: 10_000 });
+
+try {
+  await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
+} catch (error) {
+  logger.fatal({ err: error }, (error as Error).message);
+  process.exit(1);
+}
+
+const app = createApp({
+  plans: createPlanService({ log: new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions })), now: () => new Date() }),
+  logger,
+  readiness: {
+    redis: async () => {
+      await redis.ping();
+    },
+    elasticsearch: async () => {
+      await es.ping();
+    },
+  },
+});
+
+const server = app.listen(config.port, config.host, () => {
+  logger.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
+});
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) process.exit(130);
+  stopping = true;
+  logger.info({ signal }, 'api stopping');
+  server.close(() => {
+    redis.disconnect();
+    void es.close().finally(() => process.exit(0));
+  });
+  server.closeIdleConnections();
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

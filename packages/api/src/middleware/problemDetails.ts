@@ -1,0 +1,66 @@
+import type { Context, Next } from 'koa';
+import { DomainError } from '@planledger/core';
+import { PROBLEM_TYPES } from '../problemTypes.js';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Turns every thrown error into an RFC 9457 `application/problem+json` answer. Domain errors map
+ * by code; HTTP errors (`ctx.throw`) keep their status and, when `expose` is set, their message;
+ * anything else is a 500 that says nothing of internals and is reported on the app's 'error' event.
+ */
+export async function problemDetails(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      setProblem(ctx, 404, '/problems/not-found', 'Not found', `Nothing at ${ctx.method} ${ctx.path}.`);
+    }
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const type = PROBLEM_TYPES[error.code];
+      const extra = error.violations.length > 0 ? { violations: error.violations } : {};
+      setProblem(ctx, type.status, type.type, type.title, error.message, extra);
+      return;
+    }
+    const http = (error ?? {}) as HttpLikeError;
+    const status = http.status ?? http.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      for (const [name, value] of Object.entries(http.headers ?? {})) ctx.set(name, value);
+      const detail = http.expose && http.message ? http.message : undefined;
+      setProblem(ctx, status, `/problems/http-${status}`, statusTitle(status), detail);
+      return;
+    }
+    setProblem(ctx, status >= 500 && status < 600 ? status : 500, '/problems/internal', 'Internal error', 'The request could not be completed; it has been logged with its request id.');
+    ctx.app.emit('error', error, ctx);
+  }
+}
+
+export function setProblem(ctx: Context, status: number, type: string, title: string, detail?: string, extra: object = {}): void {
+  ctx.status = status;
+  ctx.type = 'application/problem+json';
+  ctx.body = { type, title, status, ...(detail === undefined ? {} : { detail }), instance: ctx.path, requestId: ctx.state.requestId as string, ...extra };
+}
+
+function statusTitle(status: number): string {
+  const titles: Record<number, string> = {
+    400: 'Bad request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not found',
+    405: 'Method not allowed',
+    406: 'Not acceptable',
+    409: 'Conflict',
+    412: 'Precondition failed',
+    413: 'Content too large',
+    415: 'Unsupported media type',
+    422: 'Unprocessable content',
+    428: 'Precondition required',
+  };
+  return titles[status] ?? 'Client error';
+}

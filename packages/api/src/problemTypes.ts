@@ -1,0 +1,20 @@
+import type { ErrorCode } from '@planledger/core';
+
+export interface ProblemType {
+  readonly status: number;
+  readonly title: string;
+  /** Relative URI naming the problem type; resolves against the api's own documentation. */
+  readonly type: string;
+}
+
+const problem = (status: number, slug: string, title: string): ProblemType => ({ status, title, type: `/problems/${slug}` });
+
+/** The only place domain error codes become HTTP statuses. */
+export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
+  PLAN_NOT_FOUND: problem(404, 'plan-not-found', 'Plan not found'),
+  PLAN_EXISTS: problem(409, 'plan-exists', 'Plan already exists'),
+  VERSION_CONFLICT: problem(412, 'version-conflict', 'Precondition failed'),
+  SCHEMA_VIOLATION: problem(400, 'schema-violation', 'Invalid plan document'),
+  PATCH_FAILED: problem(422, 'patch-failed', 'Patch cannot be applied'),
+  FORBIDDEN_KEY: problem(400, 'forbidden-key', 'Forbidden key'),
+};

@@ -1,0 +1,43 @@
+import Router from 'koa-router';
+import { planEtag, type PlanService } from '@planledger/core';
+import { readJsonBody } from '../readJsonBody.js';
+
+export interface PlansRouterOptions {
+  readonly plans: PlanService;
+}
+
+/** `/v1/plans` (and the alias `/v1/plan`): create and read plans. */
+export function plansRouter({ plans }: PlansRouterOptions): Router {
+  const router = new Router();
+
+  for (const base of ['/v1/plans', '/v1/plan']) {
+    router.post(base, async (ctx) => {
+      const body = await readJsonBody(ctx);
+      const result = await plans.create(body, {
+        actor: (ctx.state.actor as string | undefined) ?? 'anonymous',
+        org: (ctx.state.org as string | undefined) ?? String((body as { _org?: unknown })._org),
+        requestId: ctx.state.requestId as string,
+      });
+      ctx.status = 201;
+      ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
+      ctx.set('ETag', planEtag(result.version));
+      ctx.set('X-Plan-Version', String(result.version));
+      ctx.set('X-Log-Position', `${result.partition}:${result.position}`);
+      ctx.body = result.document;
+    });
+
+    router.get(`${base}/:id`, async (ctx) => {
+      const head = await plans.get(ctx.params.id ?? '');
+      const etag = planEtag(head.version);
+      ctx.set('ETag', etag);
+      ctx.set('X-Plan-Version', String(head.version));
+      if (ctx.fresh) {
+        ctx.status = 304;
+        return;
+      }
+      ctx.body = head.document;
+    });
+  }
+
+  return router;
+}
