@@ -1,5 +1,6 @@
 import Router from 'koa-router';
 import { planEtag, type PlanService } from '@planledger/core';
+import { etagMatches } from '../etagMatches.js';
 import { readJsonBody } from '../readJsonBody.js';
 
 export interface PlansRouterOptions {
@@ -31,7 +32,7 @@ export function plansRouter({ plans }: PlansRouterOptions): Router {
       const etag = planEtag(head.version);
       ctx.set('ETag', etag);
       ctx.set('X-Plan-Version', String(head.version));
-      if (ctx.fresh) {
+      if (etagMatches(ctx.get('if-none-match'), etag, { weak: true })) {
         ctx.status = 304;
         return;
       }

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
+import { TEST_ES_URL } from '../../core/test/elasticTestContext.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export interface Stack {
+  readonly baseUrl: string;
+  readonly env: Record<string, string>;
+  readonly processes: Record<string, ChildProcess>;
+  /** Output of a process so far, for failure messages. */
+  output(name: string): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/**
+ * Starts the real processes (topology, api, relay, projector) from their built entry points,
+ * under random key prefixes, broker namespace and index alias so runs never collide.
+ */
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    REDIS_URL: TEST_REDIS_URL,
+    AMQP_URL: TEST_AMQP_URL,
+    ES_URL: TEST_ES_URL,
+    KEY_PREFIX: randomPrefix('e2e'),
+    AMQP_NAMESPACE: randomPrefix('planledger-e2e'),
+    ES_ALIAS: randomPrefix('plans-e2e'),
+    PARTITIONS: '4',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RELAY_CONSUMER: 'relay-e2e',
+    ...extraEnv,
+  };
+  const outputs = new Map<string, string>();
+  const run = (name: string, script: string): ChildProcess => {
+    const child = spawn(process.execPath, [`${ROOT}/${script}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    outputs.set(name, '');
+    const collect = (chunk: Buffer) => outputs.set(name, (outputs.get(name) ?? '') + chunk.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    return child;
+  };
+  const topology = run('topology', 'packages/projector/dist/topologyMain.js');
+  const [code] = (await once(topology, 'exit')) as [number];
+  if (code !== 0) throw new Error(`topology failed: ${outputs.get('topology')}`);
+  const processes = {
+    api: run('api', 'packages/api/dist/main.js'),
+    relay: run('relay', 'packages/projector/dist/relayMain.js'),
+    projector: run('projector', 'packages/projector/dist/projectorMain.js'),
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const ok = await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline || processes.api.exitCode !== null) throw new Error(`api did not start: ${outputs.get('api')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    env,
+    processes,
+    output: (name) => outputs.get(name) ?? '',
+    stop: async () => {
+      await Promise.all(
+        Object.values(processes).map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          await once(child, 'exit');
+          clearTimeout(timer);
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import test from 'ava';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
+import { aPlan } from '../../core/test/planMother.js';
+import { connectTestElastic, deleteAliasIndices, matchingPlans } from '../../core/test/elasticTestContext.js';
+import { deleteKeys } from '../../core/test/redisTestContext.js';
+import { startStack, TEST_AMQP_URL, type Stack } from './stackProcesses.js';
+
+let stack: Stack;
+const es = connectTestElastic();
+
+test.before(async () => {
+  stack = await startStack();
+});
+
+test.after.always(async () => {
+  await stack?.stop();
+  if (!stack) return;
+  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  await deleteKeys(redis, stack.env.KEY_PREFIX ?? 'missing');
+  redis.disconnect();
+  await deleteAliasIndices(es, stack.env.ES_ALIAS ?? 'missing');
+  await es.close();
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  await deleteTopology(await connection.createChannel(), createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: 4, deliveryLimit: 5 }));
+  await connection.close();
+});
+
+test('thin path › POST appends, GET reads it back, and the projector makes it searchable by has_child', async (t) => {
+  const plan = aPlan({ copay: 190, serviceName: 'thin path service' });
+  const posted = Date.now();
+  const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+  t.is(created.status, 201);
+  t.is(created.headers.get('location'), `/v1/plans/${plan.objectId}`);
+  const etag = created.headers.get('etag');
+  t.truthy(etag);
+  t.deepEqual(await created.json(), plan);
+
+  const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`);
+  t.is(read.status, 200);
+  t.is(read.headers.get('etag'), etag);
+  t.deepEqual(await read.json(), plan);
+
+  const notModified = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: { 'if-none-match': etag ?? '' } });
+  t.is(notModified.status, 304);
+
+  const alias = stack.env.ES_ALIAS ?? '';
+  const query = { has_child: { type: 'linkedPlanServices', query: { has_child: { type: 'planserviceCostShares', query: { range: { copay: { gte: 185 } } } } } } };
+  let found: string[] = [];
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    found = await es.indices.exists({ index: alias }).then((exists) => (exists ? matchingPlans(es, alias, query) : []));
+    if (found.includes(plan.objectId)) break;
+  }
+  t.deepEqual(found, [plan.objectId], `projector output:\n${stack.output('projector')}\nrelay output:\n${stack.output('relay')}`);
+  t.log(`POST to searchable: ${Date.now() - posted} ms`);
+});
+
+test('thin path › errors are problem+json: unknown plan 404, duplicate 409, not JSON 415, malformed 400', async (t) => {
+  const unknown = await fetch(`${stack.baseUrl}/v1/plans/no-such-plan`);
+  t.is(unknown.status, 404);
+  t.regex(unknown.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  t.like(await unknown.json(), { status: 404, title: 'Plan not found' });
+
+  const plan = aPlan();
+  const post = (body: string, type = 'application/json') => fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { 'content-type': type }, body });
+  t.is((await post(JSON.stringify(plan))).status, 201, '/v1/plan is an alias');
+  const duplicate = await post(JSON.stringify(plan));
+  t.is(duplicate.status, 409);
+  t.like(await duplicate.json(), { status: 409, type: '/problems/plan-exists' });
+  t.is((await post(JSON.stringify(plan), 'text/plain')).status, 415);
+  const malformed = await post('{"objectId": ');
+  t.is(malformed.status, 400);
+  t.regex(((await malformed.json()) as { detail: string }).detail, /not valid JSON/);
+  const invalid = await post(JSON.stringify({ objectType: 'plan' }));
+  t.is(invalid.status, 400);
+  t.deepEqual(((await invalid.json()) as { violations: { pointer: string }[] }).violations.map((v) => v.pointer), ['/objectId', '/_org']);
+  const polluting = await post('{"objectId":"x","objectType":"plan","_org":"o","__proto__":{"polluted":true}}');
+  t.is(polluting.status, 400);
+  t.like(await polluting.json(), { violations: [{ pointer: '/__proto__' }] });
+});
