@@ -1,0 +1,18 @@
+export { API_SCOPES, isApiScope, type ApiScope } from './apiScopes.js';
+export type { ClientRegistration } from './clientRegistration.js';
+export {
+  createIdentityProvider,
+  type IdentityProvider,
+  type IdentityProviderOptions,
+} from './createIdentityProvider.js';
+export { devClients } from './devClients.js';
+export { fetchToken, type FetchTokenOptions } from './fetchToken.js';
+export { IdpConfigError } from './idpConfigError.js';
+export { loadOrCreateKeys, type IdpKeys } from './loadOrCreateKeys.js';
+export { resolveClients, type ResolveClientsOptions } from './resolveClients.js';
+export {
+  startIdentityProvider,
+  type RunningIdentityProvider,
+  type StartIdentityProviderOptions,
+} from './startIdentityProvider.js';
+export { TokenRequestError } from './tokenRequestError.js';
