@@ -1,0 +1,54 @@
+# Shared by start.sh and test.sh: install what is missing, build, bring up the local services that
+# are not running, and stop on exit only what was started here. Source it; do not run it.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STARTED_SERVICES=()
+
+step() { printf '\n==> %s\n' "$*"; }
+
+ensure_installed() {
+  if [[ ! -f "$ROOT/node_modules/.package-lock.json" || "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]]; then
+    step "installing npm packages (npm ci; first run only)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_built() {
+  step "building (tsc -b)"
+  (cd "$ROOT" && npx tsc -b)
+}
+
+# start_service NAME: runs scripts/NAME.sh start unless it is already running, and remembers to stop it.
+start_service() {
+  local name="$1"
+  if bash "$ROOT/scripts/$name.sh" status >/dev/null 2>&1; then
+    echo "$name: already running (left alone on exit)"
+    return 0
+  fi
+  STARTED_SERVICES+=("$name")
+  bash "$ROOT/scripts/$name.sh" start
+}
+
+start_infrastructure() {
+  step "local infrastructure"
+  if [[ -z "${REDIS_URL:-}" ]]; then
+    start_service redis
+    export REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6380}"
+  else
+    echo "redis: using REDIS_URL (not started here)"
+  fi
+  bash "$ROOT/scripts/rabbitmq.sh" check
+  if [[ -z "${ES_URL:-}" || "${ES_URL%/}" == "http://127.0.0.1:${ES_PORT:-9200}" ]]; then
+    start_service es
+  else
+    echo "elasticsearch: using ES_URL=$ES_URL (not started here)"
+  fi
+}
+
+stop_infrastructure() {
+  local i
+  for (( i=${#STARTED_SERVICES[@]}-1; i>=0; i-- )); do
+    bash "$ROOT/scripts/${STARTED_SERVICES[$i]}.sh" stop || true
+  done
+  STARTED_SERVICES=()
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# npm start: install what is missing, build, bring up local infrastructure that is not running,
+# declare the broker topology, then run identity provider, api, relay and projector in the
+# foreground. Ctrl-C stops everything this script started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+
+PIDS=()
+cleanup() {
+  trap - INT TERM EXIT
+  if ((${#PIDS[@]})); then
+    step "stopping"
+    kill -TERM "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+  stop_infrastructure
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+t0=$SECONDS
+ensure_installed
+ensure_built
+start_infrastructure
+step "broker topology"
+node "$ROOT/packages/projector/dist/topologyMain.js"
+
+# run NAME SCRIPT: one process in the background, its output prefixed with its name.
+run() {
+  node "$ROOT/$2" > >(sed -u "s/^/[$1] /") 2>&1 &
+  PIDS+=("$!")
+}
+step "processes"
+run idp packages/idp/dist/main.js
+run api packages/api/dist/main.js
+run relay packages/projector/dist/relayMain.js
+run projector packages/projector/dist/projectorMain.js
+
+port="${PORT:-3000}"
+until curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; do
+  for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done
+  sleep 0.2
+done
+step "planledger is up in $((SECONDS - t0))s: api http://127.0.0.1:$port, identity provider http://127.0.0.1:${IDP_PORT:-4000} (Ctrl-C stops)"
+
+# Stop everything as soon as any process ends.
+wait -n "${PIDS[@]}" || true
+echo "a process exited; stopping the rest" >&2
+exit 1
