@@ -1,4 +1,4 @@
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Logger, PlanService } from '@planledger/core';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
@@ -9,10 +9,12 @@ export interface AppDependencies {
   readonly plans: PlanService;
   readonly logger: Logger;
   readonly readiness: Record<string, ReadinessCheck>;
+  /** Verifies the bearer token and sets `ctx.state.principal`; every route but health and metrics sits behind it. */
+  readonly authenticate: Middleware;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, logger, readiness }: AppDependencies): Koa {
+export function createApp({ plans, logger, readiness, authenticate }: AppDependencies): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
@@ -24,6 +26,7 @@ export function createApp({ plans, logger, readiness }: AppDependencies): Koa {
   app.use(requestId);
   app.use(problemDetails);
   app.use(healthRoutes.routes());
+  app.use(authenticate);
   app.use(plansRoutes.routes());
   app.use(plansRoutes.allowedMethods({ throw: true }));
   return app;

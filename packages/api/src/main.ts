@@ -1,19 +1,17 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { commonSettings, createPlanService, readConfig, setting } from '@planledger/core';
+import { createPlanService, readConfig } from '@planledger/core';
 import { assertDurableRedis, createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
+import { createKeyResolver } from './auth/createKeyResolver.js';
+import { parseScopeGrants } from './auth/principalFromClaims.js';
+import { apiSettings } from './config.js';
+import { bearerAuth } from './middleware/bearerAuth.js';
 
-const config = readConfig(
-  {
-    ...commonSettings,
-    port: setting('integer', 'PORT', 'Port the api listens on.', 3000),
-    host: setting('string', 'HOST', 'Address the api listens on.', '127.0.0.1'),
-  },
-  process.env,
-);
+const config = readConfig(apiSettings, process.env);
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 const logger = pino({ name: 'api', level: config.logLevel });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
@@ -29,6 +27,19 @@ try {
 const app = createApp({
   plans: createPlanService({ log: new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions })), now: () => new Date() }),
   logger,
+  authenticate: bearerAuth({
+    resolveKey: createKeyResolver({
+      issuer: config.oidcIssuer,
+      ...(config.oidcJwksUri ? { jwksUri: config.oidcJwksUri } : {}),
+      algorithms: list(config.oidcAlgorithms),
+      tokenTypes: list(config.oidcTokenTypes),
+    }),
+    issuer: config.oidcIssuer,
+    audience: config.oidcAudience,
+    algorithms: list(config.oidcAlgorithms),
+    clockToleranceSec: config.oidcClockTolerance,
+    claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
+  }),
   readiness: {
     redis: async () => {
       await redis.ping();

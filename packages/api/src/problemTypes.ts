@@ -17,4 +17,5 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   SCHEMA_VIOLATION: problem(400, 'schema-violation', 'Invalid plan document'),
   PATCH_FAILED: problem(422, 'patch-failed', 'Patch cannot be applied'),
   FORBIDDEN_KEY: problem(400, 'forbidden-key', 'Forbidden key'),
+  FORBIDDEN_ORG: problem(403, 'forbidden-org', 'Forbidden org'),
 };

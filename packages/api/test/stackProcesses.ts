@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
 import { TEST_ES_URL } from '../../core/test/elasticTestContext.js';
@@ -31,6 +34,8 @@ export async function freePort(): Promise<number> {
  */
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
   const port = await freePort();
+  const idpPort = await freePort();
+  const idpDataDir = mkdtempSync(join(tmpdir(), 'planledger-e2e-idp-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     REDIS_URL: TEST_REDIS_URL,
@@ -41,6 +46,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ES_ALIAS: randomPrefix('plans-e2e'),
     PARTITIONS: '4',
     PORT: String(port),
+    IDP_PORT: String(idpPort),
+    IDP_DATA_DIR: idpDataDir,
+    OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
     LOG_LEVEL: 'warn',
     RELAY_CONSUMER: 'relay-e2e',
     ...extraEnv,
@@ -58,13 +66,14 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const [code] = (await once(topology, 'exit')) as [number];
   if (code !== 0) throw new Error(`topology failed: ${outputs.get('topology')}`);
   const processes = {
+    idp: run('idp', 'packages/idp/dist/main.js'),
     api: run('api', 'packages/api/dist/main.js'),
     relay: run('relay', 'packages/projector/dist/relayMain.js'),
     projector: run('projector', 'packages/projector/dist/projectorMain.js'),
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 30_000; ; ) {
-    const ok = await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false);
+    const ok = (await isUp(`${baseUrl}/health/live`)) && (await isUp(`${env.OIDC_ISSUER}/.well-known/openid-configuration`));
     if (ok) break;
     if (Date.now() > deadline || processes.api.exitCode !== null) throw new Error(`api did not start: ${outputs.get('api')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -84,6 +93,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
           clearTimeout(timer);
         }),
       );
+      rmSync(idpDataDir, { recursive: true, force: true });
     },
   };
 }
+
+const isUp = (url: string): Promise<boolean> => fetch(url).then((r) => r.ok, () => false);

@@ -5,13 +5,16 @@ import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq'
 import { aPlan } from '../../core/test/planMother.js';
 import { connectTestElastic, deleteAliasIndices, matchingPlans } from '../../core/test/elasticTestContext.js';
 import { deleteKeys } from '../../core/test/redisTestContext.js';
+import { devToken } from './authTestContext.js';
 import { startStack, TEST_AMQP_URL, type Stack } from './stackProcesses.js';
 
 let stack: Stack;
+let writer: Record<string, string>;
 const es = connectTestElastic();
 
 test.before(async () => {
   stack = await startStack();
+  writer = { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}` };
 });
 
 test.after.always(async () => {
@@ -30,19 +33,19 @@ test.after.always(async () => {
 test('thin path › POST appends, GET reads it back, and the projector makes it searchable by has_child', async (t) => {
   const plan = aPlan({ copay: 190, serviceName: 'thin path service' });
   const posted = Date.now();
-  const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+  const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...writer, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
   t.is(created.status, 201);
   t.is(created.headers.get('location'), `/v1/plans/${plan.objectId}`);
   const etag = created.headers.get('etag');
   t.truthy(etag);
   t.deepEqual(await created.json(), plan);
 
-  const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`);
+  const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: writer });
   t.is(read.status, 200);
   t.is(read.headers.get('etag'), etag);
   t.deepEqual(await read.json(), plan);
 
-  const notModified = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: { 'if-none-match': etag ?? '' } });
+  const notModified = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: { ...writer, 'if-none-match': etag ?? '' } });
   t.is(notModified.status, 304);
 
   const alias = stack.env.ES_ALIAS ?? '';
@@ -57,13 +60,14 @@ test('thin path › POST appends, GET reads it back, and the projector makes it 
 });
 
 test('thin path › errors are problem+json: unknown plan 404, duplicate 409, not JSON 415, malformed 400', async (t) => {
-  const unknown = await fetch(`${stack.baseUrl}/v1/plans/no-such-plan`);
+  const unknown = await fetch(`${stack.baseUrl}/v1/plans/no-such-plan`, { headers: writer });
   t.is(unknown.status, 404);
   t.regex(unknown.headers.get('content-type') ?? '', /^application\/problem\+json/);
   t.like(await unknown.json(), { status: 404, title: 'Plan not found' });
 
   const plan = aPlan();
-  const post = (body: string, type = 'application/json') => fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type = 'application/json') => fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { ...writer, 'content-type': type }, body });
+  t.is((await fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) })).status, 401, 'no token, no write');
   t.is((await post(JSON.stringify(plan))).status, 201, '/v1/plan is an alias');
   const duplicate = await post(JSON.stringify(plan));
   t.is(duplicate.status, 409);

@@ -1,13 +1,13 @@
-import { PlanExists, PlanNotFound, SchemaViolation, type Violation } from './errors.js';
+import { ForbiddenOrg, PlanExists, PlanNotFound, SchemaViolation, type Violation } from './errors.js';
 import { assertNoForbiddenKeys } from './forbiddenKeys.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent, type PlanEventType, type JsonPatch } from './planEvent.js';
 import type { EventLog, PlanHead } from './ports/EventLog.js';
+import { findForeignOrgs, tenantMayAccess, type Tenant } from './tenancy.js';
 
 /** Who asks, and on behalf of which request: recorded on every event. */
-export interface WriteContext {
+export interface WriteContext extends Tenant {
   readonly actor: string;
-  readonly org: string;
   readonly requestId: string;
   readonly idempotencyKey?: string;
 }
@@ -21,6 +21,17 @@ export interface WriteResult {
   readonly partition: number;
 }
 
+/** One change to append: the event's content and the plan as it is after it. */
+interface Change {
+  readonly type: PlanEventType;
+  readonly planId: string;
+  readonly version: number;
+  readonly patch: JsonPatch;
+  readonly document: PlanDocument | null;
+  /** The plan's org, recorded on the event. */
+  readonly org: string;
+}
+
 export interface PlanServiceOptions {
   readonly log: EventLog;
   readonly now: () => Date;
@@ -30,26 +41,19 @@ export interface PlanServiceOptions {
 
 export interface PlanService {
   create(document: unknown, context: WriteContext): Promise<WriteResult>;
-  /** The current head of a live plan; throws PlanNotFound for unknown or deleted plans. */
-  get(planId: string): Promise<PlanHead & { document: PlanDocument }>;
+  /** The current head of a live plan; PlanNotFound for unknown, deleted or other orgs' plans. */
+  get(planId: string, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
 }
 
 export function createPlanService({ log, now, validate = checkPlanIdentity }: PlanServiceOptions): PlanService {
-  const append = async (
-    type: PlanEventType,
-    planId: string,
-    version: number,
-    patch: JsonPatch,
-    document: PlanDocument | null,
-    context: WriteContext,
-  ): Promise<WriteResult> => {
+  const append = async ({ type, planId, version, patch, document, org }: Change, context: WriteContext): Promise<WriteResult> => {
     const event: PlanEvent = {
       planId,
       version,
       type,
       patch,
       actor: context.actor,
-      org: context.org,
+      org,
       at: now().toISOString(),
       requestId: context.requestId,
       ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
@@ -65,14 +69,18 @@ export function createPlanService({ log, now, validate = checkPlanIdentity }: Pl
       const violations = validate(input);
       if (violations.length > 0) throw new SchemaViolation(violations);
       const document = input as PlanDocument;
+      if (!tenantMayAccess(context, document._org)) throw new ForbiddenOrg(document._org);
+      const foreign = findForeignOrgs(document, document._org);
+      if (foreign.length > 0) throw new SchemaViolation(foreign);
       const head = await log.head(document.objectId);
       if (head?.document) throw new PlanExists(document.objectId);
-      return append('created', document.objectId, (head?.version ?? 0) + 1, [{ op: 'add', path: '', value: document }], document, context);
+      const version = (head?.version ?? 0) + 1;
+      return append({ type: 'created', planId: document.objectId, version, patch: [{ op: 'add', path: '', value: document }], document, org: document._org }, context);
     },
 
-    async get(planId) {
+    async get(planId, tenant) {
       const head = await log.head(planId);
-      if (!head?.document) throw new PlanNotFound(planId);
+      if (!head?.document || !tenantMayAccess(tenant, head.document._org)) throw new PlanNotFound(planId);
       return { ...head, document: head.document };
     },
   };

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'SCHEMA_VIOLATION'
   | 'PATCH_FAILED'
-  | 'FORBIDDEN_KEY';
+  | 'FORBIDDEN_KEY'
+  | 'FORBIDDEN_ORG';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -52,5 +53,11 @@ export class VersionConflict extends DomainError {
 export class SchemaViolation extends DomainError {
   constructor(violations: readonly Violation[]) {
     super('SCHEMA_VIOLATION', 'The document does not match the plan schema.', violations);
+  }
+}
+
+export class ForbiddenOrg extends DomainError {
+  constructor(org: string) {
+    super('FORBIDDEN_ORG', `This token may not act for the org '${org}'.`);
   }
 }

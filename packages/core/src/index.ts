@@ -15,3 +15,4 @@ export { InMemoryProjectionState } from './memory/InMemoryProjectionState.js';
 export { silentLogger, type Logger, type LogFn } from './ports/Logger.js';
 export { readConfig, setting, type Setting, type ConfigOf } from './readConfig.js';
 export { commonSettings } from './commonSettings.js';
+export { tenantMayAccess, findForeignOrgs, type Tenant } from './tenancy.js';

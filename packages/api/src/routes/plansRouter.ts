@@ -2,6 +2,8 @@ import Router from 'koa-router';
 import { planEtag, type PlanService } from '@planledger/core';
 import { etagMatches } from '../etagMatches.js';
 import { readJsonBody } from '../readJsonBody.js';
+import { requireScope } from '../middleware/requireScope.js';
+import { tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
   readonly plans: PlanService;
@@ -12,13 +14,8 @@ export function plansRouter({ plans }: PlansRouterOptions): Router {
   const router = new Router();
 
   for (const base of ['/v1/plans', '/v1/plan']) {
-    router.post(base, async (ctx) => {
-      const body = await readJsonBody(ctx);
-      const result = await plans.create(body, {
-        actor: (ctx.state.actor as string | undefined) ?? 'anonymous',
-        org: (ctx.state.org as string | undefined) ?? String((body as { _org?: unknown })._org),
-        requestId: ctx.state.requestId as string,
-      });
+    router.post(base, requireScope('plans:write'), async (ctx) => {
+      const result = await plans.create(await readJsonBody(ctx), writeContextOf(ctx));
       ctx.status = 201;
       ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
       ctx.set('ETag', planEtag(result.version));
@@ -27,8 +24,8 @@ export function plansRouter({ plans }: PlansRouterOptions): Router {
       ctx.body = result.document;
     });
 
-    router.get(`${base}/:id`, async (ctx) => {
-      const head = await plans.get(ctx.params.id ?? '');
+    router.get(`${base}/:id`, requireScope('plans:read'), async (ctx) => {
+      const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
       const etag = planEtag(head.version);
       ctx.set('ETag', etag);
       ctx.set('X-Plan-Version', String(head.version));

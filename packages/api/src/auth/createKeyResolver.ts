@@ -1,0 +1,66 @@
+import { JwksClient } from 'jwks-rsa';
+
+/** What a JWT header says about its signature. */
+export interface JwtHeader {
+  readonly alg?: string;
+  readonly kid?: string;
+  readonly typ?: string;
+}
+
+export interface KeyResolverOptions {
+  /** The issuer; its JWKS is found through OIDC discovery. */
+  readonly issuer: string;
+  /** Or the JWKS address directly, skipping discovery. */
+  readonly jwksUri?: string;
+  readonly algorithms: readonly string[];
+  /** Accepted `typ` header values, compared case-insensitively (`at+jwt` also matches `application/at+jwt`). */
+  readonly tokenTypes: readonly string[];
+  /** How long one discovery or JWKS request may take. */
+  readonly timeoutMs?: number;
+}
+
+export class TokenRejected extends Error {
+  override readonly name = 'TokenRejected';
+}
+
+/**
+ * Finds the public key that should have signed a token. One jwks-rsa client per process, with its
+ * cache (keys already seen keep working while the issuer is down) and rate limit (a flood of
+ * unknown kids cannot hammer the issuer). The algorithm and `typ` are checked before any lookup.
+ */
+export function createKeyResolver({ issuer, jwksUri, algorithms, tokenTypes, timeoutMs = 3_000 }: KeyResolverOptions): (header: JwtHeader) => Promise<string> {
+  const types = new Set(tokenTypes.map(normalizeType));
+  let client: Promise<JwksClient> | null = null;
+
+  const jwksClient = (): Promise<JwksClient> => {
+    client ??= discoverJwksUri(issuer, jwksUri, timeoutMs).then(
+      (uri) => new JwksClient({ jwksUri: uri, cache: true, cacheMaxEntries: 16, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: timeoutMs }),
+      (error: unknown) => {
+        client = null; // try discovery again on the next token
+        throw error;
+      },
+    );
+    return client;
+  };
+
+  return async (header) => {
+    if (!header.alg || !algorithms.includes(header.alg)) throw new TokenRejected(`algorithm ${header.alg ?? 'none'} is not accepted`);
+    if (!types.has(normalizeType(header.typ ?? ''))) throw new TokenRejected(`token type ${header.typ ?? '(none)'} is not accepted`);
+    const key = await (await jwksClient()).getSigningKey(header.kid);
+    return key.getPublicKey();
+  };
+}
+
+function normalizeType(type: string): string {
+  return type.toLowerCase().replace(/^application\//, '');
+}
+
+async function discoverJwksUri(issuer: string, jwksUri: string | undefined, timeoutMs: number): Promise<string> {
+  if (jwksUri) return jwksUri;
+  const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`OIDC discovery at ${issuer} answered ${response.status}`);
+  const document = (await response.json()) as { jwks_uri?: unknown; issuer?: unknown };
+  if (document.issuer !== issuer) throw new Error(`OIDC discovery names issuer ${String(document.issuer)}, expected ${issuer}`);
+  if (typeof document.jwks_uri !== 'string') throw new Error(`OIDC discovery at ${issuer} has no jwks_uri`);
+  return document.jwks_uri;
+}

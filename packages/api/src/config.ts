@@ -1,0 +1,17 @@
+import { commonSettings, setting } from '@planledger/core';
+
+/** Every setting the api reads, with its environment name, meaning and default. */
+export const apiSettings = {
+  ...commonSettings,
+  port: setting('integer', 'PORT', 'Port the api listens on.', 3000),
+  host: setting('string', 'HOST', 'Address the api listens on.', '127.0.0.1'),
+  oidcIssuer: setting('string', 'OIDC_ISSUER', "The token issuer (`iss`); its JWKS is found through OIDC discovery.", 'http://127.0.0.1:4000'),
+  oidcAudience: setting('string', 'OIDC_AUDIENCE', 'The audience (`aud`) tokens must be issued for.', 'planledger-api'),
+  oidcJwksUri: setting('string', 'OIDC_JWKS_URI', 'JWKS address, when the issuer has no discovery document (empty: discover).', ''),
+  oidcAlgorithms: setting('string', 'OIDC_ALGORITHMS', 'Accepted signature algorithms, comma-separated.', 'RS256,ES256'),
+  oidcTokenTypes: setting('string', 'OIDC_TOKEN_TYPES', 'Accepted JWT `typ` headers, comma-separated (`JWT` for Google ID tokens).', 'at+jwt'),
+  oidcClockTolerance: setting('integer', 'OIDC_CLOCK_TOLERANCE', 'Seconds of clock skew allowed on `exp` and `nbf`.', 5),
+  oidcScopeClaim: setting('string', 'OIDC_SCOPE_CLAIM', 'Claim holding the granted scopes (`scope`, `scp`).', 'scope'),
+  oidcOrgClaim: setting('string', 'OIDC_ORG_CLAIM', "Claim holding the caller's org (`org`; `hd` for Google).", 'org'),
+  oidcScopeGrants: setting('string', 'OIDC_SCOPE_GRANTS', 'JSON object granting scopes by verified email or subject, for tokens without scopes.', '{}'),
+};
