@@ -1,5 +1,6 @@
 import Koa, { type Middleware } from 'koa';
 import type { Logger, PlanService } from '@planledger/core';
+import { createApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
@@ -23,9 +24,16 @@ export function createApp({ plans, logger, readiness, authenticate }: AppDepende
 
   const plansRoutes = plansRouter({ plans });
   const healthRoutes = healthRouter({ checks: readiness });
+  const metrics = createApiMetrics();
   app.use(requestId);
+  app.use(metrics.middleware);
   app.use(problemDetails);
   app.use(healthRoutes.routes());
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
   app.use(authenticate);
   app.use(plansRoutes.routes());
   app.use(plansRoutes.allowedMethods({ throw: true }));

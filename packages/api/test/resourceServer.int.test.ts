@@ -118,4 +118,8 @@ test('tenancy › creating for another org is 403; another org reads it as 404; 
 
 test('health and metrics need no token', async (t) => {
   t.is((await call(undefined, '/health/live')).status, 200);
+  await call(`Bearer ${await devToken(issuer, 'dev-reader')}`, '/v1/plans/counted');
+  const metrics = await call(undefined, '/metrics');
+  t.is(metrics.status, 200);
+  t.regex(await metrics.text(), /planledger_http_request_duration_seconds_bucket\{.*route="\/v1\/plans\/:id"/);
 });
