@@ -1,6 +1,7 @@
 import { ForbiddenOrg, PlanExists, PlanNotFound, SchemaViolation, type Violation } from './errors.js';
 import { assertNoForbiddenKeys } from './forbiddenKeys.js';
-import { isJsonObject, type PlanDocument } from './planDocument.js';
+import type { PlanDocument } from './planDocument.js';
+import { validatePlan } from './validatePlan.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent, type PlanEventType, type JsonPatch } from './planEvent.js';
 import type { EventLog, PlanHead } from './ports/EventLog.js';
 import { findForeignOrgs, tenantMayAccess, type Tenant } from './tenancy.js';
@@ -45,7 +46,7 @@ export interface PlanService {
   get(planId: string, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
 }
 
-export function createPlanService({ log, now, validate = checkPlanIdentity }: PlanServiceOptions): PlanService {
+export function createPlanService({ log, now, validate = validatePlan }: PlanServiceOptions): PlanService {
   const append = async ({ type, planId, version, patch, document, org }: Change, context: WriteContext): Promise<WriteResult> => {
     const event: PlanEvent = {
       planId,
@@ -84,18 +85,4 @@ export function createPlanService({ log, now, validate = checkPlanIdentity }: Pl
       return { ...head, document: head.document };
     },
   };
-}
-
-/** The least a plan must be until the full schema applies: an object naming itself a plan. */
-export function checkPlanIdentity(document: unknown): Violation[] {
-  if (!isJsonObject(document)) return [{ pointer: '', message: 'a plan must be a JSON object' }];
-  const violations: Violation[] = [];
-  if (typeof document.objectId !== 'string' || document.objectId.length === 0) {
-    violations.push({ pointer: '/objectId', message: 'must be a non-empty string' });
-  }
-  if (document.objectType !== 'plan') violations.push({ pointer: '/objectType', message: "must be 'plan'" });
-  if (typeof document._org !== 'string' || document._org.length === 0) {
-    violations.push({ pointer: '/_org', message: 'must be a non-empty string' });
-  }
-  return violations;
 }

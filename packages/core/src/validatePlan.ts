@@ -1,0 +1,94 @@
+import { Ajv2020, type DefinedError } from 'ajv/dist/2020.js';
+import type { Violation } from './errors.js';
+import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
+import { isJsonObject } from './planDocument.js';
+import { PLAN_SCHEMA } from './planSchema.js';
+
+/** Deepest nesting of objects and arrays; the root object is level 1 (a sample plan uses 4). */
+export const MAX_PLAN_DEPTH = 8;
+/** Most values (objects, arrays and scalars, the root included) in one plan. */
+export const MAX_PLAN_NODES = 20_000;
+/** Largest plan, measured as the length of its JSON.stringify output (256 KiB). */
+export const MAX_PLAN_BYTES = 256 * 1024;
+/** At most this many violations are reported for one document. */
+export const MAX_REPORTED_VIOLATIONS = 50;
+
+// allErrors is safe here only because validatePlan bounds depth, node count and size before
+// ajv ever sees the document, and the schema bounds every string and array.
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const validateSchema = ajv.compile(PLAN_SCHEMA);
+
+/** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. */
+export function validatePlan(document: unknown): Violation[] {
+  if (!isJsonObject(document)) return [{ pointer: '', message: 'must be an object' }];
+  const early = checkBounds(document) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document));
+  if (early) return early.slice(0, MAX_REPORTED_VIOLATIONS);
+  const violations = validateSchema(document) ? [] : ((validateSchema.errors ?? []) as DefinedError[]).map(toViolation);
+  return [...violations, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
+}
+
+/** Walks without recursion and stops at the first bound it crosses. */
+function checkBounds(document: object): Violation[] | undefined {
+  const stack: { value: unknown; depth: number; pointer: string }[] = [{ value: document, depth: 1, pointer: '' }];
+  let nodes = 1;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, depth, pointer } = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_PLAN_DEPTH) return [{ pointer, message: `nests deeper than ${MAX_PLAN_DEPTH} levels` }];
+    const keys = Object.keys(value);
+    nodes += keys.length;
+    if (nodes > MAX_PLAN_NODES) return [{ pointer: '', message: `has more than ${MAX_PLAN_NODES} values` }];
+    for (const key of keys) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      stack.push({ value: child, depth: depth + 1, pointer: `${pointer}/${escapePointer(key)}` });
+    }
+  }
+  return undefined;
+}
+
+function checkSize(document: object): Violation[] | undefined {
+  let size: number;
+  try {
+    size = JSON.stringify(document).length;
+  } catch {
+    return [{ pointer: '', message: 'is not a JSON value' }];
+  }
+  return size > MAX_PLAN_BYTES ? [{ pointer: '', message: `is larger than ${MAX_PLAN_BYTES} bytes` }] : undefined;
+}
+
+function nonEmpty(violations: Violation[]): Violation[] | undefined {
+  return violations.length > 0 ? violations : undefined;
+}
+
+function toViolation(error: DefinedError): Violation {
+  const at = error.instancePath;
+  switch (error.keyword) {
+    case 'required':
+      return { pointer: `${at}/${escapePointer(error.params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties':
+      return { pointer: `${at}/${escapePointer(error.params.additionalProperty)}`, message: 'is not allowed' };
+    case 'const':
+      return { pointer: at, message: `must be equal to constant '${String(error.params.allowedValue)}'` };
+    default:
+      return { pointer: at, message: error.message ?? 'is invalid' };
+  }
+}
+
+/** A repeated objectId is reported at its second occurrence, naming the first. */
+function findDuplicateObjectIds(document: object): Violation[] {
+  const seen = new Map<string, string>();
+  const violations: Violation[] = [];
+  const walk = (value: unknown, pointer: string): void => {
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Record<string, unknown>;
+    const id = Array.isArray(value) ? undefined : record['objectId'];
+    if (typeof id === 'string') {
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, `${pointer}/objectId`);
+      else violations.push({ pointer: `${pointer}/objectId`, message: `duplicates the objectId at '${first}'` });
+    }
+    for (const key of Object.keys(value)) walk(record[key], `${pointer}/${escapePointer(key)}`);
+  };
+  walk(document, '');
+  return violations;
+}
