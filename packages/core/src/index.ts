@@ -18,3 +18,7 @@ export { commonSettings } from './commonSettings.js';
 export { tenantMayAccess, findForeignOrgs, type Tenant } from './tenancy.js';
 export { PLAN_SCHEMA, type PlanSchema } from './planSchema.js';
 export { validatePlan, MAX_PLAN_BYTES, MAX_PLAN_DEPTH, MAX_PLAN_NODES } from './validatePlan.js';
+export { applyMergePatch } from './mergePatch.js';
+export { mergeByObjectId, isIdentifiedObject, type IdentifiedObject } from './mergeByObjectId.js';
+export { assertIdentityKept } from './assertIdentityKept.js';
+export { describeChanges } from './describeChanges.js';

@@ -1,0 +1,73 @@
+import { DomainError, type Violation } from './errors.js';
+import { escapePointer } from './forbiddenKeys.js';
+import { isIdentifiedObject } from './mergeByObjectId.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './planDocument.js';
+
+/** An object with an objectId somewhere in a document. */
+interface Identity {
+  readonly pointer: string;
+  readonly objectId: string;
+  readonly objectType: JsonValue | undefined;
+}
+
+/**
+ * Refuses a change that alters the identity of an object that exists before and after it,
+ * the plan root included, with a PATCH_FAILED DomainError listing every violation:
+ * - `before` has an object with objectId X at pointer P, `after` has an object at P whose
+ *   objectId is missing or a new Y (one not anywhere in `before`), and X is nowhere in `after`:
+ *   the objectId was changed → violation at `P/objectId`. (Requiring Y to be new keeps removing
+ *   an array element, which shifts its siblings to lower indexes, from counting as a change.)
+ * - An objectId in both whose objectType differs (a string before, anything else after) →
+ *   violation at `after`'s pointer of it + `/objectType`.
+ * The first occurrence of a duplicated objectId is the one compared.
+ */
+export function assertIdentityKept(before: JsonValue, after: JsonValue): void {
+  const violations = identityViolations(before, after);
+  if (violations.length > 0) {
+    throw new DomainError('PATCH_FAILED', 'The change alters the identity of an existing object.', violations);
+  }
+}
+
+function identityViolations(before: JsonValue, after: JsonValue): Violation[] {
+  const was = byObjectId(objectsByPointer(before));
+  const afterObjects = objectsByPointer(after);
+  const now = byObjectId(afterObjects);
+  const violations: Violation[] = [];
+  for (const { pointer, objectId } of was.values()) {
+    const there = afterObjects.get(pointer);
+    if (there === undefined || now.has(objectId)) continue;
+    const newId = isIdentifiedObject(there) ? there.objectId : undefined;
+    if (newId === undefined || !was.has(newId)) {
+      violations.push({ pointer: `${pointer}/objectId`, message: `objectId of an existing object cannot change (was ${objectId})` });
+    }
+  }
+  for (const { pointer, objectId, objectType } of now.values()) {
+    const old = was.get(objectId)?.objectType;
+    if (typeof old === 'string' && objectType !== old) {
+      violations.push({ pointer: `${pointer}/objectType`, message: `objectType of ${objectId} cannot change (was ${old})` });
+    }
+  }
+  return violations;
+}
+
+/** The first object carrying each objectId, in document order. */
+function byObjectId(objects: Map<string, JsonObject>): Map<string, Identity> {
+  const found = new Map<string, Identity>();
+  for (const [pointer, value] of objects) {
+    if (!isIdentifiedObject(value) || found.has(value.objectId)) continue;
+    const objectType = Object.hasOwn(value, 'objectType') ? value.objectType : undefined;
+    found.set(value.objectId, { pointer, objectId: value.objectId, objectType });
+  }
+  return found;
+}
+
+/** Every object in `value` by JSON Pointer, parents before children. */
+function objectsByPointer(value: JsonValue, pointer = '', into = new Map<string, JsonObject>()): Map<string, JsonObject> {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => objectsByPointer(item, `${pointer}/${index}`, into));
+  } else if (isJsonObject(value)) {
+    into.set(pointer, value);
+    for (const [key, member] of Object.entries(value)) objectsByPointer(member, `${pointer}/${escapePointer(key)}`, into);
+  }
+  return into;
+}
