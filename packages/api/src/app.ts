@@ -1,13 +1,16 @@
 import Koa, { type Middleware } from 'koa';
-import type { Logger, PlanService } from '@planledger/core';
+import type { Logger, PlanAudit, PlanService } from '@planledger/core';
 import { createApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
+import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
+import { schemaRouter } from './routes/schemaRouter.js';
 import { plansRouter } from './routes/plansRouter.js';
 
 export interface AppDependencies {
   readonly plans: PlanService;
+  readonly audit: PlanAudit;
   readonly logger: Logger;
   readonly readiness: Record<string, ReadinessCheck>;
   /** Verifies the bearer token and sets `ctx.state.principal`; every route but health and metrics sits behind it. */
@@ -15,14 +18,15 @@ export interface AppDependencies {
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, logger, readiness, authenticate }: AppDependencies): Koa {
+export function createApp({ plans, audit, logger, readiness, authenticate }: AppDependencies): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
     logger.error({ err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path }, 'request failed');
   });
 
-  const plansRoutes = plansRouter({ plans });
+  const plansRoutes = plansRouter({ plans, audit });
+  const auditRoutes = auditRouter({ audit });
   const healthRoutes = healthRouter({ checks: readiness });
   const metrics = createApiMetrics();
   app.use(requestId);
@@ -35,6 +39,8 @@ export function createApp({ plans, logger, readiness, authenticate }: AppDepende
     ctx.body = await metrics.registry.metrics();
   });
   app.use(authenticate);
+  app.use(schemaRouter().routes());
+  app.use(auditRoutes.routes());
   app.use(plansRoutes.routes());
   app.use(plansRoutes.allowedMethods({ throw: true }));
   return app;

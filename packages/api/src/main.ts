@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { createPlanService, readConfig } from '@planledger/core';
+import { createPlanAudit, createPlanService, readConfig } from '@planledger/core';
 import { assertDurableRedis, createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
@@ -24,8 +24,10 @@ try {
   process.exit(1);
 }
 
+const log = new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }));
 const app = createApp({
-  plans: createPlanService({ log: new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions })), now: () => new Date() }),
+  plans: createPlanService({ log, now: () => new Date() }),
+  audit: createPlanAudit({ log }),
   logger,
   authenticate: bearerAuth({
     resolveKey: createKeyResolver({

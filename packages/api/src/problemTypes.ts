@@ -18,4 +18,5 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   PATCH_FAILED: problem(422, 'patch-failed', 'Patch cannot be applied'),
   FORBIDDEN_KEY: problem(400, 'forbidden-key', 'Forbidden key'),
   FORBIDDEN_ORG: problem(403, 'forbidden-org', 'Forbidden org'),
+  IDEMPOTENCY_KEY_REUSED: problem(422, 'idempotency-key-reused', 'Idempotency-Key reused'),
 };

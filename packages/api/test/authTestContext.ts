@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlanService, InMemoryEventLog, silentLogger } from '@planledger/core';
+import { createPlanAudit, createPlanService, InMemoryEventLog, silentLogger } from '@planledger/core';
 import { fetchToken } from '@planledger/idp';
 import { createApp } from '../src/app.js';
 import { createKeyResolver } from '../src/auth/createKeyResolver.js';
@@ -11,8 +11,10 @@ export const AUDIENCE = 'planledger-api';
 
 /** The api over an in-memory log, secured against a real issuer, listening on a free port. */
 export async function startSecuredApi(issuer: string): Promise<{ baseUrl: string; server: Server }> {
+  const log = new InMemoryEventLog();
   const app = createApp({
-    plans: createPlanService({ log: new InMemoryEventLog(), now: () => new Date() }),
+    plans: createPlanService({ log, now: () => new Date() }),
+    audit: createPlanAudit({ log }),
     logger: silentLogger,
     readiness: {},
     authenticate: bearerAuth({

@@ -1,36 +1,33 @@
-import { ForbiddenOrg, PlanExists, PlanNotFound, SchemaViolation, type Violation } from './errors.js';
-import { assertNoForbiddenKeys } from './forbiddenKeys.js';
-import type { PlanDocument } from './planDocument.js';
+import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
+import { IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { isJsonObject, type PlanDocument } from './planDocument.js';
+import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
+import type { EventLog, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
+import { tenantMayAccess, type Tenant } from './tenancy.js';
 import { validatePlan } from './validatePlan.js';
-import { EVENT_SCHEMA_VERSION, type PlanEvent, type PlanEventType, type JsonPatch } from './planEvent.js';
-import type { EventLog, PlanHead } from './ports/EventLog.js';
-import { findForeignOrgs, tenantMayAccess, type Tenant } from './tenancy.js';
 
 /** Who asks, and on behalf of which request: recorded on every event. */
 export interface WriteContext extends Tenant {
   readonly actor: string;
   readonly requestId: string;
-  readonly idempotencyKey?: string;
+  /** The client's Idempotency-Key and a fingerprint of the request it came with. */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
 }
+
+/** The versions a write may change (from If-Match's entity tags), or any current version (`If-Match: *`). */
+export type ExpectedVersion = 'any' | readonly number[];
 
 export interface WriteResult {
   readonly planId: string;
+  /** The plan's version after the write (unchanged when `changed` is false). */
   readonly version: number;
   readonly document: PlanDocument | null;
-  /** Position of the event in its partition's log; clients may wait on it. */
-  readonly position: string;
-  readonly partition: number;
-}
-
-/** One change to append: the event's content and the plan as it is after it. */
-interface Change {
-  readonly type: PlanEventType;
-  readonly planId: string;
-  readonly version: number;
-  readonly patch: JsonPatch;
-  readonly document: PlanDocument | null;
-  /** The plan's org, recorded on the event. */
-  readonly org: string;
+  /** False when the request changed nothing, so no event was appended. */
+  readonly changed: boolean;
+  /** True when this answers a retry of an earlier request with the same Idempotency-Key. */
+  readonly replayed: boolean;
+  /** Where the event landed (partition and log position); null when nothing was appended now. */
+  readonly position: { readonly partition: number; readonly id: string } | null;
 }
 
 export interface PlanServiceOptions {
@@ -38,47 +35,84 @@ export interface PlanServiceOptions {
   readonly now: () => Date;
   /** Checks a whole plan document; returns every violation (empty when valid). */
   readonly validate?: (document: unknown) => Violation[];
+  /** How long an Idempotency-Key is remembered (at least 24 hours). */
+  readonly idempotencyTtlSeconds?: number;
 }
 
 export interface PlanService {
   create(document: unknown, context: WriteContext): Promise<WriteResult>;
+  replace(planId: string, document: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
+  patch(planId: string, format: PatchFormat, body: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
+  remove(planId: string, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
   /** The current head of a live plan; PlanNotFound for unknown, deleted or other orgs' plans. */
   get(planId: string, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
 }
 
-export function createPlanService({ log, now, validate = validatePlan }: PlanServiceOptions): PlanService {
-  const append = async ({ type, planId, version, patch, document, org }: Change, context: WriteContext): Promise<WriteResult> => {
-    const event: PlanEvent = {
+export function createPlanService({ log, now, validate = validatePlan, idempotencyTtlSeconds = 86_400 }: PlanServiceOptions): PlanService {
+  const claimOf = (context: WriteContext) =>
+    context.idempotency && {
+      key: JSON.stringify([context.actor, context.idempotency.key]),
+      fingerprint: context.idempotency.fingerprint,
+      ttlSeconds: idempotencyTtlSeconds,
+    };
+
+  const replay = async (planId: string, record: IdempotencyRecord, context: WriteContext): Promise<WriteResult> => {
+    if (record.fingerprint !== context.idempotency?.fingerprint) throw new IdempotencyKeyReused();
+    const { document } = await log.stateAt(planId, record.version);
+    return { planId, version: record.version, document, changed: true, replayed: true, position: null };
+  };
+
+  /** Every write: idempotency, tenancy, precondition, decision, atomic append. */
+  const write = async (planId: string, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
+    const claim = claimOf(context);
+    if (claim) {
+      const record = await log.idempotencyRecord(planId, claim.key);
+      if (record) return replay(planId, record, context);
+    }
+    const head = await log.head(planId);
+    const live = head?.document ?? null;
+    if (expected !== 'absent') {
+      if (live === null || !tenantMayAccess(context, live._org)) throw new PlanNotFound(planId);
+      if (expected !== 'any' && !expected.includes(head?.version ?? 0)) throw new VersionConflict(planId, expected[0] ?? 0, head?.version ?? 0);
+    }
+    const decision = decidePlanChange(live, command, { tenant: context, validate });
+    if (decision === null) return { planId, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
+    const event = eventOf(planId, (head?.version ?? 0) + 1, decision, head, context);
+    try {
+      const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
+      if (result.kind === 'replayed') return replay(planId, result.record, context);
+      return { planId, version: event.version, document: decision.document, changed: true, replayed: false, position: { partition: result.partition, id: result.position } };
+    } catch (error) {
+      if (error instanceof VersionConflict && command.kind === 'create') throw new PlanExists(planId);
+      throw error;
+    }
+  };
+
+  const eventOf = (planId: string, version: number, decision: PlanDecision, head: PlanHead | null, context: WriteContext): PlanEvent => {
+    // Event times never go backwards within a plan, so time travel by date is well defined.
+    const at = new Date(Math.max(now().getTime(), head ? Date.parse(head.at) : 0)).toISOString();
+    return {
       planId,
       version,
-      type,
-      patch,
+      type: decision.type,
+      patch: decision.patch,
       actor: context.actor,
-      org,
-      at: now().toISOString(),
+      org: decision.document?._org ?? head?.org ?? '',
+      at,
       requestId: context.requestId,
-      ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
+      ...(context.idempotency ? { idempotencyKey: context.idempotency.key } : {}),
       schemaVersion: EVENT_SCHEMA_VERSION,
     };
-    const { position, partition } = await log.append({ event, document });
-    return { planId, version, document, position, partition };
   };
 
   return {
-    async create(input, context) {
-      assertNoForbiddenKeys(input);
-      const violations = validate(input);
-      if (violations.length > 0) throw new SchemaViolation(violations);
-      const document = input as PlanDocument;
-      if (!tenantMayAccess(context, document._org)) throw new ForbiddenOrg(document._org);
-      const foreign = findForeignOrgs(document, document._org);
-      if (foreign.length > 0) throw new SchemaViolation(foreign);
-      const head = await log.head(document.objectId);
-      if (head?.document) throw new PlanExists(document.objectId);
-      const version = (head?.version ?? 0) + 1;
-      return append({ type: 'created', planId: document.objectId, version, patch: [{ op: 'add', path: '', value: document }], document, org: document._org }, context);
+    create: (document, context) => {
+      const planId = isJsonObject(document) && typeof document.objectId === 'string' ? document.objectId : '';
+      return write(planId, { kind: 'create', document }, 'absent', context);
     },
-
+    replace: (planId, document, expected, context) => write(planId, { kind: 'replace', document }, expected, context),
+    patch: (planId, format, body, expected, context) => write(planId, { kind: 'patch', format, body }, expected, context),
+    remove: (planId, expected, context) => write(planId, { kind: 'delete' }, expected, context),
     async get(planId, tenant) {
       const head = await log.head(planId);
       if (!head?.document || !tenantMayAccess(tenant, head.document._org)) throw new PlanNotFound(planId);

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'SCHEMA_VIOLATION'
   | 'PATCH_FAILED'
   | 'FORBIDDEN_KEY'
-  | 'FORBIDDEN_ORG';
+  | 'FORBIDDEN_ORG'
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -30,8 +31,8 @@ export class DomainError extends Error {
 }
 
 export class PlanNotFound extends DomainError {
-  constructor(planId: string) {
-    super('PLAN_NOT_FOUND', `No plan with objectId '${planId}'.`);
+  constructor(planId: string, detail = `No plan with objectId '${planId}'.`) {
+    super('PLAN_NOT_FOUND', detail);
   }
 }
 
@@ -59,5 +60,11 @@ export class SchemaViolation extends DomainError {
 export class ForbiddenOrg extends DomainError {
   constructor(org: string) {
     super('FORBIDDEN_ORG', `This token may not act for the org '${org}'.`);
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  constructor() {
+    super('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
   }
 }

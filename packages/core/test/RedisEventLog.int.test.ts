@@ -11,7 +11,7 @@ test.after.always(async () => {
   redis.disconnect();
 });
 
-eventLogContract(test, 'RedisEventLog', async () => new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 })));
+eventLogContract(test, 'RedisEventLog', async (options) => new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), options));
 
 test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSCRIPT)', async (t) => {
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }));
@@ -19,7 +19,7 @@ test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSC
   const { aPlan } = await import('./planMother.js');
   const plan = aPlan();
   await log.append({
-    event: { planId: plan.objectId, version: 1, type: 'created', patch: [], actor: 'a', org: 'o', at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 },
+    event: { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 'a', org: 'o', at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 },
     document: plan,
   });
   t.is((await log.head(plan.objectId))?.version, 1);

@@ -1,30 +1,46 @@
+import type { Context } from 'koa';
 import Router from 'koa-router';
-import { planEtag, type PlanService } from '@planledger/core';
+import { findObject, planEtag, PlanNotFound, type PatchFormat, type PlanAudit, type PlanService, type WriteResult } from '@planledger/core';
 import { etagMatches } from '../etagMatches.js';
-import { readJsonBody } from '../readJsonBody.js';
 import { requireScope } from '../middleware/requireScope.js';
+import { expectedVersionOf } from '../preconditions.js';
+import { readJsonBody } from '../readJsonBody.js';
+import { pointInTimeOf } from './queryParameters.js';
 import { tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
   readonly plans: PlanService;
+  readonly audit: PlanAudit;
 }
 
-/** `/v1/plans` (and the alias `/v1/plan`): create and read plans. */
-export function plansRouter({ plans }: PlansRouterOptions): Router {
+const PATCH_FORMATS: Record<string, PatchFormat> = {
+  'application/json-patch+json': 'json-patch',
+  'application/merge-patch+json': 'merge-patch',
+  'application/json': 'merge',
+};
+
+/** `/v1/plans` (and the alias `/v1/plan`): create, read, replace, patch and delete plans. */
+export function plansRouter({ plans, audit }: PlansRouterOptions): Router {
   const router = new Router();
 
   for (const base of ['/v1/plans', '/v1/plan']) {
     router.post(base, requireScope('plans:write'), async (ctx) => {
-      const result = await plans.create(await readJsonBody(ctx), writeContextOf(ctx));
-      ctx.status = 201;
+      const body = await readJsonBody(ctx);
+      const result = await plans.create(body.value, writeContextOf(ctx, body.raw));
       ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
-      ctx.set('ETag', planEtag(result.version));
-      ctx.set('X-Plan-Version', String(result.version));
-      ctx.set('X-Log-Position', `${result.partition}:${result.position}`);
-      ctx.body = result.document;
+      answerWrite(ctx, result, 201);
     });
 
     router.get(`${base}/:id`, requireScope('plans:read'), async (ctx) => {
+      const when = pointInTimeOf(ctx);
+      if (when) {
+        await requireScope('audit:read')(ctx, async () => undefined);
+        const past = await audit.at(ctx.params.id ?? '', tenantOf(ctx), when);
+        ctx.set('X-Plan-Version', String(past.version));
+        ctx.set('ETag', planEtag(past.version));
+        ctx.body = past.document;
+        return;
+      }
       const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
       const etag = planEtag(head.version);
       ctx.set('ETag', etag);
@@ -35,7 +51,43 @@ export function plansRouter({ plans }: PlansRouterOptions): Router {
       }
       ctx.body = head.document;
     });
+
+    router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), async (ctx) => {
+      const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
+      const object = findObject(head.document, ctx.params.objectId ?? '');
+      if (object === null) throw new PlanNotFound(head.planId, `Plan '${head.planId}' has no object '${ctx.params.objectId}'.`);
+      ctx.set('X-Plan-Version', String(head.version));
+      ctx.body = object;
+    });
+
+    router.put(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const expected = expectedVersionOf(ctx);
+      const body = await readJsonBody(ctx);
+      answerWrite(ctx, await plans.replace(ctx.params.id ?? '', body.value, expected, writeContextOf(ctx, body.raw)), 200);
+    });
+
+    router.patch(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const expected = expectedVersionOf(ctx);
+      const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
+      const format = PATCH_FORMATS[ctx.request.type] ?? 'merge';
+      answerWrite(ctx, await plans.patch(ctx.params.id ?? '', format, body.value, expected, writeContextOf(ctx, body.raw)), 200);
+    });
+
+    router.delete(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const expected = expectedVersionOf(ctx);
+      answerWrite(ctx, await plans.remove(ctx.params.id ?? '', expected, writeContextOf(ctx)), 204);
+    });
   }
 
   return router;
+}
+
+/** Every write answers with the plan's version (header and ETag) and where its event landed. */
+function answerWrite(ctx: Context, result: WriteResult, status: number): void {
+  ctx.set('X-Plan-Version', String(result.version));
+  if (result.document) ctx.set('ETag', planEtag(result.version));
+  if (result.position) ctx.set('X-Consistency-Token', `${result.position.partition}:${result.position.id}`);
+  if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+  ctx.status = status;
+  if (status !== 204) ctx.body = result.document;
 }

@@ -14,6 +14,12 @@ export interface RedisKeys {
   head(planId: string): string;
   /** The plan's own events, version n at index n-1. */
   history(planId: string): string;
+  /** The plan's event times (score: ms) to versions, for time travel by date. */
+  times(planId: string): string;
+  /** The plan's document every K versions (field: version). */
+  snapshots(planId: string): string;
+  /** The outcome of a write made with an idempotency key (`key` is already scoped and hashed). */
+  idempotency(planId: string, key: string): string;
   /** A projection's last applied state of a plan. */
   projectionState(projection: string, planId: string): string;
   /** A projection's last applied log position in a partition. */
@@ -30,6 +36,9 @@ export function createRedisKeys({ prefix, partitions }: { prefix: string; partit
     log: (partition) => `${tag(partition)}:log`,
     head: (planId) => `${planTag(planId)}:head:${planId}`,
     history: (planId) => `${planTag(planId)}:history:${planId}`,
+    times: (planId) => `${planTag(planId)}:times:${planId}`,
+    snapshots: (planId) => `${planTag(planId)}:snapshots:${planId}`,
+    idempotency: (planId, key) => `${planTag(planId)}:idempotency:${key}`,
     projectionState: (projection, planId) => `${planTag(planId)}:projection:${projection}:${planId}`,
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
   };

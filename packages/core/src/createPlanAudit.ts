@@ -1,0 +1,78 @@
+import { diffDocuments } from './applyJsonPatch.js';
+import { describeChanges } from './describeChanges.js';
+import { DomainError, PlanNotFound } from './errors.js';
+import type { PlanDocument } from './planDocument.js';
+import type { JsonPatch, PlanEvent } from './planEvent.js';
+import type { EventLog, PlanHead } from './ports/EventLog.js';
+import { tenantMayAccess, type Tenant } from './tenancy.js';
+
+export interface HistoryPage {
+  readonly planId: string;
+  /** The plan's newest version: history runs 1…latest. */
+  readonly latest: number;
+  readonly events: PlanEvent[];
+  /** First version of the next page, or null on the last page. */
+  readonly next: number | null;
+}
+
+export interface PlanDiff {
+  readonly planId: string;
+  readonly from: number;
+  readonly to: number;
+  /** RFC 6902 patch turning version `from` into version `to` (a deleted version counts as `{}`). */
+  readonly patch: JsonPatch;
+  readonly changes: string[];
+}
+
+export type PointInTime = { readonly version: number } | { readonly asOf: Date };
+
+/** What auditors read: every plan's history, what it looked like at any moment, and diffs. */
+export interface PlanAudit {
+  history(planId: string, tenant: Tenant, page: { from: number; limit: number }): Promise<HistoryPage>;
+  /** The plan as it was; deleted plans included. */
+  at(planId: string, tenant: Tenant, when: PointInTime): Promise<{ version: number; document: PlanDocument }>;
+  diff(planId: string, tenant: Tenant, from: number, to: number): Promise<PlanDiff>;
+}
+
+export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
+  /** A plan the tenant may audit: any plan that ever existed in its org, deleted or not. */
+  const auditable = async (planId: string, tenant: Tenant): Promise<PlanHead> => {
+    const head = await log.head(planId);
+    if (!head || !tenantMayAccess(tenant, head.org)) throw new PlanNotFound(planId);
+    return head;
+  };
+
+  const versionIn = (head: PlanHead, version: number, name: string): number => {
+    if (!Number.isInteger(version) || version < 0 || version > head.version) {
+      throw new DomainError('SCHEMA_VIOLATION', `${name} must be a version from 0 to ${head.version}.`, [{ pointer: `/${name}`, message: `must be 0…${head.version}` }]);
+    }
+    return version;
+  };
+
+  return {
+    async history(planId, tenant, { from, limit }) {
+      const head = await auditable(planId, tenant);
+      const first = Math.max(1, from);
+      const events = await log.events(planId, { from: first, to: Math.min(head.version, first + limit - 1) });
+      const last = events.at(-1)?.version ?? first - 1;
+      return { planId, latest: head.version, events, next: last < head.version ? last + 1 : null };
+    },
+
+    async at(planId, tenant, when) {
+      const head = await auditable(planId, tenant);
+      const version = 'version' in when ? versionIn(head, when.version, 'version') : await log.versionAt(planId, when.asOf);
+      if (version === 0) throw new PlanNotFound(planId, `Plan '${planId}' did not exist yet at that time.`);
+      const state = await log.stateAt(planId, version);
+      if (state.document === null) throw new PlanNotFound(planId, `Plan '${planId}' was deleted at version ${version}.`);
+      return { version, document: state.document };
+    },
+
+    async diff(planId, tenant, from, to) {
+      const head = await auditable(planId, tenant);
+      const [before, after] = await Promise.all([log.stateAt(planId, versionIn(head, from, 'from')), log.stateAt(planId, versionIn(head, to, 'to'))]);
+      const a = before.document ?? {};
+      const b = after.document ?? {};
+      return { planId, from, to, patch: diffDocuments(a, b), changes: describeChanges(a, b) };
+    },
+  };
+}
