@@ -1,5 +1,5 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
-import { IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
 import type { EventLog, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
@@ -65,10 +65,19 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
   /** Every write: idempotency, tenancy, precondition, decision, atomic append. */
   const write = async (planId: string, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
     const claim = claimOf(context);
-    if (claim) {
-      const record = await log.idempotencyRecord(planId, claim.key);
-      if (record) return replay(planId, record, context);
+    const earlier = claim ? await log.idempotencyRecord(planId, claim.key) : null;
+    if (earlier) return replay(planId, earlier, context);
+    try {
+      return await decideAndAppend(planId, command, expected, context);
+    } catch (error) {
+      // A concurrent request with the same key may have won the race between our check and now.
+      const winner = claim && error instanceof DomainError ? await log.idempotencyRecord(planId, claim.key) : null;
+      if (winner) return replay(planId, winner, context);
+      throw error;
     }
+  };
+
+  const decideAndAppend = async (planId: string, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
     const head = await log.head(planId);
     const live = head?.document ?? null;
     if (expected !== 'absent') {
@@ -78,6 +87,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     const decision = decidePlanChange(live, command, { tenant: context, validate });
     if (decision === null) return { planId, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
     const event = eventOf(planId, (head?.version ?? 0) + 1, decision, head, context);
+    const claim = claimOf(context);
     try {
       const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
       if (result.kind === 'replayed') return replay(planId, result.record, context);

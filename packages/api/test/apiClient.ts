@@ -1,0 +1,32 @@
+import { devToken } from './authTestContext.js';
+
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** A small HTTP client for tests: one dev client's token, JSON in and out. */
+export async function apiClient(baseUrl: string, issuer: string, client: string) {
+  const authorization = `Bearer ${await devToken(issuer, client)}`;
+  const request = async <T = Record<string, unknown>>(method: string, path: string, { body, type = 'application/json', headers = {} }: { body?: unknown; type?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': type }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
+  };
+  return {
+    request,
+    get: <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => request<T>('GET', path, { headers }),
+    post: (path: string, body: unknown, headers: Record<string, string> = {}) => request('POST', path, { body, headers }),
+    put: (path: string, body: unknown, ifMatch?: string, headers: Record<string, string> = {}) => request('PUT', path, { body, headers: { ...(ifMatch ? { 'if-match': ifMatch } : {}), ...headers } }),
+    patch: (path: string, body: unknown, type: string, ifMatch?: string, headers: Record<string, string> = {}) =>
+      request('PATCH', path, { body, type, headers: { ...(ifMatch ? { 'if-match': ifMatch } : {}), ...headers } }),
+    delete: (path: string, ifMatch?: string, headers: Record<string, string> = {}) => request('DELETE', path, { headers: { ...(ifMatch ? { 'if-match': ifMatch } : {}), ...headers } }),
+  };
+}
+
+export type ApiClient = Awaited<ReturnType<typeof apiClient>>;

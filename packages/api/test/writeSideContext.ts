@@ -1,0 +1,40 @@
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
+import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
+import { apiClient, type ApiClient } from './apiClient.js';
+import { startSecuredApi } from './authTestContext.js';
+
+export interface WriteSide {
+  readonly log: RedisEventLog;
+  readonly writer: ApiClient;
+  readonly reader: ApiClient;
+  readonly auditor: ApiClient;
+  readonly other: ApiClient;
+  readonly admin: ApiClient;
+  stop(): Promise<void>;
+}
+
+/** The api over the real Redis log (AOF), secured by a real identity provider, with a client per dev role. */
+export async function startWriteSide(): Promise<WriteSide> {
+  const idp: TestIdp = await startTestIdp();
+  const redis = connectTestRedis();
+  const prefix = randomPrefix('writes');
+  const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
+  const api = await startSecuredApi(idp.idp.issuer, log);
+  const client = (name: string) => apiClient(api.baseUrl, idp.idp.issuer, name);
+  const [writer, reader, auditor, other, admin] = await Promise.all(['dev-writer', 'dev-reader', 'dev-auditor', 'dev-other', 'dev-admin'].map(client));
+  return {
+    log,
+    writer: writer!,
+    reader: reader!,
+    auditor: auditor!,
+    other: other!,
+    admin: admin!,
+    async stop() {
+      api.server.close();
+      await idp.stop();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
