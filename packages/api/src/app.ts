@@ -1,5 +1,5 @@
 import Koa, { type Middleware } from 'koa';
-import type { Logger, PlanAudit, PlanService } from '@planledger/core';
+import type { Logger, PlanAudit, PlanDirectory, PlanService } from '@planledger/core';
 import { createApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
@@ -11,6 +11,8 @@ import { plansRouter } from './routes/plansRouter.js';
 export interface AppDependencies {
   readonly plans: PlanService;
   readonly audit: PlanAudit;
+  /** The read model behind listings (eventually consistent with the log). */
+  readonly directory: PlanDirectory;
   readonly logger: Logger;
   readonly readiness: Record<string, ReadinessCheck>;
   /** Verifies the bearer token and sets `ctx.state.principal`; every route but health and metrics sits behind it. */
@@ -18,14 +20,14 @@ export interface AppDependencies {
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, logger, readiness, authenticate }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, logger, readiness, authenticate }: AppDependencies): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
     logger.error({ err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path }, 'request failed');
   });
 
-  const plansRoutes = plansRouter({ plans, audit });
+  const plansRoutes = plansRouter({ plans, audit, directory });
   const auditRoutes = auditRouter({ audit });
   const healthRoutes = healthRouter({ checks: readiness });
   const metrics = createApiMetrics();

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createKeyResolver } from './auth/createKeyResolver.js';
@@ -28,6 +28,7 @@ const log = new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix,
 const app = createApp({
   plans: createPlanService({ log, now: () => new Date() }),
   audit: createPlanAudit({ log }),
+  directory: new RedisPlanDirectory(redis, config.keyPrefix),
   logger,
   authenticate: bearerAuth({
     resolveKey: createKeyResolver({

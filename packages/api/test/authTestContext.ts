@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlanAudit, createPlanService, InMemoryEventLog, silentLogger, type EventLog } from '@planledger/core';
+import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, silentLogger, type EventLog, type PlanDirectory } from '@planledger/core';
 import { fetchToken } from '@planledger/idp';
 import { createApp } from '../src/app.js';
 import { createKeyResolver } from '../src/auth/createKeyResolver.js';
@@ -10,10 +10,11 @@ import { bearerAuth } from '../src/middleware/bearerAuth.js';
 export const AUDIENCE = 'planledger-api';
 
 /** The api over an event log (in-memory unless given), secured against a real issuer, on a free port. */
-export async function startSecuredApi(issuer: string, log: EventLog = new InMemoryEventLog()): Promise<{ baseUrl: string; server: Server }> {
+export async function startSecuredApi(issuer: string, log: EventLog = new InMemoryEventLog(), directory: PlanDirectory = new InMemoryPlanDirectory()): Promise<{ baseUrl: string; server: Server }> {
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
+    directory,
     logger: silentLogger,
     readiness: {},
     authenticate: bearerAuth({

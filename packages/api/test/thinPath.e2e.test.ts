@@ -84,3 +84,30 @@ test('thin path › errors are problem+json: unknown plan 404, duplicate 409, no
   t.is(polluting.status, 400);
   t.like(await polluting.json(), { violations: [{ pointer: '/__proto__' }] });
 });
+
+test('listing › GET /v1/plans lists the org’s plans newest change first, from the projected read model', async (t) => {
+  const headers = { ...writer, 'content-type': 'application/json' };
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const plan = aPlan();
+    ids.push(plan.objectId);
+    t.is((await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers, body: JSON.stringify(plan) })).status, 201);
+  }
+  const patched = await fetch(`${stack.baseUrl}/v1/plans/${ids[0]}`, {
+    method: 'PATCH',
+    headers: { ...headers, 'content-type': 'application/merge-patch+json', 'if-match': '"v1"' },
+    body: JSON.stringify({ planType: 'outOfNetwork' }),
+  });
+  t.is(patched.status, 200);
+  type Page = { items: { planId: string; version: number }[]; next: string | null };
+  let listed: Page['items'] = [];
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const page = (await (await fetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: writer })).json()) as Page;
+    listed = page.items.filter((item) => ids.includes(item.planId));
+    if (listed.length === 3 && listed.find((item) => item.planId === ids[0])?.version === 2) break;
+  }
+  t.deepEqual(listed.map((item) => item.planId), [ids[0], ids[2], ids[1]]);
+  const other = await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-other');
+  const theirs = (await (await fetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: { authorization: `Bearer ${other}` } })).json()) as Page;
+  t.false(theirs.items.some((item) => ids.includes(item.planId)), 'another org never sees them');
+});

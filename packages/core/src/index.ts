@@ -25,3 +25,6 @@ export { assertIdentityKept } from './assertIdentityKept.js';
 export { describeChanges } from './describeChanges.js';
 export { createPlanAudit, type PlanAudit, type HistoryPage, type PlanDiff, type PointInTime } from './createPlanAudit.js';
 export { findObject } from './findObject.js';
+export type { PlanDirectory, PlanSummary, DirectoryPage } from './ports/PlanDirectory.js';
+export { collectObjectIds } from './collectObjectIds.js';
+export { InMemoryPlanDirectory } from './memory/InMemoryPlanDirectory.js';

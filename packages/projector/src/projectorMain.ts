@@ -2,8 +2,9 @@
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { commonSettings, readConfig } from '@planledger/core';
-import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
-import { createBrokerTopology } from '@planledger/core/rabbitmq';
+import { createRedisKeys, RedisEventLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { createBrokerTopology, type ProjectionName } from '@planledger/core/rabbitmq';
+import type { ProjectionTarget } from '@planledger/core';
 import { createElasticClient, ElasticPlanIndex, ensurePlanIndex } from '@planledger/core/elasticsearch';
 import { consumeProjection } from './consumeProjection.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
@@ -17,20 +18,29 @@ await runProcess('projector', config.logLevel, async (logger) => {
   const es = createElasticClient({ url: config.esUrl });
   const index = await ensurePlanIndex(es, config.esAlias);
   const connection = await amqp.connect(config.amqpUrl);
-  const channel = await connection.createChannel();
-  const target = new ElasticPlanIndex(es, config.esAlias);
-  const consumer = await consumeProjection({
-    channel,
-    topology: createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit }),
-    projection: 'search',
-    runner: createProjectionRunner({ log: new RedisEventLog(redis, keys), state: new RedisProjectionState(redis, keys, target.name), target, logger }),
-    logger,
-  });
+  const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit });
+  const log = new RedisEventLog(redis, keys);
+  const targets: Record<ProjectionName, ProjectionTarget> = {
+    search: new ElasticPlanIndex(es, config.esAlias),
+    redis: new RedisPlanDirectory(redis, config.keyPrefix),
+  };
+  // One channel per projection, so each has its own prefetch window and ordering.
+  const consumers = await Promise.all(
+    (Object.entries(targets) as [ProjectionName, ProjectionTarget][]).map(async ([projection, target]) =>
+      consumeProjection({
+        channel: await connection.createChannel(),
+        topology,
+        projection,
+        runner: createProjectionRunner({ log, state: new RedisProjectionState(redis, keys, target.name), target, logger }),
+        logger,
+      }),
+    ),
+  );
   logger.info({ index, alias: config.esAlias }, 'projector consuming');
   return {
     done: new Promise<void>((_, reject) => connection.on('close', () => reject(new Error('broker connection closed')))),
     stop: async () => {
-      await consumer.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
       await connection.close().catch(() => undefined);
       redis.disconnect();
       await es.close();

@@ -1,16 +1,17 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { findObject, planEtag, PlanNotFound, type PatchFormat, type PlanAudit, type PlanService, type WriteResult } from '@planledger/core';
+import { findObject, planEtag, PlanNotFound, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanService, type WriteResult } from '@planledger/core';
 import { etagMatches } from '../etagMatches.js';
 import { requireScope } from '../middleware/requireScope.js';
 import { expectedVersionOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
-import { pointInTimeOf } from './queryParameters.js';
+import { pointInTimeOf, positiveInteger } from './queryParameters.js';
 import { tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
   readonly plans: PlanService;
   readonly audit: PlanAudit;
+  readonly directory: PlanDirectory;
 }
 
 const PATCH_FORMATS: Record<string, PatchFormat> = {
@@ -20,7 +21,7 @@ const PATCH_FORMATS: Record<string, PatchFormat> = {
 };
 
 /** `/v1/plans` (and the alias `/v1/plan`): create, read, replace, patch and delete plans. */
-export function plansRouter({ plans, audit }: PlansRouterOptions): Router {
+export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Router {
   const router = new Router();
 
   for (const base of ['/v1/plans', '/v1/plan']) {
@@ -29,6 +30,19 @@ export function plansRouter({ plans, audit }: PlansRouterOptions): Router {
       const result = await plans.create(body.value, writeContextOf(ctx, body.raw));
       ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
       answerWrite(ctx, result, 201);
+    });
+
+    // The caller's org's plans, newest change first (admins may name another org with ?org=).
+    router.get(base, requireScope('plans:read'), async (ctx) => {
+      const tenant = tenantOf(ctx);
+      const org = tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
+      const limit = ctx.query.limit === undefined ? 50 : positiveInteger(ctx, 'limit', ctx.query.limit, 500);
+      const cursor = typeof ctx.query.cursor === 'string' ? ctx.query.cursor : undefined;
+      const page = org === null ? { items: [], next: null } : await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
+      ctx.body = {
+        items: page.items.map((item) => ({ ...item, href: `/v1/plans/${encodeURIComponent(item.planId)}` })),
+        next: page.next === null ? null : `/v1/plans?limit=${limit}&cursor=${encodeURIComponent(page.next)}${org !== tenant.org ? `&org=${encodeURIComponent(org ?? '')}` : ''}`,
+      };
     });
 
     router.get(`${base}/:id`, requireScope('plans:read'), async (ctx) => {

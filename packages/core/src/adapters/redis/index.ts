@@ -3,3 +3,4 @@ export { RedisEventLog } from './RedisEventLog.js';
 export { assertDurableRedis } from './assertDurableRedis.js';
 export { APPEND_SCRIPT } from './appendScript.js';
 export { RedisProjectionState } from './RedisProjectionState.js';
+export { RedisPlanDirectory } from './RedisPlanDirectory.js';

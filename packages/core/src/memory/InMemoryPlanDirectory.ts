@@ -1,0 +1,45 @@
+import { collectObjectIds } from '../collectObjectIds.js';
+import { DomainError } from '../errors.js';
+import type { PlanChange, ProjectionTarget } from '../ports/PlanChange.js';
+import type { DirectoryPage, PlanDirectory, PlanSummary } from '../ports/PlanDirectory.js';
+
+/** The in-memory twin of the plan directory read model. Same contract as the Redis adapter. */
+export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
+  readonly name = 'redis';
+  private readonly plans = new Map<string, PlanSummary>();
+  private readonly holders = new Map<string, Set<string>>();
+
+  async apply({ event, before, after }: PlanChange): Promise<void> {
+    const planId = event.planId;
+    for (const objectId of collectObjectIds(before.document)) this.holders.get(objectId)?.delete(planId);
+    for (const objectId of collectObjectIds(after.document)) this.holders.set(objectId, (this.holders.get(objectId) ?? new Set()).add(planId));
+    if (after.document === null) this.plans.delete(planId);
+    else {
+      const planType = typeof after.document.planType === 'string' ? after.document.planType : null;
+      this.plans.set(planId, { planId, org: after.document._org, version: after.version, at: event.at, planType });
+    }
+  }
+
+  async list(org: string, { cursor, limit }: { cursor?: string; limit: number }): Promise<DirectoryPage> {
+    const sorted = [...this.plans.values()]
+      .filter((p) => p.org === org)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (b.planId < a.planId ? -1 : b.planId > a.planId ? 1 : 0));
+    let start = 0;
+    if (cursor !== undefined) {
+      start = sorted.findIndex((p) => p.planId === cursor) + 1;
+      if (start === 0) throw new DomainError('SCHEMA_VIOLATION', 'The cursor is not one this api gave out.', [{ pointer: '/cursor', message: 'is not a valid cursor' }]);
+    }
+    const items = sorted.slice(start, start + limit);
+    return { items, next: start + limit < sorted.length ? (items.at(-1)?.planId ?? null) : null };
+  }
+
+  async plansHolding(objectId: string): Promise<string[]> {
+    return [...(this.holders.get(objectId) ?? [])].sort();
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const { org } of this.plans.values()) counts[org] = (counts[org] ?? 0) + 1;
+    return counts;
+  }
+}

@@ -1,0 +1,51 @@
+import type { TestFn } from 'ava';
+import { EVENT_SCHEMA_VERSION, evolvePlan, INITIAL_PLAN_STATE, type PlanDirectory, type PlanDocument, type PlanEvent, type PlanState, type ProjectionTarget } from '../src/index.js';
+import { aPlan } from './planMother.js';
+
+type Directory = PlanDirectory & ProjectionTarget;
+
+/** One contract for every plan directory: the in-memory twin and Redis run the same cases. */
+export function planDirectoryContract(test: TestFn<unknown>, name: string, makeDirectory: () => Promise<Directory>): void {
+  const feed = async (directory: Directory, before: PlanState, type: PlanEvent['type'], patch: PlanEvent['patch'], planId: string, second: number): Promise<PlanState> => {
+    const event: PlanEvent = { planId, version: before.version + 1, type, patch, actor: 't', org: 'example.com', at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
+    const after = evolvePlan(before, event);
+    await directory.apply({ event, before, after });
+    return after;
+  };
+  const create = (directory: Directory, plan: PlanDocument, second: number) => feed(directory, INITIAL_PLAN_STATE, 'created', [{ op: 'add', path: '', value: plan }], plan.objectId, second);
+
+  test(`${name} › lists an org's plans newest change first, paged by cursor`, async (t) => {
+    const directory = await makeDirectory();
+    const org = `org-${Math.random().toString(36).slice(2)}.example`;
+    const plans = Array.from({ length: 5 }, () => aPlan({ org }));
+    const states = [];
+    for (const [i, plan] of plans.entries()) states.push(await create(directory, plan, i));
+    await feed(directory, states[0]!, 'patched', [{ op: 'replace', path: '/planType', value: 'changed' }], plans[0]!.objectId, 30);
+    await create(directory, aPlan({ org: `elsewhere-${org}` }), 40);
+    const first = await directory.list(org, { limit: 2 });
+    const second = await directory.list(org, { limit: 2, cursor: first.next ?? '' });
+    const third = await directory.list(org, { limit: 2, cursor: second.next ?? '' });
+    t.deepEqual([...first.items, ...second.items, ...third.items].map((p) => p.planId), [plans[0], plans[4], plans[3], plans[2], plans[1]].map((p) => p!.objectId));
+    t.like(first.items[0], { version: 2, planType: 'changed', org });
+    t.is(third.next, null);
+    t.is((await directory.counts())[org], 5);
+  });
+
+  test(`${name} › indexes nested objectIds to the plans holding them, and forgets deleted plans`, async (t) => {
+    const directory = await makeDirectory();
+    const plan = aPlan();
+    const created = await create(directory, plan, 1);
+    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc2`), [plan.objectId]);
+    const trimmed = await feed(directory, created, 'patched', [{ op: 'remove', path: '/linkedPlanServices/1' }], plan.objectId, 2);
+    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc2`), []);
+    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc1`), [plan.objectId]);
+    await feed(directory, trimmed, 'deleted', [], plan.objectId, 3);
+    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc1`), []);
+    t.deepEqual((await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId), []);
+  });
+
+  test(`${name} › a cursor it did not give out is refused`, async (t) => {
+    const directory = await makeDirectory();
+    await t.throwsAsync(directory.list('example.com', { limit: 5, cursor: 'not-a-cursor' }), { message: /cursor/ });
+  });
+}
