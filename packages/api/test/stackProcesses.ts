@@ -5,18 +5,34 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
-import { TEST_ES_URL } from '../../core/test/elasticTestContext.js';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
+import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
+import { connectTestElastic, deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+const SCRIPTS = {
+  idp: 'packages/idp/dist/main.js',
+  api: 'packages/api/dist/main.js',
+  relay: 'packages/projector/dist/relayMain.js',
+  projector: 'packages/projector/dist/projectorMain.js',
+} as const;
+export type ProcessName = keyof typeof SCRIPTS;
+
 export interface Stack {
   readonly baseUrl: string;
   readonly env: Record<string, string>;
-  readonly processes: Record<string, ChildProcess>;
+  readonly processes: Record<ProcessName, ChildProcess>;
   /** Output of a process so far, for failure messages. */
   output(name: string): string;
+  /** Kills one process with a signal and waits for it to exit. */
+  kill(name: ProcessName, signal: NodeJS.Signals): Promise<void>;
+  /** Starts a process again (after `kill`), with the same environment. */
+  restart(name: ProcessName): Promise<void>;
+  /** Stops every process and removes what the stack made (keys, broker topology, index). */
   stop(): Promise<void>;
 }
 
@@ -65,24 +81,33 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const topology = run('topology', 'packages/projector/dist/topologyMain.js');
   const [code] = (await once(topology, 'exit')) as [number];
   if (code !== 0) throw new Error(`topology failed: ${outputs.get('topology')}`);
-  const processes = {
-    idp: run('idp', 'packages/idp/dist/main.js'),
-    api: run('api', 'packages/api/dist/main.js'),
-    relay: run('relay', 'packages/projector/dist/relayMain.js'),
-    projector: run('projector', 'packages/projector/dist/projectorMain.js'),
-  };
+  const processes = Object.fromEntries(Object.entries(SCRIPTS).map(([name, script]) => [name, run(name, script)])) as Record<ProcessName, ChildProcess>;
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ; ) {
-    const ok = (await isUp(`${baseUrl}/health/live`)) && (await isUp(`${env.OIDC_ISSUER}/.well-known/openid-configuration`));
-    if (ok) break;
-    if (Date.now() > deadline || processes.api.exitCode !== null) throw new Error(`api did not start: ${outputs.get('api')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const waitForApi = async () => {
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const ok = (await isUp(`${baseUrl}/health/live`)) && (await isUp(`${env.OIDC_ISSUER}/.well-known/openid-configuration`));
+      if (ok) return;
+      if (Date.now() > deadline || processes.api.exitCode !== null) throw new Error(`api did not start: ${outputs.get('api')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  await waitForApi();
   return {
     baseUrl,
     env,
     processes,
     output: (name) => outputs.get(name) ?? '',
+    async kill(name, signal) {
+      const child = processes[name];
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+    async restart(name) {
+      processes[name] = run(name, SCRIPTS[name]);
+      if (name === 'api') await waitForApi();
+    },
     stop: async () => {
       await Promise.all(
         Object.values(processes).map(async (child) => {
@@ -94,8 +119,22 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         }),
       );
       rmSync(idpDataDir, { recursive: true, force: true });
+      await removeStackData(env);
     },
   };
+}
+
+async function removeStackData(env: Record<string, string>): Promise<void> {
+  const redis = new Redis(env.REDIS_URL ?? '');
+  await deleteKeys(redis, env.KEY_PREFIX ?? 'missing');
+  redis.disconnect();
+  const es = connectTestElastic();
+  await deleteAliasIndices(es, env.ES_ALIAS ?? 'missing');
+  await es.close();
+  const connection = await amqp.connect(env.AMQP_URL ?? '');
+  const topology = createBrokerTopology({ namespace: env.AMQP_NAMESPACE ?? '', partitions: Number(env.PARTITIONS), deliveryLimit: 5 });
+  await deleteTopology(await connection.createChannel(), topology);
+  await connection.close();
 }
 
 const isUp = (url: string): Promise<boolean> => fetch(url).then((r) => r.ok, () => false);

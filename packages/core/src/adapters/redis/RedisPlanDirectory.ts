@@ -3,24 +3,55 @@ import { collectObjectIds } from '../../collectObjectIds.js';
 import { DomainError } from '../../errors.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../../ports/PlanDirectory.js';
+import { failOnError } from './failOnError.js';
 
 interface Cursor {
   readonly score: number;
   readonly planId: string;
 }
 
+type ListReply = [entries: string[], summaries: (string | null)[]];
+
+interface WithList {
+  planledgerDirectoryList(order: string, summaries: string, max: string, count: string): Promise<ListReply>;
+}
+
+/**
+ * One page of an org's listing read in one atomic step: the order (by last change) and the
+ * summaries together, so a change landing between the two reads cannot skew the page.
+ * KEYS: order (sorted set), summaries (hash). ARGV: max score, count.
+ */
+const LIST_SCRIPT = `
+local entries = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local ids = {}
+for i = 1, #entries, 2 do ids[#ids + 1] = entries[i] end
+local summaries = {}
+if #ids > 0 then summaries = redis.call('HMGET', KEYS[2], unpack(ids)) end
+return {entries, summaries}
+`;
+
 /**
  * The Redis read model: written as a projection (`apply`), read by the api (`list`,
- * `plansHolding`, `counts`). Its keys span plans, so they carry no partition hash tag; every
- * command touches one key, which Redis Cluster allows.
+ * `plansHolding`, `counts`). Its keys span plans, so they carry no partition hash tag; an org's
+ * order and summaries share the tag `{org:<org>}`, so they change and are read together even on
+ * Redis Cluster.
  */
 export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   readonly name = 'redis';
+  private readonly redis: Redis & WithList;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(redis: Redis, private readonly prefix: string) {
+    redis.defineCommand('planledgerDirectoryList', { numberOfKeys: 2, lua: LIST_SCRIPT });
+    this.redis = redis as Redis & WithList;
+  }
 
   private key(...parts: string[]): string {
     return [this.prefix, 'directory', ...parts].join(':');
+  }
+
+  private orgKeys(org: string): { order: string; summaries: string } {
+    const tag = `{org:${org}}`;
+    return { order: this.key(tag, 'order'), summaries: this.key(tag, 'summaries') };
   }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
@@ -28,29 +59,30 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     const org = after.document?._org ?? event.org;
     const was = collectObjectIds(before.document);
     const is = collectObjectIds(after.document);
-    const batch = this.redis.multi();
-    for (const objectId of was) if (!is.has(objectId)) batch.srem(this.key('object', objectId), planId);
-    for (const objectId of is) batch.sadd(this.key('object', objectId), planId);
-    if (after.document === null) {
-      batch.zrem(this.key('org', org), planId).del(this.key('plan', planId));
-    } else {
+    const { order, summaries } = this.orgKeys(org);
+    // The org's order and summary change in one transaction (same slot); the rest is idempotent.
+    const listing = this.redis.multi();
+    if (after.document === null) listing.zrem(order, planId).hdel(summaries, planId);
+    else {
       const summary: PlanSummary = { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
-      batch.zadd(this.key('org', org), Date.parse(event.at), planId).set(this.key('plan', planId), JSON.stringify(summary)).sadd(this.key('orgs'), org);
+      listing.zadd(order, Date.parse(event.at), planId).hset(summaries, planId, JSON.stringify(summary));
     }
-    await batch.exec();
+    const lookups = this.redis.pipeline().sadd(this.key('orgs'), org);
+    for (const objectId of was) if (!is.has(objectId)) lookups.srem(this.key('object', objectId), planId);
+    for (const objectId of is) lookups.sadd(this.key('object', objectId), planId);
+    await Promise.all([failOnError(listing.exec()), failOnError(lookups.exec())]);
   }
 
   async list(org: string, { cursor, limit }: { cursor?: string; limit: number }): Promise<DirectoryPage> {
     const after = cursor ? decodeCursor(cursor) : null;
-    const key = this.key('org', org);
+    const { order, summaries } = this.orgKeys(org);
     // Fetch past the cursor's ties (same score), then drop what the previous page already gave.
-    const raw = await this.redis.zrevrangebyscore(key, after ? after.score : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1 + (after ? 50 : 0));
-    const entries: Cursor[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) entries.push({ planId: raw[i]!, score: Number(raw[i + 1]) });
+    const [raw, jsons] = await this.redis.planledgerDirectoryList(order, summaries, after ? String(after.score) : '+inf', String(limit + 1 + (after ? 50 : 0)));
+    const entries: (Cursor & { json: string | null })[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) entries.push({ planId: raw[i]!, score: Number(raw[i + 1]), json: jsons[i / 2] ?? null });
     const fresh = after ? entries.filter((e) => e.score < after.score || (e.score === after.score && e.planId < after.planId)) : entries;
     const page = fresh.slice(0, limit);
-    const summaries = page.length === 0 ? [] : await this.redis.mget(...page.map((e) => this.key('plan', e.planId)));
-    const items = summaries.flatMap((json) => (json ? [JSON.parse(json) as PlanSummary] : []));
+    const items = page.flatMap(({ json }) => (json ? [JSON.parse(json) as PlanSummary] : []));
     const last = page.at(-1);
     return { items, next: fresh.length > limit && last ? encodeCursor(last) : null };
   }
@@ -61,7 +93,7 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
 
   async counts(): Promise<Record<string, number>> {
     const orgs = (await this.redis.smembers(this.key('orgs'))).sort();
-    const sizes = await Promise.all(orgs.map((org) => this.redis.zcard(this.key('org', org))));
+    const sizes = await Promise.all(orgs.map((org) => this.redis.zcard(this.orgKeys(org).order)));
     return Object.fromEntries(orgs.map((org, i) => [org, sizes[i] ?? 0]));
   }
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
+import { failOnError } from './failOnError.js';
 import type { RedisKeys } from './redisKeys.js';
 
 /** A projection's per-plan state and per-partition checkpoint, in the partition's hash slot. */
@@ -16,11 +17,13 @@ export class RedisProjectionState implements ProjectionState {
 
   async set(planId: string, state: PlanState, position: string): Promise<void> {
     const partition = this.keys.partitionOf(planId);
-    await this.redis
-      .multi()
+    await failOnError(
+      this.redis
+        .multi()
       .hset(this.keys.projectionState(this.projection, planId), 'version', String(state.version), 'document', state.document ? JSON.stringify(state.document) : '')
-      .set(this.keys.checkpoint(this.projection, partition), position)
-      .exec();
+        .set(this.keys.checkpoint(this.projection, partition), position)
+        .exec(),
+    );
   }
 
   async checkpoint(partition: number): Promise<string | null> {

@@ -1,0 +1,75 @@
+import test from 'ava';
+import { Redis } from 'ioredis';
+import { foldPlan } from '@planledger/core';
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { aPlan } from '../../core/test/planMother.js';
+import { devToken } from './authTestContext.js';
+import { startStack, type Stack } from './stackProcesses.js';
+
+let stack: Stack;
+test.before(async () => {
+  stack = await startStack();
+});
+test.after.always(() => stack?.stop());
+
+interface Ack {
+  readonly planId: string;
+  readonly version: number;
+  readonly copay: number;
+}
+
+test('SIGKILL of the api under write load loses no acknowledged write and leaves no half-applied change', async (t) => {
+  const headers = { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}` };
+  const plans = Array.from({ length: 8 }, () => aPlan());
+  for (const plan of plans) {
+    const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+    t.is(created.status, 201);
+  }
+  const acks: Ack[] = [];
+  let failures = 0;
+  let running = true;
+  // One writer per plan: PATCH the copay again and again, each with the ETag it last got.
+  const writers = plans.map(async (plan, index) => {
+    let version = 1;
+    for (let copay = index * 10_000; running; copay += 1) {
+      try {
+        const response = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, {
+          method: 'PATCH',
+          headers: { ...headers, 'content-type': 'application/json-patch+json', 'if-match': `"v${version}"` },
+          body: JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]),
+        });
+        if (response.status !== 200) throw new Error(`status ${response.status}`);
+        version = Number(response.headers.get('x-plan-version'));
+        acks.push({ planId: plan.objectId, version, copay });
+      } catch {
+        failures += 1;
+        return; // the api is gone
+      }
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await stack.kill('api', 'SIGKILL');
+  running = false;
+  await Promise.all(writers);
+  t.log(`${acks.length} writes acknowledged before SIGKILL, ${failures} cut off`);
+  t.true(acks.length > 20, 'the load was real');
+
+  await stack.restart('api');
+  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const log = new RedisEventLog(redis, createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) }));
+  try {
+    for (const ack of acks) {
+      const [event] = await log.events(ack.planId, { from: ack.version, to: ack.version });
+      t.deepEqual(event?.patch, [{ op: 'replace', path: '/planCostShares/copay', value: ack.copay }], `${ack.planId}@${ack.version} is in the log`);
+    }
+    for (const plan of plans) {
+      const events = await log.events(plan.objectId);
+      const head = await log.head(plan.objectId);
+      t.deepEqual(foldPlan(events), { version: head?.version, document: head?.document }, 'the head is exactly the fold of the log');
+      const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
+      t.is(read.headers.get('x-plan-version'), String(head?.version), 'the restarted api reads the last write');
+    }
+  } finally {
+    redis.disconnect();
+  }
+});
