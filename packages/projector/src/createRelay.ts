@@ -3,50 +3,63 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@planledger/core';
 import type { RedisKeys } from '@planledger/core/redis';
 import type { BrokerTopology } from '@planledger/core/rabbitmq';
+import { createPartitionLeases } from './createPartitionLeases.js';
 
 export interface RelayOptions {
-  /** A connection the relay may block on (XREADGROUP BLOCK); not shared with other work. */
+  /** The relay's own connection: it blocks on XREADGROUP, so it must not be shared. */
   readonly redis: Redis;
   readonly keys: RedisKeys;
   readonly channel: ConfirmChannel;
   readonly topology: BrokerTopology;
+  /** This instance's consumer name; stable across restarts so it finds its own pending entries. */
   readonly consumer: string;
   readonly group?: string;
   readonly batchSize?: number;
   readonly blockMs?: number;
+  /** How long a partition stays this instance's after its last renewal. */
+  readonly leaseMs?: number;
   readonly logger: Logger;
+  /** Called after each confirmed batch (for metrics). */
+  readonly onPublished?: (partition: number, count: number) => void;
 }
 
 export interface Relay {
   /** Runs until `stop()`; rejects if Redis or the broker fails. */
   run(): Promise<void>;
   stop(): Promise<void>;
+  /** The partitions this instance serves right now. */
+  owned(): number[];
 }
 
-type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
+type StreamEntry = [id: string, fields: string[]];
+type StreamReply = [stream: string, entries: StreamEntry[]][] | null;
 
 /**
- * Republishes the partition logs to the broker: reads with a consumer group, publishes each entry
- * as a persistent message, waits for the broker's confirms, and only then XACKs. A crash between
- * publish and XACK re-publishes on restart (at least once; projectors skip duplicates).
+ * Republishes the partition logs to the broker. Each partition is served by one relay instance at
+ * a time (a lease in Redis); the instance reads it with a consumer group, publishes each entry as
+ * a persistent message, waits for the broker's confirms, and only then XACKs. When it takes over
+ * a partition it first claims (XAUTOCLAIM) and re-publishes what a crashed instance left pending,
+ * in log order. Delivery is at least once; projectors skip duplicates.
  */
-export function createRelay({ redis, keys, channel, topology, consumer, group = 'relay', batchSize = 200, blockMs = 1000, logger }: RelayOptions): Relay {
-  const streams = Array.from({ length: keys.partitions }, (_, partition) => keys.log(partition));
-  const partitionOfStream = new Map(streams.map((stream, partition) => [stream, partition]));
+export function createRelay(options: RelayOptions): Relay {
+  const { redis, keys, channel, topology, consumer, group = 'relay', batchSize = 200, blockMs = 1000, leaseMs = 10_000, logger } = options;
+  const control = redis.duplicate();
+  const leases = createPartitionLeases({ redis: control, keys, owner: consumer, leaseMs });
+  const streamOf = (partition: number) => keys.log(partition);
+  const partitionOfStream = new Map(Array.from({ length: keys.partitions }, (_, p) => [keys.log(p), p]));
+  const recovered = new Set<number>();
   let stopping = false;
   let running: Promise<void> | null = null;
 
-  const ensureGroups = async () => {
-    for (const stream of streams) {
-      try {
-        await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
-      } catch (error) {
-        if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
-      }
+  const ensureGroup = async (stream: string) => {
+    try {
+      await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
     }
   };
 
-  const publishBatch = async (reply: StreamReply): Promise<number> => {
+  const publish = async (reply: StreamReply): Promise<number> => {
     let count = 0;
     for (const [stream, entries] of reply ?? []) {
       const partition = partitionOfStream.get(stream) ?? 0;
@@ -65,25 +78,47 @@ export function createRelay({ redis, keys, channel, topology, consumer, group = 
     if (count === 0) return 0;
     await channel.waitForConfirms();
     for (const [stream, entries] of reply ?? []) {
-      if (entries.length > 0) await redis.xack(stream, group, ...entries.map(([id]) => id));
+      if (entries.length === 0) continue;
+      await redis.xack(stream, group, ...entries.map(([id]) => id));
+      options.onPublished?.(partitionOfStream.get(stream) ?? 0, entries.length);
     }
     return count;
   };
 
-  const read = (id: '0' | '>', block: boolean) =>
-    (block
-      ? redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', ...streams, ...streams.map(() => id))
-      : redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'STREAMS', ...streams, ...streams.map(() => id))) as Promise<StreamReply>;
+  /** Takes over what earlier owners of the partition left pending, then publishes it in log order. */
+  const recover = async (partition: number) => {
+    const stream = streamOf(partition);
+    await ensureGroup(stream);
+    let claimed = 0;
+    for (let start = '0-0'; ; ) {
+      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, 0, start, 'COUNT', batchSize)) as [string, StreamEntry[]];
+      claimed += entries.length;
+      if (next === '0-0') break;
+      start = next;
+    }
+    let republished = 0;
+    for (;;) {
+      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'STREAMS', stream, '0')) as StreamReply;
+      const count = await publish(reply);
+      if (count === 0) break;
+      republished += count;
+    }
+    if (republished > 0) logger.info({ partition, claimed, republished }, 'relay re-published entries left pending');
+    recovered.add(partition);
+  };
 
   const loop = async () => {
-    await ensureGroups();
-    // Entries this consumer read but never acknowledged (it crashed after publishing): publish again.
-    for (let reply = await read('0', false); (await publishBatch(reply)) > 0; reply = await read('0', false)) {
-      logger.info('relay re-published entries left pending by an earlier run');
-    }
     while (!stopping) {
-      const published = await publishBatch(await read('>', true));
-      if (published > 0) logger.debug({ published }, 'relay published');
+      const owned = await leases.refresh();
+      for (const partition of owned) if (!recovered.has(partition)) await recover(partition);
+      for (const partition of recovered) if (!owned.includes(partition)) recovered.delete(partition);
+      if (owned.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, blockMs));
+        continue;
+      }
+      const streams = owned.map(streamOf);
+      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', ...streams, ...streams.map(() => '>'))) as StreamReply;
+      await publish(reply);
     }
   };
 
@@ -95,7 +130,10 @@ export function createRelay({ redis, keys, channel, topology, consumer, group = 
     async stop() {
       stopping = true;
       await running?.catch(() => undefined);
+      await leases.releaseAll();
+      control.disconnect();
     },
+    owned: () => leases.owned(),
   };
 }
 

@@ -20,6 +20,8 @@ export interface RedisKeys {
   snapshots(planId: string): string;
   /** The outcome of a write made with an idempotency key (`key` is already scoped and hashed). */
   idempotency(planId: string, key: string): string;
+  /** Which relay instance serves a partition (a lease with a TTL). */
+  relayLease(partition: number): string;
   /** A projection's last applied state of a plan. */
   projectionState(projection: string, planId: string): string;
   /** A projection's last applied log position in a partition. */
@@ -39,6 +41,7 @@ export function createRedisKeys({ prefix, partitions }: { prefix: string; partit
     times: (planId) => `${planTag(planId)}:times:${planId}`,
     snapshots: (planId) => `${planTag(planId)}:snapshots:${planId}`,
     idempotency: (planId, key) => `${planTag(planId)}:idempotency:${key}`,
+    relayLease: (partition) => `${tag(partition)}:relay-lease`,
     projectionState: (projection, planId) => `${planTag(planId)}:projection:${projection}:${planId}`,
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
   };
