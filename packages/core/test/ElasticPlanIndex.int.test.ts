@@ -70,3 +70,20 @@ test('search index › replaying an older change does not bring back what a newe
   await t.notThrowsAsync(index.apply({ event: createEvent, before: INITIAL_PLAN_STATE, after: created }), 'a stale write is a harmless version conflict');
   t.deepEqual(await matchingPlans(client, alias, { term: { planId: plan.objectId } }), []);
 });
+
+test('search index › concurrent changes share bulk requests, batched by size and time', async (t) => {
+  const flushes: number[] = [];
+  const batched = new ElasticPlanIndex(client, alias, { maxActions: 40, maxWaitMs: 50, onFlush: (actions) => flushes.push(actions) });
+  const plans = Array.from({ length: 12 }, () => aPlan());
+  await Promise.all(
+    plans.map((plan) => {
+      const event: PlanEvent = { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 't', org: 'example.com', at: new Date().toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
+      return batched.apply({ event, before: INITIAL_PLAN_STATE, after: evolvePlan(INITIAL_PLAN_STATE, event) });
+    }),
+  );
+  t.is(flushes.reduce((a, b) => a + b, 0), 12 * 8, 'every document was written');
+  t.true(flushes.length <= 3, `12 plans of 8 documents went out in ${flushes.length} requests: ${flushes.join(', ')}`);
+  t.true(flushes.every((size) => size <= 40 + 8), 'no request grows far past the size bound');
+  const found = await matchingPlans(client, alias, { terms: { planId: plans.map((p) => p.objectId) } });
+  t.is(found.length, 12);
+});

@@ -1,4 +1,5 @@
 import { errors } from '@elastic/elasticsearch';
+import { BulkRejected } from '@planledger/core/elasticsearch';
 
 /**
  * Whether a failure is a dependency being unavailable (worth waiting for) rather than something
@@ -8,6 +9,7 @@ export function isTransientError(error: unknown): boolean {
   if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError) {
     return true;
   }
+  if (error instanceof BulkRejected) return error.transient;
   if (error instanceof errors.ResponseError) return error.statusCode === 429 || (error.statusCode ?? 0) >= 500;
   const code = (error as { code?: string } | null)?.code;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;

@@ -1,41 +1,53 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
+import { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkItemResult, type BulkLine } from './createBulkBatcher.js';
 import { planSearchDocuments } from './planSearchDocuments.js';
 
-type BulkLine = Record<string, unknown>;
+/** Elasticsearch refused some documents of a change: transient (429, 5xx) or not. */
+export class BulkRejected extends Error {
+  override readonly name = 'BulkRejected';
+
+  constructor(message: string, readonly transient: boolean) {
+    super(message);
+  }
+}
 
 /**
  * Writes a plan's change into the index: every document of the plan indexed with
  * `version_type=external` = plan version, and the documents of objects that no longer exist
  * deleted at that version. Replaying an old change is refused by Elasticsearch as a version
- * conflict, which counts as done.
+ * conflict, which counts as done. Writes of concurrent changes share `_bulk` requests.
  */
 export class ElasticPlanIndex implements ProjectionTarget {
   readonly name = 'search';
+  private readonly batcher: BulkBatcher;
 
-  constructor(private readonly client: Client, private readonly alias: string, private readonly refresh: boolean | 'wait_for' = false) {}
+  constructor(client: Client, private readonly alias: string, batching: Omit<BulkBatcherOptions, 'client'> = {}) {
+    this.batcher = createBulkBatcher({ client, ...batching });
+  }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
     const version = event.version;
     const kept = after.document ? planSearchDocuments(after.document, version) : [];
     const keptIds = new Set(kept.map((document) => document.id));
     const gone = before.document ? planSearchDocuments(before.document, before.version).filter((d) => !keptIds.has(d.id)) : [];
-    const operations: BulkLine[] = [];
+    const lines: BulkLine[] = [];
     for (const document of kept) {
-      operations.push({ index: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
-      operations.push(document.source);
+      lines.push({ index: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
+      lines.push(document.source);
     }
     for (const document of gone) {
-      operations.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
+      lines.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
     }
-    if (operations.length === 0) return;
-    const response = await this.client.bulk({ operations, refresh: this.refresh });
-    if (!response.errors) return;
-    const failures = response.items
-      .map((item) => Object.values(item)[0])
-      .filter((result) => result?.error && result.status !== 409 && !(result.status === 404 && result.result === 'not_found'));
+    const failures = (await this.batcher.submit(lines, kept.length + gone.length)).filter(isFailure);
     if (failures.length > 0) {
-      throw new Error(`Elasticsearch refused ${failures.length} document(s) of ${event.planId}@${version}: ${JSON.stringify(failures[0]?.error)}`);
+      const transient = failures.every((f) => f.status === 429 || f.status >= 500);
+      throw new BulkRejected(`Elasticsearch refused ${failures.length} document(s) of ${event.planId}@${version}: ${JSON.stringify(failures[0]?.error)}`, transient);
     }
   }
+}
+
+/** A version conflict means a newer version is already there; a missing document on delete is already gone. */
+function isFailure(result: BulkItemResult): boolean {
+  return result.error !== undefined && result.status !== 409 && !(result.status === 404 && result.result === 'not_found');
 }

@@ -1,0 +1,78 @@
+import type { Client } from '@elastic/elasticsearch';
+
+export type BulkLine = Record<string, unknown>;
+
+/** One action's outcome in a bulk answer. */
+export interface BulkItemResult {
+  readonly status: number;
+  readonly result?: string;
+  readonly error?: unknown;
+}
+
+export interface BulkBatcher {
+  /** Queues the actions (`lines` holds `actions` actions, each with its source line if any) and resolves with their results once flushed. */
+  submit(lines: BulkLine[], actions: number): Promise<BulkItemResult[]>;
+}
+
+export interface BulkBatcherOptions {
+  readonly client: Client;
+  /** Flush once this many actions are queued. */
+  readonly maxActions?: number;
+  /** Flush at the latest this long after the first action was queued. */
+  readonly maxWaitMs?: number;
+  readonly refresh?: boolean | 'wait_for';
+  /** Told the size of every bulk request sent (for metrics). */
+  readonly onFlush?: (actions: number) => void;
+}
+
+interface Pending {
+  readonly lines: BulkLine[];
+  readonly actions: number;
+  resolve(results: BulkItemResult[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Gathers the writes of concurrent changes into `_bulk` requests, batched by size and time: one
+ * request carries many plans' documents, while each caller still learns exactly how its own
+ * actions went. A request that fails as a whole fails every change in it.
+ */
+export function createBulkBatcher({ client, maxActions = 1000, maxWaitMs = 10, refresh = false, onFlush }: BulkBatcherOptions): BulkBatcher {
+  let queue: Pending[] = [];
+  let queuedActions = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = queue;
+    const actions = queuedActions;
+    queue = [];
+    queuedActions = 0;
+    if (batch.length === 0) return;
+    try {
+      const response = await client.bulk({ operations: batch.flatMap((p) => p.lines), refresh });
+      onFlush?.(actions);
+      let offset = 0;
+      for (const pending of batch) {
+        const items = response.items.slice(offset, offset + pending.actions).map((item) => Object.values(item)[0] as BulkItemResult);
+        offset += pending.actions;
+        pending.resolve(items);
+      }
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  };
+
+  return {
+    submit(lines, actions) {
+      if (actions === 0) return Promise.resolve([]);
+      return new Promise<BulkItemResult[]>((resolve, reject) => {
+        queue.push({ lines, actions, resolve, reject });
+        queuedActions += actions;
+        if (queuedActions >= maxActions) void flush();
+        else timer ??= setTimeout(() => void flush(), maxWaitMs);
+      });
+    },
+  };
+}
