@@ -1,6 +1,6 @@
 import Koa, { type Middleware } from 'koa';
 import type { Logger, PlanAudit, PlanDirectory, PlanService } from '@planledger/core';
-import { createApiMetrics } from './metrics.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { auditRouter } from './routes/auditRouter.js';
@@ -17,10 +17,14 @@ export interface AppDependencies {
   readonly readiness: Record<string, ReadinessCheck>;
   /** Verifies the bearer token and sets `ctx.state.principal`; every route but health and metrics sits behind it. */
   readonly authenticate: Middleware;
+  /** Where request and append latencies and lag are recorded (a fresh registry when omitted). */
+  readonly metrics?: ApiMetrics;
+  /** Extra detail for `/health/ready` (e.g. relay and projection lag); never fails readiness. */
+  readonly readinessDetails?: () => Promise<object>;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, logger, readiness, authenticate }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails }: AppDependencies): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
@@ -29,8 +33,7 @@ export function createApp({ plans, audit, directory, logger, readiness, authenti
 
   const plansRoutes = plansRouter({ plans, audit, directory });
   const auditRoutes = auditRouter({ audit });
-  const healthRoutes = healthRouter({ checks: readiness });
-  const metrics = createApiMetrics();
+  const healthRoutes = healthRouter({ checks: readiness, ...(readinessDetails ? { details: readinessDetails } : {}) });
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);

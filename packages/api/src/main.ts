@@ -5,6 +5,8 @@ import { createPlanAudit, createPlanService, readConfig } from '@planledger/core
 import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
+import { createLagReport } from './lagReport.js';
+import { createApiMetrics } from './metrics.js';
 import { createKeyResolver } from './auth/createKeyResolver.js';
 import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
@@ -24,12 +26,21 @@ try {
   process.exit(1);
 }
 
-const log = new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }));
+const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
+const lag = createLagReport({ redis, keys });
+const metrics = createApiMetrics({ lag });
+const log = metrics.timeAppends(new RedisEventLog(redis, keys));
 const app = createApp({
   plans: createPlanService({ log, now: () => new Date() }),
   audit: createPlanAudit({ log }),
   directory: new RedisPlanDirectory(redis, config.keyPrefix),
   logger,
+  metrics,
+  readinessDetails: async () => {
+    const report = await lag();
+    const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });
+    return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) } };
+  },
   authenticate: bearerAuth({
     resolveKey: createKeyResolver({
       issuer: config.oidcIssuer,

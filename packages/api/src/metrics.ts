@@ -1,15 +1,18 @@
 import type { Context, Next } from 'koa';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventLog } from '@planledger/core';
+import type { LagReport } from './lagReport.js';
 
 export interface ApiMetrics {
   readonly registry: Registry;
-  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   /** Times every request, labelled by the matched route (not the raw path, to bound cardinality). */
   middleware(ctx: Context, next: Next): Promise<void>;
+  /** The same log, with every append timed. */
+  timeAppends(log: EventLog): EventLog;
 }
 
-/** One registry per app, so tests and several apps in a process never share counters. */
-export function createApiMetrics(): ApiMetrics {
+/** One registry per app, so tests and several apps in a process never share series. */
+export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {}): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -19,9 +22,43 @@ export function createApiMetrics(): ApiMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const appendDuration = new Histogram({
+    name: 'planledger_append_duration_seconds',
+    help: 'Latency of the atomic append to the event log (Redis, AOF appendfsync always).',
+    labelNames: ['outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  if (lag) {
+    // Lag is read from Redis when Prometheus scrapes, so it is never stale.
+    let reading: Promise<LagReport> | null = null;
+    const current = () => (reading ??= lag().finally(() => setTimeout(() => (reading = null), 500)));
+    new Gauge({
+      name: 'planledger_lag_entries',
+      help: 'Log entries not yet handled, by consumer (relay or projection) and partition.',
+      labelNames: ['consumer', 'partition'] as const,
+      registers: [registry],
+      async collect() {
+        const report = await current();
+        for (const [consumer, summary] of [['relay', report.relay] as const, ...Object.entries(report.projections)]) {
+          for (const p of summary.partitions) this.set({ consumer, partition: String(p.partition) }, p.entries);
+        }
+      },
+    });
+    new Gauge({
+      name: 'planledger_lag_seconds',
+      help: 'Age of the oldest log entry not yet handled, by consumer.',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+      async collect() {
+        const report = await current();
+        this.set({ consumer: 'relay' }, report.relay.maxMs / 1000);
+        for (const [consumer, summary] of Object.entries(report.projections)) this.set({ consumer }, summary.maxMs / 1000);
+      },
+    });
+  }
   return {
     registry,
-    requestDuration,
     async middleware(ctx, next) {
       const stop = requestDuration.startTimer();
       try {
@@ -29,6 +66,26 @@ export function createApiMetrics(): ApiMetrics {
       } finally {
         stop({ method: ctx.method, route: (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
       }
+    },
+    timeAppends(log) {
+      return {
+        async append(request) {
+          const stop = appendDuration.startTimer();
+          try {
+            const result = await log.append(request);
+            stop({ outcome: result.kind });
+            return result;
+          } catch (error) {
+            stop({ outcome: 'refused' });
+            throw error;
+          }
+        },
+        head: (planId) => log.head(planId),
+        events: (planId, range) => log.events(planId, range),
+        stateAt: (planId, version) => log.stateAt(planId, version),
+        versionAt: (planId, at) => log.versionAt(planId, at),
+        idempotencyRecord: (planId, key) => log.idempotencyRecord(planId, key),
+      };
     },
   };
 }

@@ -51,6 +51,7 @@ export async function freePort(): Promise<number> {
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
   const port = await freePort();
   const idpPort = await freePort();
+  const projectorMetricsPort = await freePort();
   const idpDataDir = mkdtempSync(join(tmpdir(), 'planledger-e2e-idp-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -63,6 +64,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     PARTITIONS: '4',
     PORT: String(port),
     IDP_PORT: String(idpPort),
+    PROJECTOR_METRICS_PORT: String(projectorMetricsPort),
     IDP_DATA_DIR: idpDataDir,
     OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
     LOG_LEVEL: 'warn',

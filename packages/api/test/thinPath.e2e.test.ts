@@ -99,3 +99,22 @@ test('listing › GET /v1/plans lists the org’s plans newest change first, fro
   const theirs = (await (await fetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: { authorization: `Bearer ${other}` } })).json()) as Page;
   t.false(theirs.items.some((item) => ids.includes(item.planId)), 'another org never sees them');
 });
+
+test('observability › /health/ready reports dependencies and lag; /metrics of api and projector expose latency, lag, bulk sizes, dead letters', async (t) => {
+  const ready = await fetch(`${stack.baseUrl}/health/ready`);
+  t.is(ready.status, 200);
+  const body = (await ready.json()) as { checks: Record<string, { status: string }>; lag: Record<string, { entries: number; oldestMs: number }> };
+  t.deepEqual(Object.keys(body.checks).sort(), ['elasticsearch', 'redis']);
+  t.true(Object.values(body.checks).every((check) => check.status === 'up'));
+  t.deepEqual(Object.keys(body.lag).sort(), ['redis', 'relay', 'search']);
+  t.true(Object.values(body.lag).every((lag) => Number.isInteger(lag.entries) && lag.entries >= 0));
+
+  const api = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+  t.regex(api, /planledger_append_duration_seconds_count\{outcome="appended"\} [1-9]/);
+  t.regex(api, /planledger_lag_entries\{consumer="search",partition="0"\} \d+/);
+  t.regex(api, /planledger_lag_seconds\{consumer="relay"\} /);
+  const projector = await (await fetch(`http://127.0.0.1:${stack.env.PROJECTOR_METRICS_PORT}/metrics`)).text();
+  t.regex(projector, /planledger_bulk_actions_count [1-9]/);
+  t.regex(projector, /planledger_projected_events_total\{projection="search",outcome="applied"\} [1-9]/);
+  t.regex(projector, /planledger_dead_letter_messages\{projection="search"\} 0/);
+});

@@ -13,6 +13,8 @@ export interface ConsumeProjectionOptions {
   readonly prefetch?: number;
   /** Longest wait between retries while a dependency (Elasticsearch, Redis) is down. */
   readonly maxBackoffMs?: number;
+  /** Told how each message went (for metrics). */
+  readonly onHandled?: (outcome: 'applied' | 'duplicate' | 'failed') => void;
 }
 
 export interface ProjectionConsumer {
@@ -33,6 +35,7 @@ export async function consumeProjection({
   logger,
   prefetch = 100,
   maxBackoffMs = 5_000,
+  onHandled,
 }: ConsumeProjectionOptions): Promise<ProjectionConsumer> {
   let stopping = false;
   const tails: Promise<void>[] = [];
@@ -51,7 +54,7 @@ export async function consumeProjection({
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await runner.handle(event, position);
+        onHandled?.(await runner.handle(event, position));
         channel.ack(message);
         return;
       } catch (error) {
@@ -63,6 +66,7 @@ export async function consumeProjection({
         }
         if (stopping) return; // unacked: the broker hands it to the next consumer
         logger.error({ projection, planId: event.planId, version: event.version, err: error }, 'projection failed, returning message');
+        onHandled?.('failed');
         channel.nack(message, false, true);
         return;
       }

@@ -7,10 +7,12 @@ export interface HealthRouterOptions {
   readonly checks: Record<string, ReadinessCheck>;
   /** How long one probe may take before it counts as down. */
   readonly timeoutMs?: number;
+  /** Reported beside the checks (e.g. lag); its failure is reported, not fatal. */
+  readonly details?: () => Promise<object>;
 }
 
 /** `/health/live` (the process answers) and `/health/ready` (every dependency answers). */
-export function healthRouter({ checks, timeoutMs = 2_000 }: HealthRouterOptions): Router {
+export function healthRouter({ checks, timeoutMs = 2_000, details }: HealthRouterOptions): Router {
   const router = new Router();
   router.get('/health/live', (ctx) => {
     ctx.body = { status: 'up' };
@@ -27,8 +29,9 @@ export function healthRouter({ checks, timeoutMs = 2_000 }: HealthRouterOptions)
       }),
     );
     const ready = results.every(([, result]) => result.status === 'up');
+    const extra = details ? await withTimeout(details(), timeoutMs).catch((error: unknown) => ({ unavailable: (error as Error).message })) : {};
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'up' : 'down', checks: Object.fromEntries(results) };
+    ctx.body = { status: ready ? 'up' : 'down', checks: Object.fromEntries(results), ...extra };
   });
   return router;
 }

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ProjectorMetrics {
+  readonly registry: Registry;
+  readonly bulkActions: Histogram;
+  readonly handled: Counter<'projection' | 'outcome'>;
+  /** Serves `/metrics` on a port of its own (the projector has no other HTTP surface). */
+  serve(port: number, host: string): Promise<Server>;
+}
+
+/** Metrics of the projector process; dead-letter depth is read from the broker on each scrape. */
+export function createProjectorMetrics({ deadLetters }: { deadLetters: () => Promise<Record<string, number>> }): ProjectorMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const bulkActions = new Histogram({
+    name: 'planledger_bulk_actions',
+    help: 'Actions (index or delete) per Elasticsearch bulk request.',
+    buckets: [1, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [registry],
+  });
+  const handled = new Counter({
+    name: 'planledger_projected_events_total',
+    help: 'Events handled by each projection: applied, duplicate (skipped), or failed.',
+    labelNames: ['projection', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'planledger_dead_letter_messages',
+    help: 'Messages waiting in each projection’s dead-letter queue.',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [projection, count] of Object.entries(await deadLetters())) this.set({ projection }, count);
+    },
+  });
+  return {
+    registry,
+    bulkActions,
+    handled,
+    async serve(port, host) {
+      const server = createServer((request, response) => {
+        if (request.url !== '/metrics') {
+          response.writeHead(404).end();
+          return;
+        }
+        registry.metrics().then(
+          (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+          () => response.writeHead(500).end(),
+        );
+      });
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+      return server;
+    },
+  };
+}
