@@ -32,7 +32,7 @@ export async function runProcess(
     await running.done;
     if (!stopping) {
       logger.info(`${name} finished`);
-      process.exit(0);
+      process.exit(process.exitCode ?? 0);
     }
   } catch (error) {
     if (stopping) return;

@@ -36,30 +36,71 @@ return {entries, summaries}
  * order and summaries share the tag `{org:<org>}`, so they change and are read together even on
  * Redis Cluster.
  */
+export interface RedisPlanDirectoryOptions {
+  /** Read and write this generation only (a rebuild); by default the active one, re-read every `generationCacheMs`. */
+  readonly generation?: string;
+  readonly generationCacheMs?: number;
+}
+
+/**
+ * The read model lives in generations, so a rebuild can fill a new one while the live one keeps
+ * serving, then switch every reader and writer over by changing one pointer key.
+ */
 export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   readonly name = 'redis';
   private readonly redis: Redis & WithList;
+  private readonly fixedGeneration: string | undefined;
+  private readonly generationCacheMs: number;
+  private cached: { generation: string; at: number } | null = null;
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  constructor(redis: Redis, private readonly prefix: string, { generation, generationCacheMs = 1000 }: RedisPlanDirectoryOptions = {}) {
     redis.defineCommand('planledgerDirectoryList', { numberOfKeys: 2, lua: LIST_SCRIPT });
     this.redis = redis as Redis & WithList;
+    this.fixedGeneration = generation;
+    this.generationCacheMs = generationCacheMs;
   }
 
-  private key(...parts: string[]): string {
-    return [this.prefix, 'directory', ...parts].join(':');
+  /** The key naming the active generation. */
+  static generationKey(prefix: string): string {
+    return `${prefix}:directory:generation`;
   }
 
-  private orgKeys(org: string): { order: string; summaries: string } {
-    const tag = `{org:${org}}`;
-    return { order: this.key(tag, 'order'), summaries: this.key(tag, 'summaries') };
+  /** Makes `generation` the active one; returns the one it replaces. */
+  static async activate(redis: Redis, prefix: string, generation: string): Promise<string> {
+    return (await redis.getset(RedisPlanDirectory.generationKey(prefix), generation)) ?? '0';
+  }
+
+  /** Removes every key of a generation (after a rebuild replaced it). */
+  static async deleteGeneration(redis: Redis, prefix: string, generation: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:directory:g${generation}:*`, 'COUNT', 1000);
+      if (found.length > 0) await redis.unlink(...found);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  private async generation(): Promise<string> {
+    if (this.fixedGeneration !== undefined) return this.fixedGeneration;
+    if (this.cached && Date.now() - this.cached.at < this.generationCacheMs) return this.cached.generation;
+    const generation = (await this.redis.get(RedisPlanDirectory.generationKey(this.prefix))) ?? '0';
+    this.cached = { generation, at: Date.now() };
+    return generation;
+  }
+
+  private async keys(): Promise<{ key: (...parts: string[]) => string; orgKeys: (org: string) => { order: string; summaries: string } }> {
+    const base = `${this.prefix}:directory:g${await this.generation()}`;
+    const key = (...parts: string[]) => [base, ...parts].join(':');
+    return { key, orgKeys: (org) => ({ order: key(`{org:${org}}`, 'order'), summaries: key(`{org:${org}}`, 'summaries') }) };
   }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
+    const { key, orgKeys } = await this.keys();
     const planId = event.planId;
     const org = after.document?._org ?? event.org;
     const was = collectObjectIds(before.document);
     const is = collectObjectIds(after.document);
-    const { order, summaries } = this.orgKeys(org);
+    const { order, summaries } = orgKeys(org);
     // The org's order and summary change in one transaction (same slot); the rest is idempotent.
     const listing = this.redis.multi();
     if (after.document === null) listing.zrem(order, planId).hdel(summaries, planId);
@@ -67,15 +108,15 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
       const summary: PlanSummary = { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
       listing.zadd(order, Date.parse(event.at), planId).hset(summaries, planId, JSON.stringify(summary));
     }
-    const lookups = this.redis.pipeline().sadd(this.key('orgs'), org);
-    for (const objectId of was) if (!is.has(objectId)) lookups.srem(this.key('object', objectId), planId);
-    for (const objectId of is) lookups.sadd(this.key('object', objectId), planId);
+    const lookups = this.redis.pipeline().sadd(key('orgs'), org);
+    for (const objectId of was) if (!is.has(objectId)) lookups.srem(key('object', objectId), planId);
+    for (const objectId of is) lookups.sadd(key('object', objectId), planId);
     await Promise.all([failOnError(listing.exec()), failOnError(lookups.exec())]);
   }
 
   async list(org: string, { cursor, limit }: { cursor?: string; limit: number }): Promise<DirectoryPage> {
     const after = cursor ? decodeCursor(cursor) : null;
-    const { order, summaries } = this.orgKeys(org);
+    const { order, summaries } = (await this.keys()).orgKeys(org);
     // Fetch past the cursor's ties (same score), then drop what the previous page already gave.
     const [raw, jsons] = await this.redis.planledgerDirectoryList(order, summaries, after ? String(after.score) : '+inf', String(limit + 1 + (after ? 50 : 0)));
     const entries: (Cursor & { json: string | null })[] = [];
@@ -88,12 +129,13 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   }
 
   async plansHolding(objectId: string): Promise<string[]> {
-    return (await this.redis.smembers(this.key('object', objectId))).sort();
+    return (await this.redis.smembers((await this.keys()).key('object', objectId))).sort();
   }
 
   async counts(): Promise<Record<string, number>> {
-    const orgs = (await this.redis.smembers(this.key('orgs'))).sort();
-    const sizes = await Promise.all(orgs.map((org) => this.redis.zcard(this.orgKeys(org).order)));
+    const { key, orgKeys } = await this.keys();
+    const orgs = (await this.redis.smembers(key('orgs'))).sort();
+    const sizes = await Promise.all(orgs.map((org) => this.redis.zcard(orgKeys(org).order)));
     return Object.fromEntries(orgs.map((org, i) => [org, sizes[i] ?? 0]));
   }
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { commonSettings, readConfig } from '@planledger/core';
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createElasticClient } from '@planledger/core/elasticsearch';
+import { PROJECTIONS, type ProjectionName } from '@planledger/core/rabbitmq';
+import { rebuildProjection } from './rebuildProjection.js';
+import { runProcess } from './runProcess.js';
+import { verifyProjection } from './verifyProjection.js';
+
+const USAGE = `usage: npm run replay -- --projection search|redis [--from 0] [--verify]
+Rebuilds a projection straight from the log into a fresh target while everything keeps running,
+switches readers and live projectors to it, and drops the old one.
+  --projection  search (a new Elasticsearch index swapped into the alias) or redis (the read model)
+  --from        0 (default): the whole log
+  --verify      afterwards, compare the projection with the fold of the log, plan by plan`;
+
+const { values } = parseArgs({ options: { projection: { type: 'string' }, from: { type: 'string', default: '0' }, verify: { type: 'boolean', default: false }, help: { type: 'boolean' } } });
+if (values.help || !PROJECTIONS.includes(values.projection as ProjectionName) || values.from !== '0') {
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(values.help ? 0 : 2);
+}
+const projection = values.projection as ProjectionName;
+const config = readConfig(commonSettings, process.env);
+
+await runProcess('replay', config.logLevel, async (logger) => {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
+  const log = new RedisEventLog(redis, keys);
+  const es = createElasticClient({ url: config.esUrl });
+  const close = async () => {
+    redis.disconnect();
+    await es.close();
+  };
+  const work = async () => {
+    let lastPrint = 0;
+    const result = await rebuildProjection({
+      projection,
+      redis,
+      keys,
+      log,
+      es,
+      alias: config.esAlias,
+      logger,
+      onProgress: ({ phase, events, partitionsDone, partitions }) => {
+        if (Date.now() - lastPrint < 1000 && partitionsDone < partitions) return;
+        lastPrint = Date.now();
+        process.stdout.write(`replay ${projection}: ${phase} ${events} events, ${partitionsDone}/${partitions} partitions done\n`);
+      },
+    });
+    process.stdout.write(
+      `replay ${projection}: rebuilt ${result.target} from ${result.events} events in ${result.seconds.toFixed(1)} s ` +
+        `(${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); replaced ${result.replaced ?? 'nothing'}\n`,
+    );
+    if (values.verify) {
+      const verdict = await verifyProjection({ projection, redis, keys, log, es, alias: config.esAlias });
+      process.stdout.write(`verify ${projection}: ${verdict.plans} plans, ${verdict.mismatches.length} mismatches\n`);
+      for (const line of verdict.mismatches.slice(0, 50)) process.stdout.write(`  ${line}\n`);
+      if (verdict.mismatches.length > 0) process.exitCode = 1;
+    }
+    await close();
+  };
+  return { done: work(), stop: close };
+});
