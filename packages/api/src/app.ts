@@ -1,11 +1,13 @@
 import Koa, { type Middleware } from 'koa';
-import type { Logger, PlanAudit, PlanDirectory, PlanService } from '@planledger/core';
+import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
+import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
+import { searchRouter } from './routes/searchRouter.js';
 import { plansRouter } from './routes/plansRouter.js';
 
 export interface AppDependencies {
@@ -13,6 +15,9 @@ export interface AppDependencies {
   readonly audit: PlanAudit;
   /** The read model behind listings (eventually consistent with the log). */
   readonly directory: PlanDirectory;
+  readonly search: PlanSearch;
+  /** Lets a search wait until a given write is visible. */
+  readonly consistency: ConsistencyGate;
   readonly logger: Logger;
   readonly readiness: Record<string, ReadinessCheck>;
   /** Verifies the bearer token and sets `ctx.state.principal`; every route but health and metrics sits behind it. */
@@ -24,7 +29,7 @@ export interface AppDependencies {
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails }: AppDependencies): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
@@ -45,6 +50,7 @@ export function createApp({ plans, audit, directory, logger, readiness, authenti
   });
   app.use(authenticate);
   app.use(schemaRouter().routes());
+  app.use(searchRouter({ search, plans, consistency }).routes());
   app.use(auditRoutes.routes());
   app.use(plansRoutes.routes());
   app.use(plansRoutes.allowedMethods({ throw: true }));

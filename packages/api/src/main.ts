@@ -2,9 +2,10 @@
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
-import { createElasticClient } from '@planledger/core/elasticsearch';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
+import { createConsistencyGate } from './consistencyGate.js';
 import { createLagReport } from './lagReport.js';
 import { createApiMetrics } from './metrics.js';
 import { createKeyResolver } from './auth/createKeyResolver.js';
@@ -30,10 +31,19 @@ const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.part
 const lag = createLagReport({ redis, keys });
 const metrics = createApiMetrics({ lag });
 const log = metrics.timeAppends(new RedisEventLog(redis, keys));
+const searchState = new RedisProjectionState(redis, keys, 'search');
 const app = createApp({
   plans: createPlanService({ log, now: () => new Date() }),
   audit: createPlanAudit({ log }),
   directory: new RedisPlanDirectory(redis, config.keyPrefix),
+  search: new ElasticPlanSearch(es, config.esAlias),
+  consistency: createConsistencyGate({
+    checkpoint: (partition) => searchState.checkpoint(partition),
+    refresh: async () => {
+      await es.indices.refresh({ index: config.esAlias });
+    },
+    partitions: config.partitions,
+  }),
   logger,
   metrics,
   readinessDetails: async () => {

@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, silentLogger, type EventLog, type PlanDirectory } from '@planledger/core';
+import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type EventLog, type PlanDirectory, type PlanSearch } from '@planledger/core';
+import { ElasticPlanSearch } from '@planledger/core/elasticsearch';
+import { createConsistencyGate } from '../src/consistencyGate.js';
+import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import { fetchToken } from '@planledger/idp';
 import { createApp } from '../src/app.js';
 import { createKeyResolver } from '../src/auth/createKeyResolver.js';
@@ -9,12 +12,23 @@ import { bearerAuth } from '../src/middleware/bearerAuth.js';
 
 export const AUDIENCE = 'planledger-api';
 
+export interface SecuredApiParts {
+  readonly log?: EventLog;
+  readonly directory?: PlanDirectory;
+  /** Search over an alias of the real Elasticsearch (a fresh alias nothing writes to unless given). */
+  readonly search?: PlanSearch;
+}
+
 /** The api over an event log (in-memory unless given), secured against a real issuer, on a free port. */
-export async function startSecuredApi(issuer: string, log: EventLog = new InMemoryEventLog(), directory: PlanDirectory = new InMemoryPlanDirectory()): Promise<{ baseUrl: string; server: Server }> {
+export async function startSecuredApi(issuer: string, { log = new InMemoryEventLog(), directory = new InMemoryPlanDirectory(), search }: SecuredApiParts = {}): Promise<{ baseUrl: string; server: Server }> {
+  const es = connectTestElastic();
+  const searchState = new InMemoryProjectionState();
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
     directory,
+    search: search ?? new ElasticPlanSearch(es, `plans-unused-${Date.now()}`),
+    consistency: createConsistencyGate({ checkpoint: (partition) => searchState.checkpoint(partition), refresh: async () => undefined, partitions: 16 }),
     logger: silentLogger,
     readiness: {},
     authenticate: bearerAuth({
@@ -27,6 +41,7 @@ export async function startSecuredApi(issuer: string, log: EventLog = new InMemo
     }),
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  server.on('close', () => void es.close());
   await new Promise((resolve) => server.once('listening', resolve));
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

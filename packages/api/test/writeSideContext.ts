@@ -20,7 +20,7 @@ export async function startWriteSide(): Promise<WriteSide> {
   const redis = connectTestRedis();
   const prefix = randomPrefix('writes');
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
-  const api = await startSecuredApi(idp.idp.issuer, log);
+  const api = await startSecuredApi(idp.idp.issuer, { log });
   const client = (name: string) => apiClient(api.baseUrl, idp.idp.issuer, name);
   const [writer, reader, auditor, other, admin] = await Promise.all(['dev-writer', 'dev-reader', 'dev-auditor', 'dev-other', 'dev-admin'].map(client));
   return {

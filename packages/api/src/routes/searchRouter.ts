@@ -1,0 +1,52 @@
+import type { Context } from 'koa';
+import Router from 'koa-router';
+import { parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
+import type { ConsistencyGate } from '../consistencyGate.js';
+import { requireScope } from '../middleware/requireScope.js';
+import { readJsonBody } from '../readJsonBody.js';
+import { tenantOf } from './principalContext.js';
+
+export interface SearchRouterOptions {
+  readonly search: PlanSearch;
+  readonly plans: PlanService;
+  readonly consistency: ConsistencyGate;
+  /** Longest wait for a consistency token before answering anyway. */
+  readonly consistencyTimeoutMs?: number;
+}
+
+/**
+ * `GET /v1/search?<filters>` and `POST /v1/search` (the same as a JSON object): plans of the
+ * caller's org matching every filter (admins: every org), paged by cursor.
+ */
+export function searchRouter({ search, plans, consistency, consistencyTimeoutMs = 5_000 }: SearchRouterOptions): Router {
+  const router = new Router();
+  const answer = async (ctx: Context, params: Record<string, unknown>) => {
+    const request = parseSearchRequest(params);
+    const tenant = tenantOf(ctx);
+    let consistent: boolean | null = null;
+    if (request.consistentWith !== null) {
+      const outcome = await consistency(request.consistentWith, consistencyTimeoutMs);
+      if (outcome === 'invalid') ctx.throw(400, 'consistentWith must be a consistency token from a write response (X-Consistency-Token).');
+      consistent = outcome === 'visible';
+    }
+    const page = tenant.crossOrg || tenant.org !== null ? await search.search(request, { org: tenant.crossOrg ? null : tenant.org }) : { total: 0, hits: [], next: null };
+    const items = await Promise.all(
+      page.hits.map(async (hit) => {
+        const item = { ...hit, href: `/v1/plans/${encodeURIComponent(hit.planId)}` };
+        if (request.include !== 'document') return item;
+        const head = await plans.get(hit.planId, tenant).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
+        return { ...item, document: head?.document ?? null };
+      }),
+    );
+    if (consistent !== null) ctx.set('X-Consistency', consistent ? 'visible' : 'timeout');
+    ctx.body = { total: page.total, items, next: page.next, ...(consistent === null ? {} : { consistent }) };
+  };
+
+  router.get('/v1/search', requireScope('plans:read'), (ctx) => answer(ctx, ctx.query));
+  router.post('/v1/search', requireScope('plans:read'), async (ctx) => {
+    const { value } = await readJsonBody(ctx);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) ctx.throw(400, 'The search body must be a JSON object.');
+    await answer(ctx, value as Record<string, unknown>);
+  });
+  return router;
+}

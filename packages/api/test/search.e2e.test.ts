@@ -1,0 +1,82 @@
+import test from 'ava';
+import { aPlan } from '../../core/test/planMother.js';
+import { apiClient, type ApiClient } from './apiClient.js';
+import { startStack, type Stack } from './stackProcesses.js';
+
+let stack: Stack;
+let writer: ApiClient;
+let other: ApiClient;
+let admin: ApiClient;
+test.before(async () => {
+  stack = await startStack();
+  const issuer = stack.env.OIDC_ISSUER ?? '';
+  [writer, other, admin] = await Promise.all(['dev-writer', 'dev-other', 'dev-admin'].map((client) => apiClient(stack.baseUrl, issuer, client)));
+});
+test.after.always(() => stack?.stop());
+
+type Page = { total: number; items: { planId: string; version: number; document?: unknown }[]; next: string | null; consistent?: boolean };
+const ids = (page: Page) => page.items.map((item) => item.planId).sort();
+
+/** Searches right after a write, waiting (bounded) until the write is visible. */
+async function searchAfter(client: ApiClient, token: string | null, query: string): Promise<Page> {
+  const response = await client.get<Page>(`/v1/search?${query}${token ? `&consistentWith=${encodeURIComponent(token)}` : ''}`);
+  if (response.status !== 200) throw new Error(`search answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+test('search › reflects a POST, a copay PATCH, a PATCH removing a service, and a DELETE; another org never sees it', async (t) => {
+  const service = `svc-${Date.now()}`;
+  const plan = aPlan({ copay: 180, serviceName: service });
+  const path = `/v1/plans/${plan.objectId}`;
+  const byCopay = `linkedPlanServices.planserviceCostShares.copay[gte]=150&linkedPlanServices.linkedService.name=${encodeURIComponent(service)}&planType=inNetwork`;
+
+  const created = await writer.post('/v1/plans', plan);
+  const afterCreate = await searchAfter(writer, created.headers.get('x-consistency-token'), byCopay);
+  t.true(afterCreate.consistent);
+  t.deepEqual(ids(afterCreate), [plan.objectId]);
+  t.is(afterCreate.total, 1);
+  t.deepEqual(ids((await other.get<Page>(`/v1/search?${byCopay}`)).body), [], 'another org never sees it');
+  t.deepEqual(ids((await admin.get<Page>(`/v1/search?${byCopay}`)).body), [plan.objectId], 'admins search every org');
+
+  const cheaper = await writer.patch(path, [{ op: 'replace', path: '/linkedPlanServices/1/planserviceCostShares/copay', value: 20 }], 'application/json-patch+json', '"v1"');
+  t.deepEqual(ids(await searchAfter(writer, cheaper.headers.get('x-consistency-token'), byCopay)), []);
+  t.deepEqual(ids(await searchAfter(writer, null, `linkedPlanServices.planserviceCostShares.copay[lt]=25&linkedPlanServices.linkedService.name=${encodeURIComponent(service)}`)), [plan.objectId]);
+
+  const trimmed = await writer.patch(path, [{ op: 'remove', path: '/linkedPlanServices/1' }], 'application/json-patch+json', '"v2"');
+  t.deepEqual(ids(await searchAfter(writer, trimmed.headers.get('x-consistency-token'), `linkedPlanServices.linkedService.name=${encodeURIComponent(service)}`)), []);
+  t.deepEqual(ids(await searchAfter(writer, null, `objectId=${plan.objectId}`)), [plan.objectId], 'the plan itself stays');
+
+  const deleted = await writer.delete(path, '"v3"');
+  t.deepEqual(ids(await searchAfter(writer, deleted.headers.get('x-consistency-token'), `objectId=${plan.objectId}`)), []);
+});
+
+test('search › full text, include=document, sort, cursor paging, and POST with the same parameters', async (t) => {
+  const word = `zyx${Date.now()}`;
+  const plans = Array.from({ length: 5 }, (_, i) => aPlan({ serviceName: `${word} care ${i}`, copay: 100 + i }));
+  let token: string | null = null;
+  for (const plan of plans) token = (await writer.post('/v1/plans', plan)).headers.get('x-consistency-token');
+  const found = await searchAfter(writer, token, `q=${word}&include=document&limit=5`);
+  t.is(found.total, 5);
+  t.deepEqual(found.items[0]?.document, plans.find((p) => p.objectId === found.items[0]?.planId));
+
+  const seen: string[] = [];
+  let next: string | null = null;
+  for (let page = 0; page < 4; page += 1) {
+    const body: Page = (await writer.request<Page>('POST', '/v1/search', { body: { q: word, sort: '-planType', limit: 2, ...(next ? { cursor: next } : {}) } })).body;
+    seen.push(...body.items.map((i) => i.planId));
+    next = body.next;
+    if (!next) break;
+  }
+  t.deepEqual([...seen].sort(), plans.map((p) => p.objectId).sort(), 'every plan once over the pages');
+});
+
+test('search › unknown fields and operators, bad values and bad tokens are 400 problem+json; nothing reaches Elasticsearch', async (t) => {
+  for (const query of ['nope=1', 'planType[near]=x', 'planCostShares.copay[gte]=cheap', 'limit=1000', 'cursor=garbage', '__proto__=1', 'consistentWith=not-a-token']) {
+    const response = await writer.get(`/v1/search?${query}`);
+    t.is(response.status, 400, query);
+    t.regex(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  }
+  const unknown = await writer.get<{ violations: { pointer: string }[] }>('/v1/search?nope=1&planType[near]=x');
+  t.deepEqual(unknown.body.violations.map((v) => v.pointer).sort(), ['/nope', '/planType[near]']);
+  t.is((await writer.request('POST', '/v1/search', { body: '[1]' })).status, 400);
+});
