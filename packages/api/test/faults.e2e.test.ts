@@ -1,0 +1,119 @@
+import test from 'ava';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { createBrokerTopology } from '@planledger/core/rabbitmq';
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { verifyProjection } from '../../projector/src/verifyProjection.js';
+import { aPlan } from '../../core/test/planMother.js';
+import { connectTestElastic, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
+import { apiClient, type ApiClient } from './apiClient.js';
+import { startStack, type Stack } from './stackProcesses.js';
+import { startTcpProxy } from './tcpProxy.js';
+
+/** Writes plans (create, patch, sometimes delete) until stopped; returns how many writes were acknowledged. */
+function writeLoad(client: ApiClient): { stop: () => Promise<number> } {
+  let running = true;
+  let acknowledged = 0;
+  const worker = async (n: number) => {
+    for (let i = 0; running; i += 1) {
+      const plan = aPlan({ copay: i });
+      const path = `/v1/plans/${plan.objectId}`;
+      if ((await client.post('/v1/plans', plan)).status === 201) acknowledged += 1;
+      if ((await client.patch(path, { planType: `t${i}` }, 'application/merge-patch+json', '"v1"')).status === 200) acknowledged += 1;
+      if ((i + n) % 4 === 0 && (await client.delete(path, '"v2"')).status === 204) acknowledged += 1;
+    }
+  };
+  const workers = [0, 1, 2].map(worker);
+  return { stop: async () => ((running = false), await Promise.all(workers), acknowledged) };
+}
+
+async function converged(stack: Stack, t: import('ava').ExecutionContext): Promise<void> {
+  for (const deadline = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 250))) {
+    const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
+    if (ready.lag && Object.values(ready.lag).every((lag) => lag.entries === 0)) break;
+    if (Date.now() > deadline) throw new Error(`projections did not catch up: ${JSON.stringify(ready.lag)}`);
+  }
+  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const es = connectTestElastic();
+  try {
+    const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
+    for (const projection of ['search', 'redis'] as const) {
+      const verdict = await verifyProjection({ projection, redis, keys, log: new RedisEventLog(redis, keys), es, alias: stack.env.ES_ALIAS ?? '' });
+      t.true(verdict.plans > 10, `${verdict.plans} plans`);
+      t.deepEqual(verdict.mismatches, [], `${projection} equals the fold of the log`);
+    }
+  } finally {
+    redis.disconnect();
+    await es.close();
+  }
+}
+
+test('SIGKILL of the relay and of a projector holding unacked messages: after restart every projection equals the fold of the log', async (t) => {
+  const stack = await startStack();
+  t.teardown(() => stack.stop());
+  const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
+  const load = writeLoad(writer);
+  await new Promise((r) => setTimeout(r, 800));
+  await stack.kill('relay', 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 300));
+  await stack.restart('relay');
+  await new Promise((r) => setTimeout(r, 800));
+  await stack.kill('projector', 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 300));
+  await stack.restart('projector');
+  await new Promise((r) => setTimeout(r, 800));
+  t.log(`${await load.stop()} writes acknowledged around two SIGKILLs`);
+  await converged(stack, t);
+});
+
+test('Elasticsearch unreachable for a while under writes: the api keeps accepting writes, and projections converge after it returns', async (t) => {
+  const proxy = await startTcpProxy(Number(new URL(TEST_ES_URL).port));
+  const stack = await startStack({ ES_URL: `http://127.0.0.1:${proxy.port}` });
+  t.teardown(async () => {
+    await stack.stop();
+    await proxy.close();
+  });
+  const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
+  const load = writeLoad(writer);
+  await new Promise((r) => setTimeout(r, 500));
+  await proxy.cut();
+  const before = Date.now();
+  await new Promise((r) => setTimeout(r, 3000));
+  const down = (await fetch(`${stack.baseUrl}/health/ready`)).status;
+  await proxy.restore();
+  const writes = await load.stop();
+  t.is(down, 503, 'readiness reports Elasticsearch down');
+  t.log(`${writes} writes acknowledged, ${Date.now() - before} ms of them without Elasticsearch`);
+  t.true(writes > 30);
+  await converged(stack, t);
+});
+
+test('a poison event lands in the dead-letter queue while other plans of its partition keep projecting', async (t) => {
+  const stack = await startStack({ DELIVERY_LIMIT: '2' });
+  t.teardown(() => stack.stop());
+  const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
+  const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 2 });
+  const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
+  const healthy = aPlan();
+  const partition = keys.partitionOf(healthy.objectId);
+  // An event no projection can apply: its patch does not produce a plan.
+  const poison = { planId: `poison-${healthy.objectId}`, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: 42 }], actor: 'x', org: 'example.com', at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 };
+  const connection = await amqp.connect(stack.env.AMQP_URL ?? '');
+  const channel = await connection.createConfirmChannel();
+  channel.publish(topology.exchange, topology.routingKey(partition), Buffer.from(JSON.stringify(poison)), { persistent: true, headers: { position: '1-0', partition } });
+  await channel.waitForConfirms();
+
+  const created = await writer.post('/v1/plans', healthy);
+  const search = await writer.get<{ items: { planId: string }[] }>(`/v1/search?objectId=${healthy.objectId}&consistentWith=${encodeURIComponent(created.headers.get('x-consistency-token') ?? '')}`);
+  t.deepEqual(search.body.items.map((item) => item.planId), [healthy.objectId], 'a plan behind the poison in the same partition got projected');
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    const depths = await Promise.all((['search', 'redis'] as const).map(async (p) => (await channel.checkQueue(topology.deadLetterQueue(p))).messageCount));
+    if (depths.every((depth) => depth === 1)) break;
+  }
+  for (const projection of ['search', 'redis'] as const) {
+    t.is((await channel.checkQueue(topology.deadLetterQueue(projection))).messageCount, 1, `${projection} dead-lettered the poison`);
+  }
+  const metrics = await (await fetch(`http://127.0.0.1:${stack.env.PROJECTOR_METRICS_PORT}/metrics`)).text();
+  t.regex(metrics, /planledger_dead_letter_messages\{projection="search"\} 1/);
+  await connection.close();
+});
