@@ -7,7 +7,9 @@ trap stop_infrastructure EXIT
 ensure_installed
 ensure_built
 start_infrastructure
-for bench in "${@:-apiBench}"; do
+benches=("$@")
+(( ${#benches[@]} )) || benches=(apiBench projectionBench)
+for bench in "${benches[@]}"; do
   step "bench: $bench"
   (cd "$ROOT" && node --import tsx "bench/$bench.ts")
 done
