@@ -1,4 +1,5 @@
 import { assertNoForbiddenKeys } from './forbiddenKeys.js';
+import { mergeInto, type ArrayMerge } from './mergePatch.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './planDocument.js';
 
 /** An object that carries its identity: the elements of arrays merged by objectId. */
@@ -19,36 +20,21 @@ export type IdentifiedObject = JsonObject & { objectId: string };
  */
 export function mergeByObjectId(target: JsonValue, patch: JsonValue): JsonValue {
   assertNoForbiddenKeys(patch);
-  return mergeInto(structuredClone(target), patch);
+  return mergeInto(structuredClone(target), patch, mergeArrays);
 }
 
 export function isIdentifiedObject(value: JsonValue | undefined): value is IdentifiedObject {
   return isJsonObject(value) && Object.hasOwn(value, 'objectId') && typeof value.objectId === 'string';
 }
 
-/** Writes `patch` into `target`, a copy the caller owns, and returns the merged value. */
-function mergeInto(target: JsonValue | undefined, patch: JsonValue): JsonValue {
-  if (Array.isArray(patch)) {
-    if (Array.isArray(target) && target.every(isIdentifiedObject) && patch.every(isIdentifiedObject)) {
-      return mergeArrays(target, patch);
-    }
-    return structuredClone(patch);
-  }
-  if (!isJsonObject(patch)) return structuredClone(patch);
-  const result = isJsonObject(target) ? target : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = mergeInto(Object.hasOwn(result, key) ? result[key] : undefined, value);
-  }
-  return result;
-}
-
-function mergeArrays(target: IdentifiedObject[], patch: IdentifiedObject[]): JsonValue[] {
+/** Arrays of identified objects merge by objectId; any other array is replaced (null). */
+const mergeArrays: ArrayMerge = (target, patch) => {
+  if (!Array.isArray(target) || !target.every(isIdentifiedObject) || !patch.every(isIdentifiedObject)) return null;
   const result: JsonValue[] = target;
   for (const element of patch) {
     const index = result.findIndex((existing) => isIdentifiedObject(existing) && existing.objectId === element.objectId);
-    if (index === -1) result.push(mergeInto(undefined, element));
-    else result[index] = mergeInto(result[index], element);
+    if (index === -1) result.push(mergeInto(undefined, element, mergeArrays));
+    else result[index] = mergeInto(result[index], element, mergeArrays);
   }
   return result;
-}
+};

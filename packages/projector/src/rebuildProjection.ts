@@ -1,20 +1,14 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import type { EventLog, Logger, ProjectionTarget } from '@planledger/core';
+import type { Logger, ProjectionTarget } from '@planledger/core';
 import { RedisPlanDirectory, RedisProjectionState, type RedisKeys } from '@planledger/core/redis';
 import { concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY } from '@planledger/core/elasticsearch';
 import type { ProjectionName } from '@planledger/core/rabbitmq';
 import { createProjectionRunner } from './createProjectionRunner.js';
+import type { ProjectionContext } from './projectionContext.js';
 import { replayProjection, type ReplayProgress } from './replayProjection.js';
 
-export interface RebuildOptions {
-  readonly projection: ProjectionName;
-  readonly redis: Redis;
-  readonly keys: RedisKeys;
-  readonly log: EventLog;
-  readonly es: Client;
-  readonly alias: string;
-  /** Where to start in each partition (exclusive); absent: the whole log. */
+export interface RebuildOptions extends ProjectionContext {  /** Where to start in each partition (exclusive); absent: the whole log. */
   readonly after?: ReadonlyMap<number, string>;
   /** How long live writers may keep using the old target after the switch (their caches, requests in flight). */
   readonly settleMs?: number;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { collectObjectIds, foldPlan, type EventLog, type PlanHead } from '@planledger/core';
 import { RedisPlanDirectory, type RedisKeys } from '@planledger/core/redis';
 import { planSearchDocuments } from '@planledger/core/elasticsearch';
-import type { ProjectionName } from '@planledger/core/rabbitmq';
+import type { ProjectionContext } from './projectionContext.js';
 
 export interface VerifyResult {
   readonly plans: number;
@@ -11,21 +11,12 @@ export interface VerifyResult {
   readonly mismatches: string[];
 }
 
-export interface VerifyOptions {
-  readonly projection: ProjectionName;
-  readonly redis: Redis;
-  readonly keys: RedisKeys;
-  readonly log: EventLog;
-  readonly es: Client;
-  readonly alias: string;
-}
-
 /**
  * Compares a projection with what the log says, plan by plan: every plan's head must equal the
  * fold of its events, and the projection must hold exactly the plan's current documents (search)
  * or listing entry and objectId lookups (read model), and nothing for plans that do not exist.
  */
-export async function verifyProjection({ projection, redis, keys, log, es, alias }: VerifyOptions): Promise<VerifyResult> {
+export async function verifyProjection({ projection, redis, keys, log, es, alias }: ProjectionContext): Promise<VerifyResult> {
   const heads = await allHeads(redis, keys, log);
   const mismatches: string[] = [];
   for (const head of heads) {
