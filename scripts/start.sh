@@ -27,7 +27,7 @@ node "$ROOT/packages/projector/dist/topologyMain.js"
 
 # run NAME SCRIPT: one process in the background, its output prefixed with its name.
 run() {
-  node "$ROOT/$2" > >(sed -u "s/^/[$1] /") 2>&1 &
+  node "$ROOT/$2" > >(trap '' INT TERM; sed -u "s/^/[$1] /") 2>&1 &
   PIDS+=("$!")
 }
 step "processes"
