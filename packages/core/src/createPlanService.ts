@@ -2,7 +2,7 @@ import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision
 import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
-import type { EventLog, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
+import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
 import { validatePlan } from './validatePlan.js';
 
@@ -49,7 +49,7 @@ export interface PlanService {
 }
 
 export function createPlanService({ log, now, validate = validatePlan, idempotencyTtlSeconds = 86_400 }: PlanServiceOptions): PlanService {
-  const claimOf = (context: WriteContext) =>
+  const claimOf = (context: WriteContext): IdempotencyClaim | undefined =>
     context.idempotency && {
       key: JSON.stringify([context.actor, context.idempotency.key]),
       fingerprint: context.idempotency.fingerprint,
@@ -68,7 +68,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     const earlier = claim ? await log.idempotencyRecord(planId, claim.key) : null;
     if (earlier) return replay(planId, earlier, context);
     try {
-      return await decideAndAppend(planId, command, expected, context);
+      return await decideAndAppend(planId, command, expected, context, claim);
     } catch (error) {
       // A concurrent request with the same key may have won the race between our check and now.
       const winner = claim && error instanceof DomainError ? await log.idempotencyRecord(planId, claim.key) : null;
@@ -77,7 +77,13 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     }
   };
 
-  const decideAndAppend = async (planId: string, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
+  const decideAndAppend = async (
+    planId: string,
+    command: PlanCommand,
+    expected: ExpectedVersion | 'absent',
+    context: WriteContext,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<WriteResult> => {
     const head = await log.head(planId);
     const live = head?.document ?? null;
     if (expected !== 'absent') {
@@ -87,7 +93,6 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     const decision = decidePlanChange(live, command, { tenant: context, validate });
     if (decision === null) return { planId, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
     const event = eventOf(planId, (head?.version ?? 0) + 1, decision, head, context);
-    const claim = claimOf(context);
     try {
       const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
       if (result.kind === 'replayed') return replay(planId, result.record, context);

@@ -12,11 +12,16 @@ export class InsufficientScope extends Error {
   }
 }
 
+/** Throws a 403 naming `scope` unless the caller's token grants it. */
+export function assertScope(ctx: Context, scope: string): void {
+  const principal = ctx.state.principal as Principal | undefined;
+  if (!principal?.scopes.has(scope)) throw new InsufficientScope(scope);
+}
+
 /** Lets the request through only when the caller's token grants `scope`. */
 export function requireScope(scope: string) {
   return async function requireScopeMiddleware(ctx: Context, next: Next): Promise<void> {
-    const principal = ctx.state.principal as Principal | undefined;
-    if (!principal?.scopes.has(scope)) throw new InsufficientScope(scope);
+    assertScope(ctx, scope);
     await next();
   };
 }
