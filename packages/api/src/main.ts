@@ -18,7 +18,7 @@ const list = (value: string) => value.split(',').map((item) => item.trim()).filt
 
 const logger = pino({ name: 'api', level: config.logLevel });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: 10_000 });
+const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
 
 try {
   await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });

@@ -68,7 +68,7 @@ test('SIGKILL of the relay and of a projector holding unacked messages: after re
 
 test('Elasticsearch unreachable for a while under writes: the api keeps accepting writes, and projections converge after it returns', async (t) => {
   const proxy = await startTcpProxy(Number(new URL(TEST_ES_URL).port));
-  const stack = await startStack({ ES_URL: `http://127.0.0.1:${proxy.port}` });
+  const stack = await startStack({ ES_URL: `http://127.0.0.1:${proxy.port}`, ES_REQUEST_TIMEOUT_MS: '5000' });
   t.teardown(async () => {
     await stack.stop();
     await proxy.close();
@@ -80,12 +80,17 @@ test('Elasticsearch unreachable for a while under writes: the api keeps acceptin
   const before = Date.now();
   await new Promise((r) => setTimeout(r, 3000));
   const down = (await fetch(`${stack.baseUrl}/health/ready`)).status;
+  const search = await writer.get('/v1/search?planType=inNetwork');
   await proxy.restore();
+  t.is(search.status, 503, 'search answers 503 problem+json, not 500, while Elasticsearch is away');
+  t.regex(search.headers.get('content-type') ?? '', /^application\/problem\+json/);
   const writes = await load.stop();
   t.is(down, 503, 'readiness reports Elasticsearch down');
   t.log(`${writes} writes acknowledged, ${Date.now() - before} ms of them without Elasticsearch`);
   t.true(writes > 30);
+  const restored = Date.now();
   await converged(stack, t);
+  t.log(`converged ${Date.now() - restored} ms after Elasticsearch returned`);
 });
 
 test('a poison event lands in the dead-letter queue while other plans of its partition keep projecting', async (t) => {

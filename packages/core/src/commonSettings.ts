@@ -11,5 +11,6 @@ export const commonSettings = {
   amqpNamespace: setting('string', 'AMQP_NAMESPACE', 'Prefix of every RabbitMQ exchange and queue.', 'planledger'),
   deliveryLimit: setting('integer', 'DELIVERY_LIMIT', 'Deliveries of one message before it is dead-lettered.', 5),
   esAlias: setting('string', 'ES_ALIAS', 'Alias of the plan search index.', 'plans'),
+  esRequestTimeoutMs: setting('integer', 'ES_REQUEST_TIMEOUT_MS', 'How long one Elasticsearch request may take before it counts as failed.', 30_000),
   logLevel: setting('string', 'LOG_LEVEL', 'pino log level.', 'info'),
 };

@@ -2,7 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger, PlanEvent } from '@planledger/core';
 import type { BrokerTopology, ProjectionName } from '@planledger/core/rabbitmq';
 import type { ProjectionRunner } from './createProjectionRunner.js';
-import { isTransientError } from './isTransientError.js';
+import { isTransientError } from '@planledger/core/elasticsearch';
 
 export interface ConsumeProjectionOptions {
   readonly channel: Channel;

@@ -1,4 +1,3 @@
 export { createRelay, type Relay, type RelayOptions } from './createRelay.js';
 export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions, type HandleOutcome } from './createProjectionRunner.js';
 export { consumeProjection, type ConsumeProjectionOptions, type ProjectionConsumer } from './consumeProjection.js';
-export { isTransientError } from './isTransientError.js';

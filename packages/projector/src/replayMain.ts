@@ -28,7 +28,7 @@ await runProcess('replay', config.logLevel, async (logger) => {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const log = new RedisEventLog(redis, keys);
-  const es = createElasticClient({ url: config.esUrl });
+  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
   const close = async () => {
     redis.disconnect();
     await es.close();

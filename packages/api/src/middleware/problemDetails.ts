@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { DomainError } from '@planledger/core';
+import { isTransientError } from '@planledger/core/elasticsearch';
 import { PROBLEM_TYPES } from '../problemTypes.js';
 
 interface HttpLikeError {
@@ -26,6 +27,12 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
       const type = PROBLEM_TYPES[error.code];
       const extra = error.violations.length > 0 ? { violations: error.violations } : {};
       setProblem(ctx, type.status, type.type, type.title, error.message, extra);
+      return;
+    }
+    if (isTransientError(error)) {
+      ctx.set('Retry-After', '1');
+      setProblem(ctx, 503, '/problems/unavailable', 'Service unavailable', 'A backing service is unavailable. Retry shortly; send writes with an Idempotency-Key so a retry cannot apply twice.');
+      ctx.app.emit('error', error, ctx);
       return;
     }
     const http = (error ?? {}) as HttpLikeError;

@@ -5,3 +5,4 @@ export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './
 export { PLAN_INDEX_BODY } from './planIndexMapping.js';
 export { planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type SearchDocument } from './planSearchDocuments.js';
 export { ElasticPlanSearch } from './ElasticPlanSearch.js';
+export { isTransientError } from './isTransientError.js';
