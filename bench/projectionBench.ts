@@ -4,7 +4,7 @@
  * Prints figures; asserts nothing. Run through `npm run bench -- projectionBench`.
  */
 import { Redis } from 'ioredis';
-import { createPlanService, silentLogger } from '../packages/core/src/index.js';
+import { comparePositions, createPlanService, silentLogger } from '../packages/core/src/index.js';
 import { createRedisKeys, readProjectionLag, RedisEventLog } from '../packages/core/src/adapters/redis/index.js';
 import { rebuildProjection } from '../packages/projector/src/rebuildProjection.js';
 import { aPlan } from '../packages/core/test/planMother.js';
@@ -16,11 +16,6 @@ const RATE = Number(process.env.BENCH_WRITES_PER_SECOND ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPLAY_PLANS = Number(process.env.BENCH_REPLAY_PLANS ?? 5000);
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
-const isBefore = (a: string, b: string) => {
-  const [am = 0, as = 0] = a.split('-').map(Number);
-  const [bm = 0, bs = 0] = b.split('-').map(Number);
-  return am < bm || (am === bm && as < bs);
-};
 
 const stack = await startStack({ LOG_LEVEL: 'error' });
 const redis = new Redis(stack.env.REDIS_URL ?? '');
@@ -40,7 +35,7 @@ try {
       for (const write of [...pending]) {
         const [partition, position] = [Number(write.token.split(':')[0]), write.token.split(':')[1] ?? ''];
         const reached = checkpoints[partition];
-        if (reached && !isBefore(reached, position)) {
+        if (reached && comparePositions(reached, position) >= 0) {
           applied.push(Date.now() - write.at);
           pending.splice(pending.indexOf(write), 1);
           if (write.sampled) void waitSearchable(write.planId, write.at);

@@ -1,3 +1,5 @@
+import { comparePositions } from '@planledger/core';
+
 /** A write's consistency token: `<partition>:<log position>` (the write's `X-Consistency-Token`). */
 const TOKEN = /^(\d{1,5}):(\d{1,20})-(\d{1,20})$/;
 
@@ -22,19 +24,14 @@ export function createConsistencyGate({ checkpoint, refresh, partitions, pollMs 
     const match = TOKEN.exec(token);
     if (!match || Number(match[1]) >= partitions) return 'invalid';
     const partition = Number(match[1]);
-    const wanted = [BigInt(match[2] ?? 0), BigInt(match[3] ?? 0)] as const;
+    const wanted = `${match[2]}-${match[3]}`;
     for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, pollMs))) {
       const reached = await checkpoint(partition);
-      if (reached !== null && !isBefore(reached, wanted)) {
+      if (reached !== null && comparePositions(reached, wanted) >= 0) {
         await refresh();
         return 'visible';
       }
       if (Date.now() >= deadline) return 'timeout';
     }
   };
-}
-
-function isBefore(position: string, [ms, seq]: readonly [bigint, bigint]): boolean {
-  const [a = '0', b = '0'] = position.split('-');
-  return BigInt(a) < ms || (BigInt(a) === ms && BigInt(b) < seq);
 }

@@ -32,3 +32,4 @@ export { parseSearchRequest, encodeSearchCursor, SEARCH_LIMITS, FILTER_OPS, type
 export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './search/compileSearchQuery.js';
 export { SEARCH_FIELDS, SORT_FIELDS, isSearchPath, type SearchField, type SearchPath, type SortField } from './search/searchFields.js';
 export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
+export { comparePositions } from './comparePositions.js';

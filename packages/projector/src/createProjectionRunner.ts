@@ -7,7 +7,7 @@ export interface ProjectionRunner {
    * Applies `event` if it is the next version of its plan for this projection: an older or equal
    * version is a duplicate and skipped; a gap is healed by reading the missing events from the log.
    */
-  handle(event: PlanEvent, position: string): Promise<HandleOutcome>;
+  handle(event: PlanEvent): Promise<HandleOutcome>;
 }
 
 export interface ProjectionRunnerOptions {
@@ -19,23 +19,23 @@ export interface ProjectionRunnerOptions {
 
 /** The same runner serves live consumption from the broker and replay straight from the log. */
 export function createProjectionRunner({ log, state, target, logger }: ProjectionRunnerOptions): ProjectionRunner {
-  const applyOne = async (before: PlanState, event: PlanEvent, position: string): Promise<PlanState> => {
+  const applyOne = async (before: PlanState, event: PlanEvent): Promise<PlanState> => {
     const after = evolvePlan(before, event);
     await target.apply({ event, before, after });
-    await state.set(event.planId, after, position);
+    await state.set(event.planId, after);
     return after;
   };
 
   return {
-    async handle(event, position) {
+    async handle(event) {
       let current = await state.get(event.planId);
       if (event.version <= current.version) return 'duplicate';
       if (event.version > current.version + 1) {
         const missing = await log.events(event.planId, { from: current.version + 1, to: event.version - 1 });
         logger.warn({ projection: target.name, planId: event.planId, from: current.version + 1, to: event.version - 1 }, 'healing a gap from the log');
-        for (const earlier of missing) current = await applyOne(current, earlier, position);
+        for (const earlier of missing) current = await applyOne(current, earlier);
       }
-      await applyOne(current, event, position);
+      await applyOne(current, event);
       return 'applied';
     },
   };

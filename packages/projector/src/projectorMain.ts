@@ -39,6 +39,10 @@ await runProcess('projector', config.logLevel, async (logger) => {
     search: new ElasticPlanIndex(es, config.esAlias, { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions) => metrics.bulkActions.observe(actions) }),
     redis: new RedisPlanDirectory(redis, config.keyPrefix),
   };
+  const states: Record<ProjectionName, RedisProjectionState> = {
+    search: new RedisProjectionState(redis, keys, 'search'),
+    redis: new RedisProjectionState(redis, keys, 'redis'),
+  };
   // One channel per projection, so each has its own prefetch window and ordering.
   const consumers = await Promise.all(
     (Object.entries(targets) as [ProjectionName, ProjectionTarget][]).map(async ([projection, target]) =>
@@ -46,7 +50,8 @@ await runProcess('projector', config.logLevel, async (logger) => {
         channel: await connection.createChannel(),
         topology,
         projection,
-        runner: createProjectionRunner({ log, state: new RedisProjectionState(redis, keys, target.name), target, logger }),
+        runner: createProjectionRunner({ log, state: states[projection], target, logger }),
+        setCheckpoint: (partition, position) => states[projection].setCheckpoint(partition, position),
         logger,
         onHandled: (outcome) => metrics.handled.inc({ projection, outcome }),
       }),

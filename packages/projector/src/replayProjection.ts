@@ -40,16 +40,18 @@ export async function replayProjection({ redis, keys, runner, after = new Map(),
       const from = positions.get(partition);
       const entries = await redis.xrange(stream, from ? `(${from}` : '-', '+', 'COUNT', batchSize);
       if (entries.length === 0) break;
-      const byPlan = new Map<string, { event: PlanEvent; position: string }[]>();
-      for (const [id, fields] of entries) {
+      const byPlan = new Map<string, PlanEvent[]>();
+      for (const [, fields] of entries) {
         const json = fields[fields.indexOf('event') + 1];
         if (json === undefined) continue;
         const event = JSON.parse(json) as PlanEvent;
-        byPlan.set(event.planId, [...(byPlan.get(event.planId) ?? []), { event, position: id }]);
+        byPlan.set(event.planId, [...(byPlan.get(event.planId) ?? []), event]);
       }
-      await Promise.all([...byPlan.values()].map(async (chain) => {
-        for (const { event, position } of chain) await runner.handle(event, position);
-      }));
+      await Promise.all(
+        [...byPlan.values()].map(async (chain) => {
+          for (const event of chain) await runner.handle(event);
+        }),
+      );
       positions.set(partition, entries.at(-1)![0]);
       events += entries.length;
       onProgress?.({ events, partitionsDone, partitions: keys.partitions });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { EVENT_SCHEMA_VERSION, InMemoryEventLog, partitionOf, InMemoryProjectionState, silentLogger, type PlanChange, type PlanEvent, type ProjectionTarget } from '@planledger/core';
+import { EVENT_SCHEMA_VERSION, InMemoryEventLog, InMemoryProjectionState, silentLogger, type PlanChange, type PlanEvent, type ProjectionTarget } from '@planledger/core';
 import { createProjectionRunner } from '../src/createProjectionRunner.js';
 import { aPlan } from '../../core/test/planMother.js';
 
@@ -35,10 +35,10 @@ test('projection runner › applies events in order and skips duplicates', async
   const target = recordingTarget();
   const state = new InMemoryProjectionState();
   const runner = createProjectionRunner({ log, state, target, logger: silentLogger });
-  t.is(await runner.handle(events[0]!, '1-0'), 'applied');
-  t.is(await runner.handle(events[0]!, '1-0'), 'duplicate');
-  t.is(await runner.handle(events[1]!, '2-0'), 'applied');
-  t.is(await runner.handle(events[0]!, '1-0'), 'duplicate');
+  t.is(await runner.handle(events[0]!), 'applied');
+  t.is(await runner.handle(events[0]!), 'duplicate');
+  t.is(await runner.handle(events[1]!), 'applied');
+  t.is(await runner.handle(events[0]!), 'duplicate');
   t.deepEqual(target.changes.map((c) => c.event.version), [1, 2]);
   t.is((await state.get('p')).document?.planType, 'type-2');
   t.is(target.changes[1]?.before.version, 1);
@@ -49,17 +49,16 @@ test('projection runner › heals a gap by reading the missing events from the l
   const target = recordingTarget();
   const state = new InMemoryProjectionState();
   const runner = createProjectionRunner({ log, state, target, logger: silentLogger });
-  await runner.handle(events[0]!, '1-0');
-  t.is(await runner.handle(events[3]!, '4-0'), 'applied');
+  await runner.handle(events[0]!);
+  t.is(await runner.handle(events[3]!), 'applied');
   t.deepEqual(target.changes.map((c) => c.event.version), [1, 2, 3, 4]);
   t.is((await state.get('p')).version, 4);
-  t.is(await state.checkpoint(partitionOf('p', 16)), '4-0');
 });
 
 test('projection runner › a failing target leaves the state where it was', async (t) => {
   const { log, events } = await givenLogWithVersions('p', 1);
   const state = new InMemoryProjectionState();
   const runner = createProjectionRunner({ log, state, target: { name: 'broken', apply: async () => Promise.reject(new Error('down')) }, logger: silentLogger });
-  await t.throwsAsync(runner.handle(events[0]!, '1-0'), { message: 'down' });
+  await t.throwsAsync(runner.handle(events[0]!), { message: 'down' });
   t.is((await state.get('p')).version, 0);
 });

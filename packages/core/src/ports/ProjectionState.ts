@@ -2,10 +2,12 @@ import type { PlanState } from '../evolvePlan.js';
 
 /**
  * Where a projection remembers how far it got: the plan state it last applied (the base for the
- * next event) and, per partition, the log position of that event (its checkpoint).
+ * next event) and, per partition, its checkpoint: a log position such that every event up to it
+ * has been applied (or dead-lettered).
  */
 export interface ProjectionState {
   get(planId: string): Promise<PlanState>;
-  set(planId: string, state: PlanState, position: string): Promise<void>;
+  set(planId: string, state: PlanState): Promise<void>;
   checkpoint(partition: number): Promise<string | null>;
+  setCheckpoint(partition: number, position: string): Promise<void>;
 }

@@ -2,10 +2,9 @@ import type { Redis } from 'ioredis';
 import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
-import { failOnError } from './failOnError.js';
 import type { RedisKeys } from './redisKeys.js';
 
-/** A projection's per-plan state and per-partition checkpoint, in the partition's hash slot. */
+/** A projection's per-plan state and per-partition checkpoint, each in its partition's hash slot. */
 export class RedisProjectionState implements ProjectionState {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly projection: string) {}
 
@@ -15,18 +14,15 @@ export class RedisProjectionState implements ProjectionState {
     return { version: Number(version), document: document ? (JSON.parse(document) as PlanDocument) : null };
   }
 
-  async set(planId: string, state: PlanState, position: string): Promise<void> {
-    const partition = this.keys.partitionOf(planId);
-    await failOnError(
-      this.redis
-        .multi()
-      .hset(this.keys.projectionState(this.projection, planId), 'version', String(state.version), 'document', state.document ? JSON.stringify(state.document) : '')
-        .set(this.keys.checkpoint(this.projection, partition), position)
-        .exec(),
-    );
+  async set(planId: string, state: PlanState): Promise<void> {
+    await this.redis.hset(this.keys.projectionState(this.projection, planId), 'version', String(state.version), 'document', state.document ? JSON.stringify(state.document) : '');
   }
 
   async checkpoint(partition: number): Promise<string | null> {
     return this.redis.get(this.keys.checkpoint(this.projection, partition));
+  }
+
+  async setCheckpoint(partition: number, position: string): Promise<void> {
+    await this.redis.set(this.keys.checkpoint(this.projection, partition), position);
   }
 }
