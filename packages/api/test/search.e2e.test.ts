@@ -68,6 +68,8 @@ test('search › full text, include=document, sort, cursor paging, and POST with
     if (!next) break;
   }
   t.deepEqual([...seen].sort(), plans.map((p) => p.objectId).sort(), 'every plan once over the pages');
+  t.is(next, null, 'the last page says so');
+  t.is(seen.length, 5, 'three pages of 2, 2 and 1: no empty page at the end');
 });
 
 test('search › unknown fields and operators, bad values and bad tokens are 400 problem+json; nothing reaches Elasticsearch', async (t) => {

@@ -17,8 +17,10 @@ export class ElasticPlanSearch implements PlanSearch {
 
   async search(request: Parameters<PlanSearch['search']>[0], scope: { org: string | null }): Promise<SearchPage> {
     const compiled = compileSearchQuery(request, scope);
-    const response = await this.client.search<PlanSource>({ index: this.alias, ...compiled } as never);
-    const hits = response.hits.hits;
+    // One hit more than asked tells whether another page exists.
+    const response = await this.client.search<PlanSource>({ index: this.alias, ...compiled, size: request.limit + 1 } as never);
+    const more = response.hits.hits.length > request.limit;
+    const hits = response.hits.hits.slice(0, request.limit);
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const last = hits.at(-1);
     return {
@@ -31,7 +33,7 @@ export class ElasticPlanSearch implements PlanSearch {
         creationDate: hit._source?.creationDate ?? null,
         score: typeof hit._score === 'number' ? hit._score : null,
       })),
-      next: hits.length === request.limit && last?.sort ? encodeSearchCursor(last.sort) : null,
+      next: more && last?.sort ? encodeSearchCursor(last.sort) : null,
     };
   }
 }
