@@ -45,7 +45,9 @@ export async function replayProjection({ redis, keys, runner, after = new Map(),
         const json = fields[fields.indexOf('event') + 1];
         if (json === undefined) continue;
         const event = JSON.parse(json) as PlanEvent;
-        byPlan.set(event.planId, [...(byPlan.get(event.planId) ?? []), event]);
+        const chain = byPlan.get(event.planId);
+        if (chain) chain.push(event);
+        else byPlan.set(event.planId, [event]);
       }
       await Promise.all(
         [...byPlan.values()].map(async (chain) => {
