@@ -5,34 +5,14 @@ import { createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { aPlan } from '../../core/test/planMother.js';
+import { waitForProjections, writeLoad } from './stackLoad.js';
 import { connectTestElastic, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
-import { apiClient, type ApiClient } from './apiClient.js';
+import { apiClient } from './apiClient.js';
 import { startStack, type Stack } from './stackProcesses.js';
 import { startTcpProxy } from './tcpProxy.js';
 
-/** Writes plans (create, patch, sometimes delete) until stopped; returns how many writes were acknowledged. */
-function writeLoad(client: ApiClient): { stop: () => Promise<number> } {
-  let running = true;
-  let acknowledged = 0;
-  const worker = async (n: number) => {
-    for (let i = 0; running; i += 1) {
-      const plan = aPlan({ copay: i });
-      const path = `/v1/plans/${plan.objectId}`;
-      if ((await client.post('/v1/plans', plan)).status === 201) acknowledged += 1;
-      if ((await client.patch(path, { planType: `t${i}` }, 'application/merge-patch+json', '"v1"')).status === 200) acknowledged += 1;
-      if ((i + n) % 4 === 0 && (await client.delete(path, '"v2"')).status === 204) acknowledged += 1;
-    }
-  };
-  const workers = [0, 1, 2].map(worker);
-  return { stop: async () => ((running = false), await Promise.all(workers), acknowledged) };
-}
-
 async function converged(stack: Stack, t: import('ava').ExecutionContext): Promise<void> {
-  for (const deadline = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
-    if (ready.lag && Object.values(ready.lag).every((lag) => lag.entries === 0)) break;
-    if (Date.now() > deadline) throw new Error(`projections did not catch up: ${JSON.stringify(ready.lag)}`);
-  }
+  await waitForProjections(stack);
   const redis = new Redis(stack.env.REDIS_URL ?? '');
   const es = connectTestElastic();
   try {

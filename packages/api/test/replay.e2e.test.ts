@@ -5,9 +5,9 @@ import { Redis } from 'ioredis';
 import { createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
 import { concreteIndex } from '@planledger/core/elasticsearch';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
-import { aPlan } from '../../core/test/planMother.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
-import { devToken } from './authTestContext.js';
+import { apiClient } from './apiClient.js';
+import { waitForProjections, writeLoad } from './stackLoad.js';
 import { startStack, type Stack } from './stackProcesses.js';
 
 let stack: Stack;
@@ -20,39 +20,6 @@ test.after.always(async () => {
   await es.close();
 });
 
-/** Creates, patches and deletes plans until told to stop; returns how many writes succeeded. */
-function writeLoad(headers: Record<string, string>): { stop: () => Promise<number> } {
-  let running = true;
-  let writes = 0;
-  const worker = async (n: number) => {
-    for (let i = 0; running; i += 1) {
-      const plan = aPlan({ copay: i });
-      const path = `${stack.baseUrl}/v1/plans/${plan.objectId}`;
-      const json = { ...headers, 'content-type': 'application/json' };
-      if ((await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: json, body: JSON.stringify(plan) })).ok) writes += 1;
-      const patch = [{ op: 'remove', path: '/linkedPlanServices/0' }];
-      if ((await fetch(path, { method: 'PATCH', headers: { ...json, 'content-type': 'application/json-patch+json', 'if-match': '"v1"' }, body: JSON.stringify(patch) })).ok) writes += 1;
-      if ((i + n) % 3 === 0 && (await fetch(path, { method: 'DELETE', headers: { ...headers, 'if-match': '"v2"' } })).ok) writes += 1;
-    }
-  };
-  const workers = [0, 1, 2].map(worker);
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all(workers);
-      return writes;
-    },
-  };
-}
-
-async function waitForProjections(): Promise<void> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { lag: Record<string, { entries: number }> };
-    if (Object.values(ready.lag).every((lag) => lag.entries === 0)) return;
-  }
-  throw new Error('projections did not catch up');
-}
-
 async function replay(projection: string): Promise<string> {
   const child = spawn(process.execPath, ['packages/projector/dist/replayMain.js', '--projection', projection], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -64,14 +31,14 @@ async function replay(projection: string): Promise<string> {
 }
 
 test('replay during writes › the rebuilt search index and read model equal the fold of the log, and replace the old ones', async (t) => {
-  const headers = { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}` };
+  const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
   const alias = stack.env.ES_ALIAS ?? '';
   const redis = new Redis(stack.env.REDIS_URL ?? '');
   t.teardown(() => redis.disconnect());
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const log = new RedisEventLog(redis, keys);
 
-  const load = writeLoad(headers);
+  const load = writeLoad(writer);
   await new Promise((r) => setTimeout(r, 1000));
   const indexBefore = await concreteIndex(es, alias);
   const searchOutput = await replay('search');
@@ -82,7 +49,7 @@ test('replay during writes › the rebuilt search index and read model equal the
   t.log(`${writes} writes during the replays`);
   t.true(writes > 50, 'the writes were real');
 
-  await waitForProjections();
+  await waitForProjections(stack);
   const indexAfter = await concreteIndex(es, alias);
   t.not(indexAfter, indexBefore, 'the alias points at the rebuilt index');
   t.false(await es.indices.exists({ index: indexBefore ?? 'none' }), 'the old index is gone');

@@ -1,0 +1,42 @@
+import { aPlan } from '../../core/test/planMother.js';
+import type { ApiClient } from './apiClient.js';
+import type { Stack } from './stackProcesses.js';
+
+/**
+ * Three writers creating plans, removing a nested plan service from each, and deleting every
+ * fourth, until stopped;
+ * `stop` resolves with how many writes were acknowledged.
+ */
+export function writeLoad(client: ApiClient): { stop: () => Promise<number> } {
+  let running = true;
+  let acknowledged = 0;
+  const worker = async (n: number) => {
+    for (let i = 0; running; i += 1) {
+      const plan = aPlan({ copay: i });
+      const path = `/v1/plans/${plan.objectId}`;
+      if ((await client.post('/v1/plans', plan)).status === 201) acknowledged += 1;
+      const removeService = [{ op: 'remove', path: '/linkedPlanServices/0' }];
+      if ((await client.patch(path, removeService, 'application/json-patch+json', '"v1"')).status === 200) acknowledged += 1;
+      if ((i + n) % 4 === 0 && (await client.delete(path, '"v2"')).status === 204) acknowledged += 1;
+    }
+  };
+  const workers = [0, 1, 2].map(worker);
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return acknowledged;
+    },
+  };
+}
+
+/** Waits until `/health/ready` reports no lag for the relay and every projection. */
+export async function waitForProjections(stack: Stack, timeoutMs = 90_000): Promise<void> {
+  let lag: unknown;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
+    lag = ready.lag;
+    if (ready.lag && Object.values(ready.lag).every((entry) => entry.entries === 0)) return;
+  }
+  throw new Error(`projections did not catch up: ${JSON.stringify(lag)}`);
+}
