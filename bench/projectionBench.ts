@@ -4,7 +4,7 @@
  * Prints figures; asserts nothing. Run through `npm run bench -- projectionBench`.
  */
 import { Redis } from 'ioredis';
-import { comparePositions, createPlanService, silentLogger } from '../packages/core/src/index.js';
+import { comparePositions, createPlanService, refOfPlan, silentLogger } from '../packages/core/src/index.js';
 import { createRedisKeys, readProjectionLag, RedisEventLog } from '../packages/core/src/adapters/redis/index.js';
 import { rebuildProjection } from '../packages/projector/src/rebuildProjection.js';
 import { aPlan } from '../packages/core/test/planMother.js';
@@ -80,7 +80,7 @@ try {
     await Promise.all(Array.from({ length: 50 }, async () => {
       const plan = aPlan();
       await plans.create(plan, context);
-      await plans.patch(plan.objectId, 'merge-patch', { planType: 'outOfNetwork' }, [1], context);
+      await plans.patch(refOfPlan(plan), 'merge-patch', { planType: 'outOfNetwork' }, [1], context);
     }));
   }
   for (;;) {

@@ -80,11 +80,13 @@ export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {
             throw error;
           }
         },
-        head: (planId) => log.head(planId),
-        events: (planId, range) => log.events(planId, range),
-        stateAt: (planId, version) => log.stateAt(planId, version),
-        versionAt: (planId, at) => log.versionAt(planId, at),
-        idempotencyRecord: (planId, key) => log.idempotencyRecord(planId, key),
+        head: (plan) => log.head(plan),
+        events: (plan, range) => log.events(plan, range),
+        stateAt: (plan, version) => log.stateAt(plan, version),
+        versionAt: (plan, at) => log.versionAt(plan, at),
+        idempotencyRecord: (plan, key) => log.idempotencyRecord(plan, key),
+        claimIdempotencyKey: (key, owner, ttlSeconds) => log.claimIdempotencyKey(key, owner, ttlSeconds),
+        releaseIdempotencyKey: (key, fingerprint) => log.releaseIdempotencyKey(key, fingerprint),
       };
     },
   };

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { foldPlan } from '@planledger/core';
+import { foldPlan, refOfPlan } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from './authTestContext.js';
@@ -59,12 +59,12 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
   const log = new RedisEventLog(redis, createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) }));
   try {
     for (const ack of acks) {
-      const [event] = await log.events(ack.planId, { from: ack.version, to: ack.version });
+      const [event] = await log.events({ org: 'example.com', planId: ack.planId }, { from: ack.version, to: ack.version });
       t.deepEqual(event?.patch, [{ op: 'replace', path: '/planCostShares/copay', value: ack.copay }], `${ack.planId}@${ack.version} is in the log`);
     }
     for (const plan of plans) {
-      const events = await log.events(plan.objectId);
-      const head = await log.head(plan.objectId);
+      const events = await log.events(refOfPlan(plan));
+      const head = await log.head(refOfPlan(plan));
       t.deepEqual(foldPlan(events), { version: head?.version, document: head?.document }, 'the head is exactly the fold of the log');
       const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
       t.is(read.headers.get('x-plan-version'), String(head?.version), 'the restarted api reads the last write');

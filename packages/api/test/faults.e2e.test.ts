@@ -2,6 +2,7 @@ import test from 'ava';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
+import { refOfPlan } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { aPlan } from '../../core/test/planMother.js';
@@ -80,7 +81,7 @@ test('a poison event lands in the dead-letter queue while other plans of its par
   const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 2 });
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const healthy = aPlan();
-  const partition = keys.partitionOf(healthy.objectId);
+  const partition = keys.partitionOf(refOfPlan(healthy));
   // An event no projection can apply: its patch does not produce a plan.
   const poison = { planId: `poison-${healthy.objectId}`, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: 42 }], actor: 'x', org: 'example.com', at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 };
   const connection = await amqp.connect(stack.env.AMQP_URL ?? '');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { PlanDocument } from '@planledger/core';
+import { refOfPlan, type PlanDocument } from '@planledger/core';
 import { aPlan } from '../../core/test/planMother.js';
 import { startWriteSide, type WriteSide } from './writeSideContext.js';
 
@@ -17,7 +17,7 @@ async function created(plan: PlanDocument = aPlan()): Promise<{ plan: PlanDocume
   if (response.status !== 201) throw new Error(`create answered ${response.status}: ${JSON.stringify(response.body)}`);
   return { plan, etag: response.headers.get('etag') ?? '', path: `/v1/plans/${plan.objectId}` };
 }
-const eventCount = async (planId: string) => (await side.log.events(planId)).length;
+const eventCount = async (planId: string, org = 'example.com') => (await side.log.events({ org, planId })).length;
 
 test('POST › 201 with Location, strong ETag, version and the stored plan; GET returns the same ETag', async (t) => {
   const plan = aPlan();
@@ -64,7 +64,7 @@ test('PUT › needs If-Match (428), refuses a stale one (412), replaces with a m
   t.is(replaced.status, 200);
   t.is(replaced.headers.get('etag'), '"v2"');
   t.deepEqual(replaced.body, next);
-  t.deepEqual((await side.log.events(plan.objectId)).map((e) => [e.type, e.patch]), [
+  t.deepEqual((await side.log.events(refOfPlan(plan))).map((e) => [e.type, e.patch]), [
     ['created', [{ op: 'add', path: '', value: plan }]],
     ['replaced', [{ op: 'replace', path: '/planType', value: 'outOfNetwork' }]],
   ]);

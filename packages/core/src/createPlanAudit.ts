@@ -4,6 +4,7 @@ import { DomainError, PlanNotFound } from './errors.js';
 import type { PlanDocument } from './planDocument.js';
 import type { JsonPatch, PlanEvent } from './planEvent.js';
 import type { EventLog, PlanHead } from './ports/EventLog.js';
+import type { PlanRef } from './planRef.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
 
 export interface HistoryPage {
@@ -28,17 +29,18 @@ export type PointInTime = { readonly version: number } | { readonly asOf: Date }
 
 /** What auditors read: every plan's history, what it looked like at any moment, and diffs. */
 export interface PlanAudit {
-  history(planId: string, tenant: Tenant, page: { from: number; limit: number }): Promise<HistoryPage>;
+  history(plan: PlanRef, tenant: Tenant, page: { from: number; limit: number }): Promise<HistoryPage>;
   /** The plan as it was; deleted plans included. */
-  at(planId: string, tenant: Tenant, when: PointInTime): Promise<{ version: number; document: PlanDocument }>;
-  diff(planId: string, tenant: Tenant, from: number, to: number): Promise<PlanDiff>;
+  at(plan: PlanRef, tenant: Tenant, when: PointInTime): Promise<{ version: number; document: PlanDocument }>;
+  diff(plan: PlanRef, tenant: Tenant, from: number, to: number): Promise<PlanDiff>;
 }
 
 export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
   /** A plan the tenant may audit: any plan that ever existed in its org, deleted or not. */
-  const auditable = async (planId: string, tenant: Tenant): Promise<PlanHead> => {
-    const head = await log.head(planId);
-    if (!head || !tenantMayAccess(tenant, head.org)) throw new PlanNotFound(planId);
+  const auditable = async (plan: PlanRef, tenant: Tenant): Promise<PlanHead> => {
+    if (!tenantMayAccess(tenant, plan.org)) throw new PlanNotFound(plan.planId);
+    const head = await log.head(plan);
+    if (!head) throw new PlanNotFound(plan.planId);
     return head;
   };
 
@@ -50,29 +52,30 @@ export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
   };
 
   return {
-    async history(planId, tenant, { from, limit }) {
-      const head = await auditable(planId, tenant);
+    async history(plan, tenant, { from, limit }) {
+      const head = await auditable(plan, tenant);
       const first = Math.max(1, from);
-      const events = await log.events(planId, { from: first, to: Math.min(head.version, first + limit - 1) });
+      const events = await log.events(plan, { from: first, to: Math.min(head.version, first + limit - 1) });
       const last = events.at(-1)?.version ?? first - 1;
-      return { planId, latest: head.version, events, next: last < head.version ? last + 1 : null };
+      return { planId: plan.planId, latest: head.version, events, next: last < head.version ? last + 1 : null };
     },
 
-    async at(planId, tenant, when) {
-      const head = await auditable(planId, tenant);
-      const version = 'version' in when ? versionIn(head, when.version, 'version') : await log.versionAt(planId, when.asOf);
+    async at(plan, tenant, when) {
+      const { planId } = plan;
+      const head = await auditable(plan, tenant);
+      const version = 'version' in when ? versionIn(head, when.version, 'version') : await log.versionAt(plan, when.asOf);
       if (version === 0) throw new PlanNotFound(planId, `Plan '${planId}' did not exist yet at that time.`);
-      const state = await log.stateAt(planId, version);
+      const state = await log.stateAt(plan, version);
       if (state.document === null) throw new PlanNotFound(planId, `Plan '${planId}' was deleted at version ${version}.`);
       return { version, document: state.document };
     },
 
-    async diff(planId, tenant, from, to) {
-      const head = await auditable(planId, tenant);
-      const [before, after] = await Promise.all([log.stateAt(planId, versionIn(head, from, 'from')), log.stateAt(planId, versionIn(head, to, 'to'))]);
+    async diff(plan, tenant, from, to) {
+      const head = await auditable(plan, tenant);
+      const [before, after] = await Promise.all([log.stateAt(plan, versionIn(head, from, 'from')), log.stateAt(plan, versionIn(head, to, 'to'))]);
       const a = before.document ?? {};
       const b = after.document ?? {};
-      return { planId, from, to, patch: diffDocuments(a, b), changes: describeChanges(a, b) };
+      return { planId: plan.planId, from, to, patch: diffDocuments(a, b), changes: describeChanges(a, b) };
     },
   };
 }

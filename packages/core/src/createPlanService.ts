@@ -3,6 +3,7 @@ import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionCon
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
 import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
+import type { PlanRef } from './planRef.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
 import { validatePlan } from './validatePlan.js';
 
@@ -19,6 +20,7 @@ export type ExpectedVersion = 'any' | readonly number[];
 
 export interface WriteResult {
   readonly planId: string;
+  readonly org: string;
   /** The plan's version after the write (unchanged when `changed` is false). */
   readonly version: number;
   readonly document: PlanDocument | null;
@@ -26,7 +28,7 @@ export interface WriteResult {
   readonly changed: boolean;
   /** True when this answers a retry of an earlier request with the same Idempotency-Key. */
   readonly replayed: boolean;
-  /** Where the event landed (partition and log position); null when nothing was appended now. */
+  /** Where the event landed (partition and log position); for a replay, where the original landed; null when nothing was appended. */
   readonly position: { readonly partition: number; readonly id: string } | null;
 }
 
@@ -37,18 +39,25 @@ export interface PlanServiceOptions {
   readonly validate?: (document: unknown) => Violation[];
   /** How long an Idempotency-Key is remembered (at least 24 hours). */
   readonly idempotencyTtlSeconds?: number;
+  /** How often a write with `If-Match: *` re-reads and re-applies when another write moved the plan meanwhile. */
+  readonly maxRaceRetries?: number;
 }
 
+/**
+ * Plans are addressed by `PlanRef` (org and objectId): a tenant reaches only its own org's plans
+ * (admins any org they name); another org's plan with the same objectId is another plan.
+ */
 export interface PlanService {
+  /** Creates the plan the document names: its `_org` and `objectId`. */
   create(document: unknown, context: WriteContext): Promise<WriteResult>;
-  replace(planId: string, document: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
-  patch(planId: string, format: PatchFormat, body: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
-  remove(planId: string, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
+  replace(plan: PlanRef, document: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
+  patch(plan: PlanRef, format: PatchFormat, body: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
+  remove(plan: PlanRef, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
   /** The current head of a live plan; PlanNotFound for unknown, deleted or other orgs' plans. */
-  get(planId: string, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
+  get(plan: PlanRef, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
 }
 
-export function createPlanService({ log, now, validate = validatePlan, idempotencyTtlSeconds = 86_400 }: PlanServiceOptions): PlanService {
+export function createPlanService({ log, now, validate = validatePlan, idempotencyTtlSeconds = 86_400, maxRaceRetries = 30 }: PlanServiceOptions): PlanService {
   const claimOf = (context: WriteContext): IdempotencyClaim | undefined =>
     context.idempotency && {
       key: JSON.stringify([context.actor, context.idempotency.key]),
@@ -56,63 +65,83 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       ttlSeconds: idempotencyTtlSeconds,
     };
 
-  const replay = async (planId: string, record: IdempotencyRecord, context: WriteContext): Promise<WriteResult> => {
+  const replay = async (plan: PlanRef, record: IdempotencyRecord, context: WriteContext): Promise<WriteResult> => {
     if (record.fingerprint !== context.idempotency?.fingerprint) throw new IdempotencyKeyReused();
-    const { document } = await log.stateAt(planId, record.version);
-    return { planId, version: record.version, document, changed: true, replayed: true, position: null };
+    const { document } = await log.stateAt(plan, record.version);
+    return { planId: plan.planId, org: plan.org, version: record.version, document, changed: true, replayed: true, position: { partition: record.partition, id: record.position } };
   };
 
-  /** Every write: idempotency, tenancy, precondition, decision, atomic append. */
-  const write = async (planId: string, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
+  /**
+   * Every write: idempotency, tenancy, precondition, decision, atomic append. An Idempotency-Key
+   * is claimed for the caller before anything else, whatever plan the request names, so a key
+   * reused for another request is refused even when that request names another plan; the
+   * outcome itself is recorded in the plan's log in the same atomic step as its event.
+   */
+  const write = async (plan: PlanRef, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
     const claim = claimOf(context);
-    const earlier = claim ? await log.idempotencyRecord(planId, claim.key) : null;
-    if (earlier) return replay(planId, earlier, context);
+    if (claim) {
+      const owner = await log.claimIdempotencyKey(claim.key, { fingerprint: claim.fingerprint, plan }, claim.ttlSeconds);
+      if (owner && owner.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReused();
+      const earlier = owner ? await log.idempotencyRecord(owner.plan, claim.key) : null;
+      if (earlier) return replay(owner!.plan, earlier, context);
+      // Else this request is new, or the same request again after an attempt that never appended.
+    }
     try {
-      return await decideAndAppend(planId, command, expected, context, claim);
+      return await decideAndAppend(plan, command, expected, context, claim);
     } catch (error) {
+      if (!claim || !(error instanceof DomainError)) throw error;
       // A concurrent request with the same key may have won the race between our check and now.
-      const winner = claim && error instanceof DomainError ? await log.idempotencyRecord(planId, claim.key) : null;
-      if (winner) return replay(planId, winner, context);
+      const winner = await log.idempotencyRecord(plan, claim.key);
+      if (winner) return replay(plan, winner, context);
+      // The request changed nothing: the key is free for a corrected request.
+      await log.releaseIdempotencyKey(claim.key, claim.fingerprint);
       throw error;
     }
   };
 
   const decideAndAppend = async (
-    planId: string,
+    plan: PlanRef,
     command: PlanCommand,
     expected: ExpectedVersion | 'absent',
     context: WriteContext,
     claim: IdempotencyClaim | undefined,
   ): Promise<WriteResult> => {
-    const head = await log.head(planId);
-    const live = head?.document ?? null;
-    if (expected !== 'absent') {
-      if (live === null || !tenantMayAccess(context, live._org)) throw new PlanNotFound(planId);
-      if (expected !== 'any' && !expected.includes(head?.version ?? 0)) throw new VersionConflict(planId, expected[0] ?? 0, head?.version ?? 0);
-    }
-    const decision = decidePlanChange(live, command, { tenant: context, validate });
-    if (decision === null) return { planId, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
-    const event = eventOf(planId, (head?.version ?? 0) + 1, decision, head, context);
-    try {
-      const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
-      if (result.kind === 'replayed') return replay(planId, result.record, context);
-      return { planId, version: event.version, document: decision.document, changed: true, replayed: false, position: { partition: result.partition, id: result.position } };
-    } catch (error) {
-      if (error instanceof VersionConflict && command.kind === 'create') throw new PlanExists(planId);
-      throw error;
+    for (let attempt = 0; ; attempt += 1) {
+      const head = await log.head(plan);
+      const live = head?.document ?? null;
+      if (expected !== 'absent') {
+        if (live === null || !tenantMayAccess(context, plan.org)) throw new PlanNotFound(plan.planId);
+        if (expected !== 'any' && !expected.includes(head?.version ?? 0)) throw new VersionConflict(plan.planId, expected[0] ?? 0, head?.version ?? 0);
+      }
+      const decision = decidePlanChange(live, command, { tenant: context, validate });
+      if (decision === null) return { planId: plan.planId, org: plan.org, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
+      const event = eventOf(plan, (head?.version ?? 0) + 1, decision, head, context);
+      try {
+        const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
+        if (result.kind === 'replayed') return replay(plan, result.record, context);
+        return { planId: plan.planId, org: plan.org, version: event.version, document: decision.document, changed: true, replayed: false, position: { partition: result.partition, id: result.position } };
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        if (command.kind === 'create') throw new PlanExists(plan.planId);
+        // `If-Match: *` asks for whatever the current version is: another write winning the race
+        // between our read and our append is no reason to refuse; decide again on the new head.
+        if (expected !== 'any' || attempt >= maxRaceRetries) throw error;
+        // A little random wait spreads many racing writers apart, so each round lets most through.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+      }
     }
   };
 
-  const eventOf = (planId: string, version: number, decision: PlanDecision, head: PlanHead | null, context: WriteContext): PlanEvent => {
+  const eventOf = (plan: PlanRef, version: number, decision: PlanDecision, head: PlanHead | null, context: WriteContext): PlanEvent => {
     // Event times never go backwards within a plan, so time travel by date is well defined.
     const at = new Date(Math.max(now().getTime(), head ? Date.parse(head.at) : 0)).toISOString();
     return {
-      planId,
+      planId: plan.planId,
       version,
       type: decision.type,
       patch: decision.patch,
       actor: context.actor,
-      org: decision.document?._org ?? head?.org ?? '',
+      org: plan.org,
       at,
       requestId: context.requestId,
       ...(context.idempotency ? { idempotencyKey: context.idempotency.key } : {}),
@@ -122,15 +151,17 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
 
   return {
     create: (document, context) => {
-      const planId = isJsonObject(document) && typeof document.objectId === 'string' ? document.objectId : '';
-      return write(planId, { kind: 'create', document }, 'absent', context);
+      const named = isJsonObject(document) ? document : {};
+      const plan = { org: typeof named._org === 'string' ? named._org : (context.org ?? ''), planId: typeof named.objectId === 'string' ? named.objectId : '' };
+      return write(plan, { kind: 'create', document }, 'absent', context);
     },
-    replace: (planId, document, expected, context) => write(planId, { kind: 'replace', document }, expected, context),
-    patch: (planId, format, body, expected, context) => write(planId, { kind: 'patch', format, body }, expected, context),
-    remove: (planId, expected, context) => write(planId, { kind: 'delete' }, expected, context),
-    async get(planId, tenant) {
-      const head = await log.head(planId);
-      if (!head?.document || !tenantMayAccess(tenant, head.document._org)) throw new PlanNotFound(planId);
+    replace: (plan, document, expected, context) => write(plan, { kind: 'replace', document }, expected, context),
+    patch: (plan, format, body, expected, context) => write(plan, { kind: 'patch', format, body }, expected, context),
+    remove: (plan, expected, context) => write(plan, { kind: 'delete' }, expected, context),
+    async get(plan, tenant) {
+      if (!tenantMayAccess(tenant, plan.org)) throw new PlanNotFound(plan.planId);
+      const head = await log.head(plan);
+      if (!head?.document) throw new PlanNotFound(plan.planId);
       return { ...head, document: head.document };
     },
   };

@@ -5,7 +5,8 @@ export { partitionOf, DEFAULT_PARTITIONS } from './partitionOf.js';
 export { applyJsonPatch, diffDocuments } from './applyJsonPatch.js';
 export { evolvePlan, foldPlan, INITIAL_PLAN_STATE, type PlanState } from './evolvePlan.js';
 export { isForbiddenKey, findForbiddenKeys, assertNoForbiddenKeys, escapePointer } from './forbiddenKeys.js';
-export type { EventLog, PlanHead, AppendRequest, AppendResult, EventRange, IdempotencyRecord, IdempotencyClaim } from './ports/EventLog.js';
+export type { EventLog, PlanHead, AppendRequest, AppendResult, EventRange, IdempotencyRecord, IdempotencyClaim, IdempotencyOwner } from './ports/EventLog.js';
+export { planKey, parsePlanKey, refOf, refOfPlan, type PlanRef } from './planRef.js';
 export type { PlanChange, ProjectionTarget } from './ports/PlanChange.js';
 export { InMemoryEventLog } from './memory/InMemoryEventLog.js';
 export { planEtag, parseEtag } from './planEtag.js';
@@ -33,3 +34,4 @@ export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from '.
 export { SEARCH_FIELDS, SORT_FIELDS, isSearchPath, type SearchField, type SearchPath, type SortField } from './search/searchFields.js';
 export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
 export { comparePositions } from './comparePositions.js';
+export { canonicalJson } from './canonicalJson.js';

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createRedisKeys, RedisEventLog, assertDurableRedis } from '../src/adapters/redis/index.js';
+import { refOfPlan } from '../src/index.js';
 import { eventLogContract } from './eventLogContract.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from './redisTestContext.js';
 
@@ -19,10 +20,10 @@ test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSC
   const { aPlan } = await import('./planMother.js');
   const plan = aPlan();
   await log.append({
-    event: { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 'a', org: 'o', at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 },
+    event: { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 'a', org: plan._org, at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 },
     document: plan,
   });
-  t.is((await log.head(plan.objectId))?.version, 1);
+  t.is((await log.head(refOfPlan(plan)))?.version, 1);
 });
 
 test('RedisEventLog › the log Redis runs with AOF appendfsync always', async (t) => {

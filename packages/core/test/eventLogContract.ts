@@ -1,16 +1,16 @@
 import type { TestFn } from 'ava';
-import { EVENT_SCHEMA_VERSION, VersionConflict, foldPlan, type EventLog, type PlanDocument, type PlanEvent } from '../src/index.js';
+import { EVENT_SCHEMA_VERSION, VersionConflict, foldPlan, refOfPlan, type EventLog, type PlanDocument, type PlanEvent } from '../src/index.js';
 import { aPlan } from './planMother.js';
 
 /** One contract for every EventLog adapter: the in-memory twin and Redis run the same cases. */
 export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (options?: { snapshotEvery?: number }) => Promise<EventLog>): void {
-  const event = (planId: string, version: number, type: PlanEvent['type'], patch: PlanEvent['patch']): PlanEvent => ({
+  const event = (planId: string, version: number, type: PlanEvent['type'], patch: PlanEvent['patch'], org = 'example.com'): PlanEvent => ({
     planId,
     version,
     type,
     patch,
     actor: 'tester',
-    org: 'example.com',
+    org,
     at: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString(),
     requestId: `req-${version}`,
     schemaVersion: EVENT_SCHEMA_VERSION,
@@ -26,11 +26,11 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const result = await log.append({ event: patched, document: changed });
     t.is(result.kind, 'appended');
     t.regex(result.kind === 'appended' ? result.position : '', /^\d+-\d+$/);
-    t.deepEqual(await log.head(plan.objectId), { planId: plan.objectId, version: 2, document: changed, org: 'example.com', at: patched.at });
-    t.deepEqual(await log.events(plan.objectId), [created, patched]);
-    t.deepEqual(await log.events(plan.objectId, { from: 2 }), [patched]);
-    t.deepEqual(await log.events(plan.objectId, { to: 1 }), [created]);
-    t.deepEqual(foldPlan(await log.events(plan.objectId)).document, changed);
+    t.deepEqual(await log.head(refOfPlan(plan)), { planId: plan.objectId, version: 2, document: changed, org: 'example.com', at: patched.at });
+    t.deepEqual(await log.events(refOfPlan(plan)), [created, patched]);
+    t.deepEqual(await log.events(refOfPlan(plan), { from: 2 }), [patched]);
+    t.deepEqual(await log.events(refOfPlan(plan), { to: 1 }), [created]);
+    t.deepEqual(foldPlan(await log.events(refOfPlan(plan))).document, changed);
   });
 
   test(`${name} › a stale expected version is refused and changes nothing`, async (t) => {
@@ -40,8 +40,8 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const error = await t.throwsAsync(log.append({ event: event(plan.objectId, 1, 'created', []), document: plan }), { instanceOf: VersionConflict });
     t.is(error?.currentVersion, 1);
     await t.throwsAsync(log.append({ event: event(plan.objectId, 3, 'patched', []), document: plan }), { instanceOf: VersionConflict });
-    t.is((await log.events(plan.objectId)).length, 1);
-    t.is((await log.head(plan.objectId))?.version, 1);
+    t.is((await log.events(refOfPlan(plan))).length, 1);
+    t.is((await log.head(refOfPlan(plan)))?.version, 1);
   });
 
   test(`${name} › a delete keeps the version so a re-create continues the sequence`, async (t) => {
@@ -49,16 +49,16 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const plan = aPlan();
     await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
     await log.append({ event: event(plan.objectId, 2, 'deleted', []), document: null });
-    t.like(await log.head(plan.objectId), { planId: plan.objectId, version: 2, document: null, org: 'example.com' });
+    t.like(await log.head(refOfPlan(plan)), { planId: plan.objectId, version: 2, document: null, org: 'example.com' });
     await log.append({ event: event(plan.objectId, 3, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
-    t.is((await log.head(plan.objectId))?.version, 3);
-    t.deepEqual((await log.events(plan.objectId)).map((e) => e.type), ['created', 'deleted', 'created']);
+    t.is((await log.head(refOfPlan(plan)))?.version, 3);
+    t.deepEqual((await log.events(refOfPlan(plan))).map((e) => e.type), ['created', 'deleted', 'created']);
   });
 
   test(`${name} › an unknown plan has no head and no events`, async (t) => {
     const log = await makeLog();
-    t.is(await log.head('no-such-plan'), null);
-    t.deepEqual(await log.events('no-such-plan'), []);
+    t.is(await log.head({ org: 'example.com', planId: 'no-such-plan' }), null);
+    t.deepEqual(await log.events({ org: 'example.com', planId: 'no-such-plan' }), []);
   });
 
   test(`${name} › concurrent appends at one version: exactly one wins`, async (t) => {
@@ -69,7 +69,7 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     );
     t.is(attempts.filter((a) => a.status === 'fulfilled').length, 1);
     t.true(attempts.filter((a) => a.status === 'rejected').every((a) => (a as PromiseRejectedResult).reason instanceof VersionConflict));
-    t.is((await log.events(plan.objectId)).length, 1);
+    t.is((await log.events(refOfPlan(plan))).length, 1);
   });
 
   const appendVersions = async (log: EventLog, plan: PlanDocument, count: number) => {
@@ -85,7 +85,7 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const plan = aPlan();
     await appendVersions(log, plan, 11);
     for (const version of [1, 3, 4, 5, 8, 11]) {
-      const state = await log.stateAt(plan.objectId, version);
+      const state = await log.stateAt(refOfPlan(plan), version);
       t.is(state.version, version);
       t.is(state.document?.planType, version === 1 ? 'inNetwork' : `type-${version}`);
     }
@@ -96,9 +96,9 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const plan = aPlan();
     await appendVersions(log, plan, 12);
     // event(…, version) happens at 2026-01-01T00:00:<version>s
-    t.is(await log.versionAt(plan.objectId, new Date(Date.UTC(2026, 0, 1, 0, 0, 0))), 0);
-    t.is(await log.versionAt(plan.objectId, new Date(Date.UTC(2026, 0, 1, 0, 0, 10, 500))), 10);
-    t.is(await log.versionAt(plan.objectId, new Date(Date.UTC(2027, 0, 1))), 12);
+    t.is(await log.versionAt(refOfPlan(plan), new Date(Date.UTC(2026, 0, 1, 0, 0, 0))), 0);
+    t.is(await log.versionAt(refOfPlan(plan), new Date(Date.UTC(2026, 0, 1, 0, 0, 10, 500))), 10);
+    t.is(await log.versionAt(refOfPlan(plan), new Date(Date.UTC(2027, 0, 1))), 12);
   });
 
   test(`${name} › an idempotency key makes a second append with it a replay, appending nothing`, async (t) => {
@@ -108,9 +108,46 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const first = await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan, idempotency: claim });
     t.is(first.kind, 'appended');
     const again = await log.append({ event: event(plan.objectId, 2, 'patched', []), document: plan, idempotency: claim });
-    t.deepEqual(again, { kind: 'replayed', record: { fingerprint: 'f1', version: 1, position: first.kind === 'appended' ? first.position : '' } });
-    t.is((await log.events(plan.objectId)).length, 1);
-    t.like(await log.idempotencyRecord(plan.objectId, claim.key), { version: 1, fingerprint: 'f1' });
-    t.is(await log.idempotencyRecord(plan.objectId, 'other'), null);
+    t.deepEqual(again, { kind: 'replayed', record: { fingerprint: 'f1', version: 1, position: first.kind === 'appended' ? first.position : '', partition: first.kind === 'appended' ? first.partition : -1 } });
+    t.is((await log.events(refOfPlan(plan))).length, 1);
+    t.like(await log.idempotencyRecord(refOfPlan(plan), claim.key), { version: 1, fingerprint: 'f1' });
+    t.is(await log.idempotencyRecord(refOfPlan(plan), 'other'), null);
+  });
+
+  test(`${name} › the same objectId in two orgs is two plans: separate heads, histories and versions`, async (t) => {
+    const log = await makeLog();
+    const ours = aPlan();
+    const theirs = aPlan({ id: ours.objectId, org: 'other.example' });
+    await log.append({ event: event(ours.objectId, 1, 'created', [{ op: 'add', path: '', value: ours }]), document: ours });
+    await log.append({ event: event(ours.objectId, 1, 'created', [{ op: 'add', path: '', value: theirs }], 'other.example'), document: theirs });
+    await log.append({ event: event(ours.objectId, 2, 'deleted', [], 'other.example'), document: null });
+    t.like(await log.head(refOfPlan(ours)), { version: 1, document: ours, org: 'example.com' });
+    t.like(await log.head(refOfPlan(theirs)), { version: 2, document: null, org: 'other.example' });
+    t.deepEqual((await log.events(refOfPlan(ours))).map((e) => [e.org, e.type]), [['example.com', 'created']]);
+    t.deepEqual((await log.events(refOfPlan(theirs))).map((e) => [e.org, e.type]), [['other.example', 'created'], ['other.example', 'deleted']]);
+    t.deepEqual((await log.stateAt(refOfPlan(ours), 1)).document, ours);
+    t.is(await log.head({ org: 'third.example', planId: ours.objectId }), null);
+  });
+
+  test(`${name} › an idempotency key is claimed once whatever plan it names; only its own fingerprint releases it`, async (t) => {
+    const log = await makeLog();
+    const key = `["dev-writer","claim-${Math.random()}"]`;
+    const first = { fingerprint: 'f1', plan: { org: 'example.com', planId: 'a' } };
+    t.is(await log.claimIdempotencyKey(key, first, 60), null);
+    t.deepEqual(await log.claimIdempotencyKey(key, { fingerprint: 'f2', plan: { org: 'example.com', planId: 'b' } }, 60), first);
+    t.deepEqual(await log.claimIdempotencyKey(key, first, 60), first, 'the same request again sees its own claim');
+    await log.releaseIdempotencyKey(key, 'f2');
+    t.deepEqual(await log.claimIdempotencyKey(key, { fingerprint: 'f2', plan: { org: 'example.com', planId: 'b' } }, 60), first, 'another fingerprint cannot release it');
+    await log.releaseIdempotencyKey(key, 'f1');
+    t.is(await log.claimIdempotencyKey(key, { fingerprint: 'f2', plan: { org: 'example.com', planId: 'b' } }, 60), null, 'released, the key is free');
+  });
+
+  test(`${name} › a range that ends before version 1 is empty, and the state at version 0 is nothing`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    await log.append({ event: event(plan.objectId, 2, 'patched', [{ op: 'replace', path: '/planType', value: 'x' }]), document: { ...plan, planType: 'x' } });
+    t.deepEqual(await log.events(refOfPlan(plan), { from: 1, to: 0 }), []);
+    t.deepEqual(await log.stateAt(refOfPlan(plan), 0), { version: 0, document: null });
   });
 }

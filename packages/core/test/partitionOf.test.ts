@@ -11,8 +11,9 @@ test('partitionOf › is stable and spreads plans over every partition', (t) => 
 
 test('createRedisKeys › every key of a plan shares its partition log hash tag', (t) => {
   const keys = createRedisKeys({ prefix: 'pl', partitions: 16 });
-  const tag = `{p${keys.partitionOf('abc')}}`;
-  for (const key of [keys.head('abc'), keys.history('abc'), keys.log(keys.partitionOf('abc')), keys.projectionState('search', 'abc'), keys.checkpoint('search', keys.partitionOf('abc'))]) {
+  const abc = { org: 'example.com', planId: 'abc' };
+  const tag = `{p${keys.partitionOf(abc)}}`;
+  for (const key of [keys.head(abc), keys.history(abc), keys.log(keys.partitionOf(abc)), keys.projectionState('search', abc), keys.checkpoint('search', keys.partitionOf(abc))]) {
     t.true(key.startsWith(`pl:${tag}:`), key);
   }
 });

@@ -6,13 +6,13 @@ type Directory = PlanDirectory & ProjectionTarget;
 
 /** One contract for every plan directory: the in-memory twin and Redis run the same cases. */
 export function planDirectoryContract(test: TestFn<unknown>, name: string, makeDirectory: () => Promise<Directory>): void {
-  const feed = async (directory: Directory, before: PlanState, type: PlanEvent['type'], patch: PlanEvent['patch'], planId: string, second: number): Promise<PlanState> => {
-    const event: PlanEvent = { planId, version: before.version + 1, type, patch, actor: 't', org: 'example.com', at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
+  const feed = async (directory: Directory, before: PlanState, type: PlanEvent['type'], patch: PlanEvent['patch'], plan: PlanDocument, second: number): Promise<PlanState> => {
+    const event: PlanEvent = { planId: plan.objectId, version: before.version + 1, type, patch, actor: 't', org: plan._org, at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
     const after = evolvePlan(before, event);
     await directory.apply({ event, before, after });
     return after;
   };
-  const create = (directory: Directory, plan: PlanDocument, second: number) => feed(directory, INITIAL_PLAN_STATE, 'created', [{ op: 'add', path: '', value: plan }], plan.objectId, second);
+  const create = (directory: Directory, plan: PlanDocument, second: number) => feed(directory, INITIAL_PLAN_STATE, 'created', [{ op: 'add', path: '', value: plan }], plan, second);
 
   test(`${name} › lists an org's plans newest change first, paged by cursor`, async (t) => {
     const directory = await makeDirectory();
@@ -20,7 +20,7 @@ export function planDirectoryContract(test: TestFn<unknown>, name: string, makeD
     const plans = Array.from({ length: 5 }, () => aPlan({ org }));
     const states = [];
     for (const [i, plan] of plans.entries()) states.push(await create(directory, plan, i));
-    await feed(directory, states[0]!, 'patched', [{ op: 'replace', path: '/planType', value: 'changed' }], plans[0]!.objectId, 30);
+    await feed(directory, states[0]!, 'patched', [{ op: 'replace', path: '/planType', value: 'changed' }], plans[0]!, 30);
     await create(directory, aPlan({ org: `elsewhere-${org}` }), 40);
     const first = await directory.list(org, { limit: 2 });
     const second = await directory.list(org, { limit: 2, cursor: first.next ?? '' });
@@ -35,12 +35,12 @@ export function planDirectoryContract(test: TestFn<unknown>, name: string, makeD
     const directory = await makeDirectory();
     const plan = aPlan();
     const created = await create(directory, plan, 1);
-    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc2`), [plan.objectId]);
-    const trimmed = await feed(directory, created, 'patched', [{ op: 'remove', path: '/linkedPlanServices/1' }], plan.objectId, 2);
-    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc2`), []);
-    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc1`), [plan.objectId]);
-    await feed(directory, trimmed, 'deleted', [], plan.objectId, 3);
-    t.deepEqual(await directory.plansHolding(`${plan.objectId}-svc1`), []);
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc2`), [plan.objectId]);
+    const trimmed = await feed(directory, created, 'patched', [{ op: 'remove', path: '/linkedPlanServices/1' }], plan, 2);
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc2`), []);
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc1`), [plan.objectId]);
+    await feed(directory, trimmed, 'deleted', [], plan, 3);
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc1`), []);
     t.deepEqual((await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId), []);
   });
 

@@ -5,19 +5,27 @@ import { aPlan } from './planMother.js';
 test('planSearchDocuments › makes one routed document per object with its join relation', (t) => {
   const plan = aPlan({ id: 'p1' });
   const documents = planSearchDocuments(plan, 3);
+  const key = 'example.com/p1';
   t.is(documents.length, 8);
-  t.true(documents.every((d) => d.routing === 'p1' && d.source.planId === 'p1' && d.source.planVersion === 3));
+  t.true(documents.every((d) => d.routing === key && d.source.planId === 'p1' && d.source.planKey === key && d.source.planVersion === 3));
   const byId = new Map(documents.map((d) => [d.id, d.source]));
-  t.is(byId.get('p1')?.[JOIN_FIELD], 'plan');
-  t.deepEqual(byId.get('p1:p1-pcs')?.[JOIN_FIELD], { name: 'planCostShares', parent: 'p1' });
-  t.deepEqual(byId.get('p1:p1-lps2')?.[JOIN_FIELD], { name: 'linkedPlanServices', parent: 'p1' });
-  t.deepEqual(byId.get('p1:p1-svc2')?.[JOIN_FIELD], { name: 'linkedService', parent: 'p1:p1-lps2' });
-  t.deepEqual(byId.get('p1:p1-pscs2')?.[JOIN_FIELD], { name: 'planserviceCostShares', parent: 'p1:p1-lps2' });
-  t.is(byId.get('p1:p1-pscs2')?.copay, 175);
-  t.is(byId.get('p1:p1-svc2')?.name, 'well baby');
+  t.is(byId.get(key)?.[JOIN_FIELD], 'plan');
+  t.deepEqual(byId.get(`${key}:p1-pcs`)?.[JOIN_FIELD], { name: 'planCostShares', parent: key });
+  t.deepEqual(byId.get(`${key}:p1-lps2`)?.[JOIN_FIELD], { name: 'linkedPlanServices', parent: key });
+  t.deepEqual(byId.get(`${key}:p1-svc2`)?.[JOIN_FIELD], { name: 'linkedService', parent: `${key}:p1-lps2` });
+  t.deepEqual(byId.get(`${key}:p1-pscs2`)?.[JOIN_FIELD], { name: 'planserviceCostShares', parent: `${key}:p1-lps2` });
+  t.is(byId.get(`${key}:p1-pscs2`)?.copay, 175);
+  t.is(byId.get(`${key}:p1-svc2`)?.name, 'well baby');
+});
+
+test('planSearchDocuments › the same objectId in two orgs gives two plans with distinct ids and routing', (t) => {
+  const ours = planSearchDocuments(aPlan({ id: 'p1' }), 1);
+  const theirs = planSearchDocuments(aPlan({ id: 'p1', org: 'other.example' }), 1);
+  const ourIds = new Set(ours.map((d) => d.id));
+  t.true(theirs.every((d) => !ourIds.has(d.id) && d.routing === 'other.example/p1'));
 });
 
 test('planSearchDocuments › keeps only scalar fields on each document', (t) => {
-  const [root] = planSearchDocuments(aPlan({ id: 'p2' }), 1).filter((d) => d.id === 'p2');
-  t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planType', 'planVersion'].sort());
+  const [root] = planSearchDocuments(aPlan({ id: 'p2' }), 1).filter((d) => d.id === 'example.com/p2');
+  t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planKey', 'planType', 'planVersion'].sort());
 });

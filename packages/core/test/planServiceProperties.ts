@@ -47,29 +47,30 @@ export function planServiceProperties(test: TestFn<unknown>, name: string, makeL
     await fc.assert(
       fc.asyncProperty(fc.uuid(), fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), async (id, steps) => {
         const planId = `prop-${id}`;
+        const ref = { org: 'example.com', planId };
         await plans.create(aPlan({ id: planId }), context);
         for (const step of steps) {
-          const head = await log.head(planId);
+          const head = await log.head(ref);
           const current = head?.document;
           try {
             if (!current) await plans.create(aPlan({ id: planId }), context);
-            else if (step.kind === 'patch') await plans.patch(planId, step.format, step.body(current), [head.version], context);
-            else if (step.kind === 'replace') await plans.replace(planId, step.change(current), [head.version], context);
-            else await plans.remove(planId, [head.version], context);
+            else if (step.kind === 'patch') await plans.patch(ref, step.format, step.body(current), [head.version], context);
+            else if (step.kind === 'replace') await plans.replace(ref, step.change(current), [head.version], context);
+            else await plans.remove(ref, [head.version], context);
             outcomes.applied += 1;
           } catch (error) {
             if (!(error instanceof DomainError)) throw error; // refused writes are expected; anything else is a bug
             outcomes.refused += 1;
           }
         }
-        const events = await log.events(planId);
-        const head = await log.head(planId);
+        const events = await log.events(ref);
+        const head = await log.head(ref);
         const folded = foldPlan(events);
         t.is(folded.version, head?.version);
         t.deepEqual(folded.document, head?.document);
         t.deepEqual(events.map((e) => e.version), events.map((_, i) => i + 1));
         for (let version = 1; version <= folded.version; version += 1) {
-          const { document } = await log.stateAt(planId, version);
+          const { document } = await log.stateAt(ref, version);
           if (document !== null) t.deepEqual(validatePlan(document), [], `${planId}@${version}`);
         }
         checked += 1;

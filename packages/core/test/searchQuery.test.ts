@@ -41,7 +41,7 @@ test("compileSearchQuery › the issue's example groups both service filters int
   ]);
   const json = JSON.stringify(compiled(ISSUE_EXAMPLE));
   t.is(json.split('"type":"linkedPlanServices"').length - 1, 1);
-  t.deepEqual(compiled(ISSUE_EXAMPLE).sort, [{ planId: 'asc' }]);
+  t.deepEqual(compiled(ISSUE_EXAMPLE).sort, [{ planKey: 'asc' }]);
   t.deepEqual(compiled(ISSUE_EXAMPLE)._source, ['planId', 'planVersion', 'planType', 'creationDate', '_org', 'objectId']);
   t.is(compiled(ISSUE_EXAMPLE).track_total_hits, true);
 });
@@ -77,13 +77,13 @@ test('compileSearchQuery › exists=false is a must_not at the plan level: no su
   });
 });
 
-test('compileSearchQuery › q is a scored word search over service names, sorted by relevance then planId', (t) => {
+test('compileSearchQuery › q is a scored word search over service names, sorted by relevance then plan key', (t) => {
   const search = compiled('q=%20well%20baby%20');
   t.deepEqual((search.query as { bool: { must: object[] } }).bool.must, [{ has_child: { type: 'linkedPlanServices', score_mode: 'max', query: {
     has_child: { type: 'linkedService', score_mode: 'max', query: { match: { name: { query: 'well baby', operator: 'and' } } } },
   } } }]);
-  t.deepEqual(search.sort, [{ _score: 'desc' }, { planId: 'asc' }]);
-  t.deepEqual(compiled('q=x&sort=-planType,creationDate').sort, [{ planType: 'desc' }, { creationDate: 'asc' }, { planId: 'asc' }]);
+  t.deepEqual(search.sort, [{ _score: 'desc' }, { planKey: 'asc' }]);
+  t.deepEqual(compiled('q=x&sort=-planType,creationDate').sort, [{ planType: 'desc' }, { creationDate: 'asc' }, { planKey: 'asc' }]);
   t.is(fromQuery('q=%20%20').q, null);
 });
 

@@ -1,5 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import type { Logger, PlanEvent } from '@planledger/core';
+import { planKey, refOf, type Logger, type PlanEvent } from '@planledger/core';
 import { isTransientError } from '@planledger/core/elasticsearch';
 import type { BrokerTopology, ProjectionName } from '@planledger/core/rabbitmq';
 import type { HandleOutcome, ProjectionRunner } from './createProjectionRunner.js';
@@ -87,16 +87,17 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
         settle(position, 'done');
         return;
       }
-      const previous = chains.get(event.planId) ?? Promise.resolve();
+      const plan = planKey(refOf(event));
+      const previous = chains.get(plan) ?? Promise.resolve();
       const next = previous.then(async () => {
         const fate = await apply(message, event);
         if (fate !== 'stopped') settle(position, fate);
       });
-      chains.set(event.planId, next);
+      chains.set(plan, next);
       inFlight.add(next);
       void next.finally(() => {
         inFlight.delete(next);
-        if (chains.get(event.planId) === next) chains.delete(event.planId);
+        if (chains.get(plan) === next) chains.delete(plan);
       });
     });
     consumerTags.push(consumerTag);

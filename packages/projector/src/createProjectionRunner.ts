@@ -1,4 +1,4 @@
-import { evolvePlan, type EventLog, type Logger, type PlanEvent, type PlanState, type ProjectionState, type ProjectionTarget } from '@planledger/core';
+import { evolvePlan, refOf, type EventLog, type Logger, type PlanEvent, type PlanState, type ProjectionState, type ProjectionTarget } from '@planledger/core';
 
 export type HandleOutcome = 'applied' | 'duplicate';
 
@@ -22,17 +22,18 @@ export function createProjectionRunner({ log, state, target, logger }: Projectio
   const applyOne = async (before: PlanState, event: PlanEvent): Promise<PlanState> => {
     const after = evolvePlan(before, event);
     await target.apply({ event, before, after });
-    await state.set(event.planId, after);
+    await state.set(refOf(event), after);
     return after;
   };
 
   return {
     async handle(event) {
-      let current = await state.get(event.planId);
+      const plan = refOf(event);
+      let current = await state.get(plan);
       if (event.version <= current.version) return 'duplicate';
       if (event.version > current.version + 1) {
-        const missing = await log.events(event.planId, { from: current.version + 1, to: event.version - 1 });
-        logger.warn({ projection: target.name, planId: event.planId, from: current.version + 1, to: event.version - 1 }, 'healing a gap from the log');
+        const missing = await log.events(plan, { from: current.version + 1, to: event.version - 1 });
+        logger.warn({ projection: target.name, org: event.org, planId: event.planId, from: current.version + 1, to: event.version - 1 }, 'healing a gap from the log');
         for (const earlier of missing) current = await applyOne(current, earlier);
       }
       await applyOne(current, event);

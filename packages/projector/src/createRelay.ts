@@ -69,7 +69,7 @@ export function createRelay(options: RelayOptions): Relay {
         channel.publish(topology.exchange, topology.routingKey(partition), Buffer.from(event), {
           persistent: true,
           contentType: 'application/json',
-          messageId: `${fieldValue(fields, 'planId')}@${fieldValue(fields, 'version')}`,
+          messageId: `${fieldValue(fields, 'plan')}@${fieldValue(fields, 'version')}`,
           headers: { position: id, partition },
         });
         count += 1;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { PlanEvent } from '@planledger/core';
+import { planKey, refOf, type PlanEvent } from '@planledger/core';
 import type { RedisKeys } from '@planledger/core/redis';
 import type { ProjectionRunner } from './createProjectionRunner.js';
 
@@ -45,9 +45,10 @@ export async function replayProjection({ redis, keys, runner, after = new Map(),
         const json = fields[fields.indexOf('event') + 1];
         if (json === undefined) continue;
         const event = JSON.parse(json) as PlanEvent;
-        const chain = byPlan.get(event.planId);
+        const plan = planKey(refOf(event));
+        const chain = byPlan.get(plan);
         if (chain) chain.push(event);
-        else byPlan.set(event.planId, [event]);
+        else byPlan.set(plan, [event]);
       }
       await Promise.all(
         [...byPlan.values()].map(async (chain) => {

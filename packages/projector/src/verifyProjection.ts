@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { collectObjectIds, foldPlan, type EventLog, type PlanHead } from '@planledger/core';
-import { RedisPlanDirectory, type RedisKeys } from '@planledger/core/redis';
+import { collectObjectIds, foldPlan, parsePlanKey, planKey, type EventLog, type PlanHead } from '@planledger/core';
+import { HEAD_MARKER, RedisPlanDirectory, type RedisKeys } from '@planledger/core/redis';
 import { planSearchDocuments } from '@planledger/core/elasticsearch';
 import type { ProjectionContext } from './projectionContext.js';
 
@@ -20,8 +20,8 @@ export async function verifyProjection({ projection, redis, keys, log, es, alias
   const heads = await allHeads(redis, keys, log);
   const mismatches: string[] = [];
   for (const head of heads) {
-    const folded = foldPlan(await log.events(head.planId));
-    if (folded.version !== head.version || JSON.stringify(folded.document) !== JSON.stringify(head.document)) mismatches.push(`${head.planId}: head differs from the fold of its log`);
+    const folded = foldPlan(await log.events(head));
+    if (folded.version !== head.version || JSON.stringify(folded.document) !== JSON.stringify(head.document)) mismatches.push(`${planKey(head)}: head differs from the fold of its log`);
   }
   const live = heads.filter((head) => head.document !== null);
   if (projection === 'search') mismatches.push(...(await verifySearch(es, alias, live)));
@@ -33,9 +33,10 @@ async function allHeads(redis: Redis, keys: RedisKeys, log: EventLog): Promise<P
   const heads: PlanHead[] = [];
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}:*:head:*`, 'COUNT', 1000);
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}:*${HEAD_MARKER}*`, 'COUNT', 1000);
     for (const key of found) {
-      const head = await log.head(key.slice(key.indexOf(':head:') + ':head:'.length));
+      const plan = parsePlanKey(key.slice(key.indexOf(HEAD_MARKER) + HEAD_MARKER.length));
+      const head = plan ? await log.head(plan) : null;
       if (head) heads.push(head);
     }
     cursor = next;
@@ -47,21 +48,22 @@ async function verifySearch(es: Client, alias: string, live: PlanHead[]): Promis
   const mismatches: string[] = [];
   await es.indices.refresh({ index: alias });
   for (const head of live) {
+    const key = planKey(head);
     const expected = new Map(planSearchDocuments(head.document!, head.version).map((d) => [d.id, d.source]));
-    const found = await es.search<Record<string, unknown>>({ index: alias, routing: head.planId, size: 10_000, version: true, query: { term: { planId: head.planId } } });
+    const found = await es.search<Record<string, unknown>>({ index: alias, routing: key, size: 10_000, version: true, query: { term: { planKey: key } } });
     for (const hit of found.hits.hits) {
       const source = expected.get(hit._id ?? '');
-      if (!source) mismatches.push(`${head.planId}: extra document ${hit._id}`);
-      else if (JSON.stringify(sortKeys(hit._source)) !== JSON.stringify(sortKeys(source)) || hit._version !== head.version) mismatches.push(`${head.planId}: document ${hit._id} differs`);
+      if (!source) mismatches.push(`${key}: extra document ${hit._id}`);
+      else if (JSON.stringify(sortKeys(hit._source)) !== JSON.stringify(sortKeys(source)) || hit._version !== head.version) mismatches.push(`${key}: document ${hit._id} differs`);
       expected.delete(hit._id ?? '');
     }
-    for (const id of expected.keys()) mismatches.push(`${head.planId}: missing document ${id}`);
+    for (const id of expected.keys()) mismatches.push(`${key}: missing document ${id}`);
   }
-  const liveIds = new Set(live.map((head) => head.planId));
+  const liveKeys = new Set(live.map((head) => planKey(head)));
   for (let after: Record<string, string> | undefined; ; ) {
-    const page = await es.search({ index: alias, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planId: { terms: { field: 'planId' } } }], ...(after ? { after } : {}) } } } });
-    const agg = page.aggregations?.plans as { buckets: { key: { planId: string } }[]; after_key?: Record<string, string> } | undefined;
-    for (const bucket of agg?.buckets ?? []) if (!liveIds.has(bucket.key.planId)) mismatches.push(`${bucket.key.planId}: documents of a plan that does not exist`);
+    const page = await es.search({ index: alias, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } } });
+    const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
+    for (const bucket of agg?.buckets ?? []) if (!liveKeys.has(bucket.key.planKey)) mismatches.push(`${bucket.key.planKey}: documents of a plan that does not exist`);
     if (!agg?.after_key || agg.buckets.length === 0) break;
     after = agg.after_key;
   }
@@ -80,14 +82,14 @@ async function verifyDirectory(redis: Redis, keys: RedisKeys, live: PlanHead[]):
       cursor = page.next ?? undefined;
     }
     for (const head of live.filter((h) => h.org === org)) {
-      if (listed.get(head.planId) !== head.version) mismatches.push(`${head.planId}: listed at version ${listed.get(head.planId) ?? 'none'}, log at ${head.version}`);
+      if (listed.get(head.planId) !== head.version) mismatches.push(`${planKey(head)}: listed at version ${listed.get(head.planId) ?? 'none'}, log at ${head.version}`);
       listed.delete(head.planId);
     }
-    for (const planId of listed.keys()) mismatches.push(`${planId}: listed but does not exist`);
+    for (const planId of listed.keys()) mismatches.push(`${planKey({ org, planId })}: listed but does not exist`);
   }
   for (const head of live) {
     for (const objectId of collectObjectIds(head.document)) {
-      if (!(await directory.plansHolding(objectId)).includes(head.planId)) mismatches.push(`${head.planId}: objectId ${objectId} not indexed`);
+      if (!(await directory.plansHolding(head.org, objectId)).includes(head.planId)) mismatches.push(`${planKey(head)}: objectId ${objectId} not indexed`);
     }
   }
   return mismatches;

@@ -40,7 +40,7 @@ test('projection runner › applies events in order and skips duplicates', async
   t.is(await runner.handle(events[1]!), 'applied');
   t.is(await runner.handle(events[0]!), 'duplicate');
   t.deepEqual(target.changes.map((c) => c.event.version), [1, 2]);
-  t.is((await state.get('p')).document?.planType, 'type-2');
+  t.is((await state.get({ org: 'example.com', planId: 'p' })).document?.planType, 'type-2');
   t.is(target.changes[1]?.before.version, 1);
 });
 
@@ -52,7 +52,7 @@ test('projection runner › heals a gap by reading the missing events from the l
   await runner.handle(events[0]!);
   t.is(await runner.handle(events[3]!), 'applied');
   t.deepEqual(target.changes.map((c) => c.event.version), [1, 2, 3, 4]);
-  t.is((await state.get('p')).version, 4);
+  t.is((await state.get({ org: 'example.com', planId: 'p' })).version, 4);
 });
 
 test('projection runner › a failing target leaves the state where it was', async (t) => {
@@ -60,5 +60,5 @@ test('projection runner › a failing target leaves the state where it was', asy
   const state = new InMemoryProjectionState();
   const runner = createProjectionRunner({ log, state, target: { name: 'broken', apply: async () => Promise.reject(new Error('down')) }, logger: silentLogger });
   await t.throwsAsync(runner.handle(events[0]!), { message: 'down' });
-  t.is((await state.get('p')).version, 0);
+  t.is((await state.get({ org: 'example.com', planId: 'p' })).version, 0);
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { EVENT_SCHEMA_VERSION, silentLogger, type PlanEvent } from '@planledger/core';
+import { EVENT_SCHEMA_VERSION, refOf, refOfPlan, silentLogger, type PlanEvent } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { createRelay } from '../src/createRelay.js';
 import { aPlan } from '../../core/test/planMother.js';
@@ -43,12 +43,12 @@ test('relay › publishes every log entry to its partition queue in order, and a
   const received = new Map<string, number[]>();
   const reader = await broker.connection.createChannel();
   for (let partition = 0; partition < PARTITIONS; partition += 1) {
-    const expected = plans.filter((plan) => keys.partitionOf(plan.objectId) === partition).length * 3;
+    const expected = plans.filter((plan) => keys.partitionOf(refOfPlan(plan)) === partition).length * 3;
     if (expected === 0) continue;
     const messages = await consumeUntil(reader, broker.topology.queue('search', partition), (got) => got.length >= expected);
     for (const message of messages) {
       const event = JSON.parse(message.content.toString()) as PlanEvent;
-      t.is(keys.partitionOf(event.planId), partition, 'routed to its partition');
+      t.is(keys.partitionOf(refOf(event)), partition, 'routed to its partition');
       t.is(message.properties.deliveryMode, 2, 'persistent');
       received.set(event.planId, [...(received.get(event.planId) ?? []), event.version]);
     }
@@ -117,7 +117,7 @@ test('relay › two instances serve disjoint partitions and every event gets pub
   const seen = new Set<string>();
   const reader = await broker3.connection.createChannel();
   for (let partition = 0; partition < PARTITIONS; partition += 1) {
-    const expected = plans.filter((plan) => keys3.partitionOf(plan.objectId) === partition).length;
+    const expected = plans.filter((plan) => keys3.partitionOf(refOfPlan(plan)) === partition).length;
     if (expected === 0) continue;
     const messages = await consumeUntil(reader, broker3.topology.queue('search', partition), (got) => got.length >= expected);
     for (const m of messages) seen.add((JSON.parse(m.content.toString()) as PlanEvent).planId);

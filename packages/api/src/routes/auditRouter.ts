@@ -1,17 +1,18 @@
 import Router from 'koa-router';
 import type { PlanAudit } from '@planledger/core';
 import { requireScope } from '../middleware/requireScope.js';
-import { tenantOf } from './principalContext.js';
+import { planRefOf, tenantOf } from './principalContext.js';
+import { PLAN_BASES } from './plansRouter.js';
 import { positiveInteger } from './queryParameters.js';
 
 /** Auditors' reads (scope `audit:read`): a plan's history, paged, and the diff between two versions. */
 export function auditRouter({ audit }: { audit: PlanAudit }): Router {
   const router = new Router();
-  for (const base of ['/v1/plans', '/v1/plan']) {
+  for (const base of PLAN_BASES) {
     router.get(`${base}/:id/history`, requireScope('audit:read'), async (ctx) => {
       const from = ctx.query.from === undefined ? 1 : positiveInteger(ctx, 'from', ctx.query.from);
       const limit = ctx.query.limit === undefined ? 100 : positiveInteger(ctx, 'limit', ctx.query.limit, 1000);
-      const page = await audit.history(ctx.params.id ?? '', tenantOf(ctx), { from, limit });
+      const page = await audit.history(planRefOf(ctx), tenantOf(ctx), { from, limit });
       ctx.body = {
         planId: page.planId,
         latest: page.latest,
@@ -23,7 +24,7 @@ export function auditRouter({ audit }: { audit: PlanAudit }): Router {
     router.get(`${base}/:id/diff`, requireScope('audit:read'), async (ctx) => {
       const from = ctx.query.from === '0' ? 0 : positiveInteger(ctx, 'from', ctx.query.from);
       const to = positiveInteger(ctx, 'to', ctx.query.to);
-      ctx.body = await audit.diff(ctx.params.id ?? '', tenantOf(ctx), from, to);
+      ctx.body = await audit.diff(planRefOf(ctx), tenantOf(ctx), from, to);
     });
   }
   return router;

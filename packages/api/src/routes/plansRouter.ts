@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { findObject, planEtag, PlanNotFound, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanService, type WriteResult } from '@planledger/core';
+import { findObject, isJsonObject, planEtag, PlanNotFound, SchemaViolation, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
 import { etagMatches } from '../etagMatches.js';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
 import { expectedVersionOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
 import { pointInTimeOf, positiveInteger } from './queryParameters.js';
-import { tenantOf, writeContextOf } from './principalContext.js';
+import { addressedOrg, planHref, planRefOf, tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
   readonly plans: PlanService;
@@ -20,28 +20,39 @@ const PATCH_FORMATS: Record<string, PatchFormat> = {
   'application/json': 'merge',
 };
 
-/** `/v1/plans` (and the alias `/v1/plan`): create, read, replace, patch and delete plans. */
+/** Where each plan resource is mounted: the caller's org (and the alias `/v1/plan`), or an org named explicitly. */
+export const PLAN_BASES = ['/v1/plans', '/v1/plan', '/v1/orgs/:org/plans'] as const;
+
+/** The canonical name of a plan for request fingerprints, whichever base addressed it. */
+const targetOf = ({ org, planId }: PlanRef) => `/v1/orgs/${encodeURIComponent(org)}/plans/${encodeURIComponent(planId)}`;
+
+/** `/v1/plans` (alias `/v1/plan`) and `/v1/orgs/:org/plans`: create, read, replace, patch and delete plans. */
 export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Router {
   const router = new Router();
 
-  for (const base of ['/v1/plans', '/v1/plan']) {
+  for (const base of PLAN_BASES) {
     router.post(base, requireScope('plans:write'), async (ctx) => {
+      const org = addressedOrg(ctx);
       const body = await readJsonBody(ctx);
-      const result = await plans.create(body.value, writeContextOf(ctx, body.raw));
-      ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
+      // Under /v1/orgs/:org the document must be of that org; under /v1/plans its _org names it.
+      if (ctx.params.org !== undefined && isJsonObject(body.value) && body.value._org !== org) {
+        throw new SchemaViolation([{ pointer: '/_org', message: `must be '${org}', the org in the path` }]);
+      }
+      const result = await plans.create(body.value, writeContextOf(ctx, `/v1/orgs/${encodeURIComponent(org)}/plans`, body.value));
+      ctx.set('Location', planHref(ctx, result));
       answerWrite(ctx, result, 201);
     });
 
-    // The caller's org's plans, newest change first (admins may name another org with ?org=).
+    // The org's plans, newest change first (admins name another org with /v1/orgs/:org/plans or ?org=).
     router.get(base, requireScope('plans:read'), async (ctx) => {
       const tenant = tenantOf(ctx);
-      const org = tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
+      const org = ctx.params.org !== undefined ? addressedOrg(ctx) : tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
       const limit = ctx.query.limit === undefined ? 50 : positiveInteger(ctx, 'limit', ctx.query.limit, 500);
       const cursor = typeof ctx.query.cursor === 'string' ? ctx.query.cursor : undefined;
       const page = org === null ? { items: [], next: null } : await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
       ctx.body = {
-        items: page.items.map((item) => ({ ...item, href: `/v1/plans/${encodeURIComponent(item.planId)}` })),
-        next: page.next === null ? null : `/v1/plans?limit=${limit}&cursor=${encodeURIComponent(page.next)}${org !== tenant.org ? `&org=${encodeURIComponent(org ?? '')}` : ''}`,
+        items: page.items.map((item) => ({ ...item, href: planHref(ctx, item) })),
+        next: page.next === null ? null : `${ctx.path}?limit=${limit}&cursor=${encodeURIComponent(page.next)}${ctx.params.org === undefined && org !== tenant.org ? `&org=${encodeURIComponent(org ?? '')}` : ''}`,
       };
     });
 
@@ -49,13 +60,13 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
       const when = pointInTimeOf(ctx);
       if (when) {
         assertScope(ctx, 'audit:read');
-        const past = await audit.at(ctx.params.id ?? '', tenantOf(ctx), when);
+        const past = await audit.at(planRefOf(ctx), tenantOf(ctx), when);
         ctx.set('X-Plan-Version', String(past.version));
         ctx.set('ETag', planEtag(past.version));
         ctx.body = past.document;
         return;
       }
-      const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
+      const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
       const etag = planEtag(head.version);
       ctx.set('ETag', etag);
       ctx.set('X-Plan-Version', String(head.version));
@@ -67,7 +78,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     });
 
     router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), async (ctx) => {
-      const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
+      const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
       const object = findObject(head.document, ctx.params.objectId ?? '');
       if (object === null) throw new PlanNotFound(head.planId, `Plan '${head.planId}' has no object '${ctx.params.objectId}'.`);
       ctx.set('X-Plan-Version', String(head.version));
@@ -75,21 +86,24 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     });
 
     router.put(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const plan = planRefOf(ctx);
       const expected = expectedVersionOf(ctx);
       const body = await readJsonBody(ctx);
-      answerWrite(ctx, await plans.replace(ctx.params.id ?? '', body.value, expected, writeContextOf(ctx, body.raw)), 200);
+      answerWrite(ctx, await plans.replace(plan, body.value, expected, writeContextOf(ctx, targetOf(plan), body.value)), 200);
     });
 
     router.patch(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const plan = planRefOf(ctx);
       const expected = expectedVersionOf(ctx);
       const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
       const format = PATCH_FORMATS[ctx.request.type] ?? 'merge';
-      answerWrite(ctx, await plans.patch(ctx.params.id ?? '', format, body.value, expected, writeContextOf(ctx, body.raw)), 200);
+      answerWrite(ctx, await plans.patch(plan, format, body.value, expected, writeContextOf(ctx, targetOf(plan), body.value)), 200);
     });
 
     router.delete(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+      const plan = planRefOf(ctx);
       const expected = expectedVersionOf(ctx);
-      answerWrite(ctx, await plans.remove(ctx.params.id ?? '', expected, writeContextOf(ctx)), 204);
+      answerWrite(ctx, await plans.remove(plan, expected, writeContextOf(ctx, targetOf(plan))), 204);
     });
   }
 

@@ -4,7 +4,7 @@ import { parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } f
 import type { ConsistencyGate } from '../consistencyGate.js';
 import { requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
-import { tenantOf } from './principalContext.js';
+import { planHref, tenantOf } from './principalContext.js';
 
 export interface SearchRouterOptions {
   readonly search: PlanSearch;
@@ -32,9 +32,9 @@ export function searchRouter({ search, plans, consistency, consistencyTimeoutMs 
     const page = tenant.crossOrg || tenant.org !== null ? await search.search(request, { org: tenant.crossOrg ? null : tenant.org }) : { total: 0, hits: [], next: null };
     const items = await Promise.all(
       page.hits.map(async (hit) => {
-        const item = { ...hit, href: `/v1/plans/${encodeURIComponent(hit.planId)}` };
+        const item = { ...hit, href: planHref(ctx, hit) };
         if (request.include !== 'document') return item;
-        const head = await plans.get(hit.planId, tenant).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
+        const head = await plans.get({ org: hit.org, planId: hit.planId }, tenant).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
         return { ...item, document: head?.document ?? null };
       }),
     );

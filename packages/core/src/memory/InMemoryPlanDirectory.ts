@@ -2,6 +2,7 @@ import { collectObjectIds } from '../collectObjectIds.js';
 import { DomainError } from '../errors.js';
 import type { PlanChange, ProjectionTarget } from '../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../ports/PlanDirectory.js';
+import { planKey, refOf } from '../planRef.js';
 
 /** The in-memory twin of the plan directory read model. Same contract as the Redis adapter. */
 export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
@@ -10,13 +11,15 @@ export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
   private readonly holders = new Map<string, Set<string>>();
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
-    const planId = event.planId;
-    for (const objectId of collectObjectIds(before.document)) this.holders.get(objectId)?.delete(planId);
-    for (const objectId of collectObjectIds(after.document)) this.holders.set(objectId, (this.holders.get(objectId) ?? new Set()).add(planId));
-    if (after.document === null) this.plans.delete(planId);
+    const { planId, org } = event;
+    const key = planKey(refOf(event));
+    const holding = (objectId: string) => planKey({ org, planId: objectId });
+    for (const objectId of collectObjectIds(before.document)) this.holders.get(holding(objectId))?.delete(planId);
+    for (const objectId of collectObjectIds(after.document)) this.holders.set(holding(objectId), (this.holders.get(holding(objectId)) ?? new Set()).add(planId));
+    if (after.document === null) this.plans.delete(key);
     else {
       const planType = typeof after.document.planType === 'string' ? after.document.planType : null;
-      this.plans.set(planId, { planId, org: after.document._org, version: after.version, at: event.at, planType });
+      this.plans.set(key, { planId, org, version: after.version, at: event.at, planType });
     }
   }
 
@@ -33,8 +36,8 @@ export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
     return { items, next: start + limit < sorted.length ? (items.at(-1)?.planId ?? null) : null };
   }
 
-  async plansHolding(objectId: string): Promise<string[]> {
-    return [...(this.holders.get(objectId) ?? [])].sort();
+  async plansHolding(org: string, objectId: string): Promise<string[]> {
+    return [...(this.holders.get(planKey({ org, planId: objectId })) ?? [])].sort();
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -1,16 +1,17 @@
 import { INITIAL_PLAN_STATE, type PlanState } from '../evolvePlan.js';
+import { planKey, type PlanRef } from '../planRef.js';
 import type { ProjectionState } from '../ports/ProjectionState.js';
 
 export class InMemoryProjectionState implements ProjectionState {
   private readonly states = new Map<string, PlanState>();
   private readonly checkpoints = new Map<number, string>();
 
-  async get(planId: string): Promise<PlanState> {
-    return structuredClone(this.states.get(planId) ?? INITIAL_PLAN_STATE);
+  async get(plan: PlanRef): Promise<PlanState> {
+    return structuredClone(this.states.get(planKey(plan)) ?? INITIAL_PLAN_STATE);
   }
 
-  async set(planId: string, state: PlanState): Promise<void> {
-    this.states.set(planId, structuredClone(state));
+  async set(plan: PlanRef, state: PlanState): Promise<void> {
+    this.states.set(planKey(plan), structuredClone(state));
   }
 
   async checkpoint(partition: number): Promise<string | null> {

@@ -1,14 +1,16 @@
 import type { PlanState } from '../evolvePlan.js';
 import type { PlanDocument } from '../planDocument.js';
 import type { PlanEvent } from '../planEvent.js';
+import type { PlanRef } from '../planRef.js';
 
 /** What the log knows of a plan right now: a cache of the fold of its events. */
 export interface PlanHead {
+  /** The plan's objectId; `org` below completes its identity. */
   readonly planId: string;
   readonly version: number;
   /** Null once the plan is deleted; the version stays so a re-create continues the sequence. */
   readonly document: PlanDocument | null;
-  /** The plan's org as of its last event (kept after a delete, for auditors' tenancy checks). */
+  /** The org the plan belongs to (part of its identity; kept after a delete). */
   readonly org: string;
   /** Time of the last event (ISO 8601). */
   readonly at: string;
@@ -19,7 +21,9 @@ export interface IdempotencyRecord {
   /** Identifies the request (method, path, body), so a key reused for another request is caught. */
   readonly fingerprint: string;
   readonly version: number;
+  /** Where the write's event landed. */
   readonly position: string;
+  readonly partition: number;
 }
 
 export interface IdempotencyClaim {
@@ -27,6 +31,12 @@ export interface IdempotencyClaim {
   readonly key: string;
   readonly fingerprint: string;
   readonly ttlSeconds: number;
+}
+
+/** Who first used an Idempotency-Key: the request's fingerprint and the plan it named. */
+export interface IdempotencyOwner {
+  readonly fingerprint: string;
+  readonly plan: PlanRef;
 }
 
 export interface AppendRequest {
@@ -54,13 +64,22 @@ export interface EventRange {
  * moves the head in one step, or throws `VersionConflict` and changes nothing.
  */
 export interface EventLog {
+  /** Appends to the log of the plan the event names (its `org` and `planId`). */
   append(request: AppendRequest): Promise<AppendResult>;
-  head(planId: string): Promise<PlanHead | null>;
+  head(plan: PlanRef): Promise<PlanHead | null>;
   /** The plan's own events in version order; time proportional to the plan's events, not the log. */
-  events(planId: string, range?: EventRange): Promise<PlanEvent[]>;
-  /** The plan as it was at `version`, folded from the nearest snapshot at or below it. */
-  stateAt(planId: string, version: number): Promise<PlanState>;
+  events(plan: PlanRef, range?: EventRange): Promise<PlanEvent[]>;
+  /** The plan as it was at `version` (nothing at 0), folded from the nearest snapshot at or below it. */
+  stateAt(plan: PlanRef, version: number): Promise<PlanState>;
   /** The plan's version at time `at` (0 before it was created). */
-  versionAt(planId: string, at: Date): Promise<number>;
-  idempotencyRecord(planId: string, key: string): Promise<IdempotencyRecord | null>;
+  versionAt(plan: PlanRef, at: Date): Promise<number>;
+  /** The outcome of the write the plan's log recorded for an idempotency key (atomically with its event). */
+  idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null>;
+  /**
+   * Claims an idempotency key for one request, whatever plan it names: null when this call took
+   * the key, else the owner that holds it (same fingerprint: the same request again).
+   */
+  claimIdempotencyKey(key: string, owner: IdempotencyOwner, ttlSeconds: number): Promise<IdempotencyOwner | null>;
+  /** Gives a claimed key back (the request it was claimed for changed nothing), if `fingerprint` still holds it. */
+  releaseIdempotencyKey(key: string, fingerprint: string): Promise<void>;
 }

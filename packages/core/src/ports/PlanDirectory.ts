@@ -21,6 +21,7 @@ export interface DirectoryPage {
  */
 export interface PlanDirectory {
   list(org: string, page: { cursor?: string; limit: number }): Promise<DirectoryPage>;
-  plansHolding(objectId: string): Promise<string[]>;
+  /** The org's plans (objectIds) holding a nested object with this objectId. */
+  plansHolding(org: string, objectId: string): Promise<string[]>;
   counts(): Promise<Record<string, number>>;
 }

@@ -1,4 +1,5 @@
 import type { PlanState } from '../evolvePlan.js';
+import type { PlanRef } from '../planRef.js';
 
 /**
  * Where a projection remembers how far it got: the plan state it last applied (the base for the
@@ -6,8 +7,8 @@ import type { PlanState } from '../evolvePlan.js';
  * has been applied (or dead-lettered).
  */
 export interface ProjectionState {
-  get(planId: string): Promise<PlanState>;
-  set(planId: string, state: PlanState): Promise<void>;
+  get(plan: PlanRef): Promise<PlanState>;
+  set(plan: PlanRef, state: PlanState): Promise<void>;
   checkpoint(partition: number): Promise<string | null>;
   setCheckpoint(partition: number, position: string): Promise<void>;
 }

@@ -49,7 +49,8 @@ export function compileSearchQuery(request: SearchRequest, { org }: { org: strin
   };
   return {
     query: { bool },
-    sort: [...request.sort.map((key) => ({ [key.field]: key.order })), { planId: 'asc' }],
+    // The plan key (org and objectId) is unique per plan, so ties never hide a plan between pages.
+    sort: [...request.sort.map((key) => ({ [key.field]: key.order })), { planKey: 'asc' }],
     size: request.limit,
     ...(request.cursor === null ? {} : { search_after: request.cursor }),
     track_total_hits: true,

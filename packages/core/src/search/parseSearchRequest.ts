@@ -139,7 +139,7 @@ function parseLimit(raw: unknown, report: Report): number | undefined {
   return limit;
 }
 
-/** Decodes a cursor and checks it fits the sort: one value per sort key, then the planId. */
+/** Decodes a cursor and checks it fits the sort: one value per sort key, then the plan key (the tie-breaker). */
 function decodeCursor(raw: unknown, sort: SortKey[] | undefined, report: Report): unknown[] | undefined {
   const invalid = 'Not a cursor from a previous answer to this search.';
   if (typeof raw !== 'string' || raw.length > SEARCH_LIMITS.cursorLength || !/^[A-Za-z0-9_-]+$/.test(raw)) return report(invalid);
@@ -151,13 +151,13 @@ function decodeCursor(raw: unknown, sort: SortKey[] | undefined, report: Report)
   }
   if (!Array.isArray(values)) return report(invalid);
   if (sort === undefined) return values;
-  const fields: string[] = [...sort.map((key) => key.field), 'planId'];
+  const fields: string[] = [...sort.map((key) => key.field), 'planKey'];
   const fits = values.length === fields.length && fields.every((field, i) => fitsSortValue(field, values[i]));
   return fits ? values : report(invalid);
 }
 
 function fitsSortValue(field: string, value: unknown): boolean {
   if (field === '_score') return typeof value === 'number' && Number.isFinite(value);
-  if (field === 'planId') return typeof value === 'string' && value.length <= SEARCH_LIMITS.valueLength;
+  if (field === 'planKey') return typeof value === 'string' && value.length <= 3 * SEARCH_LIMITS.valueLength;
   return value === null || (typeof value === 'string' && value.length <= SEARCH_LIMITS.valueLength);
 }

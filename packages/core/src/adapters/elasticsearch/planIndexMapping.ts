@@ -15,6 +15,7 @@ export const PLAN_INDEX_BODY = {
     properties: {
       [JOIN_FIELD]: { type: 'join', relations: JOIN_RELATIONS, eager_global_ordinals: true },
       planId: keyword,
+      planKey: keyword,
       planVersion: { type: 'long' },
       objectId: keyword,
       objectType: keyword,

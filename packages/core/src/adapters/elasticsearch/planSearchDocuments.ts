@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
+import { planKey } from '../../planRef.js';
 
 /** The join field and its relations: a plan's nested objects become its children and grandchildren. */
 export const JOIN_FIELD = 'plan_join';
@@ -8,15 +9,15 @@ export const JOIN_RELATIONS = {
 } as const;
 
 export interface SearchDocument {
-  /** Unique per plan: the plan's objectId for the plan itself, `planId:objectId` for nested objects. */
+  /** Unique in the index: the plan's key (org/objectId) for the plan itself, `<plan key>:<objectId>` for nested objects. */
   readonly id: string;
-  /** Every document of a plan is routed by the plan's objectId, so the join works on one shard. */
+  /** Every document of a plan is routed by the plan's key, so the join works on one shard. */
   readonly routing: string;
   readonly source: JsonObject;
 }
 
-export function searchDocumentId(planId: string, objectId: string): string {
-  return objectId === planId ? planId : `${planId}:${objectId}`;
+export function searchDocumentId(key: string, planId: string, objectId: string): string {
+  return objectId === planId ? key : `${key}:${objectId}`;
 }
 
 /**
@@ -26,17 +27,18 @@ export function searchDocumentId(planId: string, objectId: string): string {
  */
 export function planSearchDocuments(plan: PlanDocument, version: number): SearchDocument[] {
   const planId = plan.objectId;
+  const key = planKey({ org: plan._org, planId });
   const documents: SearchDocument[] = [];
   const visit = (object: JsonObject, relation: string, parentId: string | null): void => {
-    const id = searchDocumentId(planId, String(object.objectId));
-    const source: JsonObject = { planId, planVersion: version };
+    const id = searchDocumentId(key, planId, String(object.objectId));
+    const source: JsonObject = { planId, planKey: key, planVersion: version };
     for (const [key, value] of Object.entries(object)) {
       const nested = nestedObjects(value);
       if (nested.length > 0) nested.forEach((child) => visit(child, key, id));
       else source[key] = value;
     }
     source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
-    documents.push({ id, routing: planId, source });
+    documents.push({ id, routing: key, source });
   };
   visit(plan, 'plan', null);
   return documents;

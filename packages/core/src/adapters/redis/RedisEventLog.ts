@@ -4,7 +4,8 @@ import { VersionConflict } from '../../errors.js';
 import { foldPlan, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { PlanEvent } from '../../planEvent.js';
-import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
+import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
+import { planKey, refOf, type PlanRef } from '../../planRef.js';
 import { APPEND_SCRIPT } from './appendScript.js';
 import type { RedisKeys } from './redisKeys.js';
 
@@ -12,7 +13,15 @@ type AppendReply = [0, number] | [1, string] | [2, string];
 
 interface WithAppend {
   planledgerAppend(...keysAndArgs: string[]): Promise<AppendReply>;
+  planledgerRelease(claimKey: string, fingerprint: string): Promise<number>;
 }
+
+/** Deletes an idempotency claim only while the given fingerprint still holds it. KEYS: claim. ARGV: fingerprint. */
+const RELEASE_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if held and cjson.decode(held).fingerprint == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
 
 export interface RedisEventLogOptions {
   /** Keep a snapshot of the document every this many versions (time travel folds at most this many events). */
@@ -33,24 +42,26 @@ export class RedisEventLog implements EventLog {
 
   constructor(redis: Redis, private readonly keys: RedisKeys, { snapshotEvery = 100 }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 6, lua: APPEND_SCRIPT });
+    redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     this.redis = redis as Redis & WithAppend;
     this.snapshotEvery = snapshotEvery;
   }
 
   async append({ event, document, idempotency }: AppendRequest): Promise<AppendResult> {
-    const { planId, version } = event;
-    const partition = this.keys.partitionOf(planId);
+    const plan = refOf(event);
+    const { version } = event;
+    const partition = this.keys.partitionOf(plan);
     const reply = await this.redis.planledgerAppend(
       this.keys.log(partition),
-      this.keys.head(planId),
-      this.keys.history(planId),
-      this.keys.times(planId),
-      this.keys.snapshots(planId),
-      this.keys.idempotency(planId, scopeKey(idempotency?.key ?? '')),
+      this.keys.head(plan),
+      this.keys.history(plan),
+      this.keys.times(plan),
+      this.keys.snapshots(plan),
+      this.keys.idempotency(plan, scopeKey(idempotency?.key ?? '')),
       String(version - 1),
       JSON.stringify(event),
       document === null ? '' : JSON.stringify(document),
-      planId,
+      planKey(plan),
       String(version),
       String(Date.parse(event.at)),
       event.org,
@@ -58,38 +69,54 @@ export class RedisEventLog implements EventLog {
       idempotency?.fingerprint ?? '',
       String(idempotency?.ttlSeconds ?? 0),
       timeMember(version),
+      String(partition),
     );
-    if (reply[0] === 0) throw new VersionConflict(planId, version - 1, Number(reply[1]));
+    if (reply[0] === 0) throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
     if (reply[0] === 2) return { kind: 'replayed', record: JSON.parse(reply[1]) as IdempotencyRecord };
     return { kind: 'appended', position: reply[1], partition };
   }
 
-  async head(planId: string): Promise<PlanHead | null> {
-    const [version, document, org, at] = await this.redis.hmget(this.keys.head(planId), 'version', 'document', 'org', 'at');
+  async head(plan: PlanRef): Promise<PlanHead | null> {
+    const [version, document, at] = await this.redis.hmget(this.keys.head(plan), 'version', 'document', 'at');
     if (version === null) return null;
-    return { planId, version: Number(version), document: decodeDocument(document), org: org ?? '', at: new Date(Number(at)).toISOString() };
+    return { planId: plan.planId, version: Number(version), document: decodeDocument(document), org: plan.org, at: new Date(Number(at)).toISOString() };
   }
 
-  async events(planId: string, { from = 1, to }: EventRange = {}): Promise<PlanEvent[]> {
-    const raw = await this.redis.lrange(this.keys.history(planId), Math.max(from, 1) - 1, to === undefined ? -1 : to - 1);
+  async events(plan: PlanRef, { from = 1, to }: EventRange = {}): Promise<PlanEvent[]> {
+    const first = Math.max(from, 1);
+    // LRANGE reads a negative end as "from the end": a range ending before version 1 is empty.
+    if (to !== undefined && to < first) return [];
+    const raw = await this.redis.lrange(this.keys.history(plan), first - 1, to === undefined ? -1 : to - 1);
     return raw.map((json) => JSON.parse(json) as PlanEvent);
   }
 
-  async stateAt(planId: string, version: number): Promise<PlanState> {
+  async stateAt(plan: PlanRef, version: number): Promise<PlanState> {
+    if (version <= 0) return { version: 0, document: null };
     const base = Math.floor(version / this.snapshotEvery) * this.snapshotEvery;
-    const snapshot = base > 0 ? await this.redis.hget(this.keys.snapshots(planId), String(base)) : null;
+    const snapshot = base > 0 ? await this.redis.hget(this.keys.snapshots(plan), String(base)) : null;
     const start: PlanState = snapshot === null ? { version: 0, document: null } : { version: base, document: decodeDocument(snapshot) };
-    return foldPlan(await this.events(planId, { from: start.version + 1, to: version }), start);
+    return foldPlan(await this.events(plan, { from: start.version + 1, to: version }), start);
   }
 
-  async versionAt(planId: string, at: Date): Promise<number> {
-    const [member] = await this.redis.zrevrangebyscore(this.keys.times(planId), at.getTime(), '-inf', 'LIMIT', 0, 1);
+  async versionAt(plan: PlanRef, at: Date): Promise<number> {
+    const [member] = await this.redis.zrevrangebyscore(this.keys.times(plan), at.getTime(), '-inf', 'LIMIT', 0, 1);
     return member === undefined ? 0 : Number(member);
   }
 
-  async idempotencyRecord(planId: string, key: string): Promise<IdempotencyRecord | null> {
-    const json = await this.redis.get(this.keys.idempotency(planId, scopeKey(key)));
+  async idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null> {
+    const json = await this.redis.get(this.keys.idempotency(plan, scopeKey(key)));
     return json === null ? null : (JSON.parse(json) as IdempotencyRecord);
+  }
+
+  async claimIdempotencyKey(key: string, owner: IdempotencyOwner, ttlSeconds: number): Promise<IdempotencyOwner | null> {
+    const claimKey = this.keys.idempotencyClaim(scopeKey(key));
+    // SET NX ... GET (Redis 7): takes the key when free, else returns who holds it, in one step.
+    const held = await this.redis.set(claimKey, JSON.stringify(owner), 'EX', ttlSeconds, 'NX', 'GET');
+    return held === null ? null : (JSON.parse(held) as IdempotencyOwner);
+  }
+
+  async releaseIdempotencyKey(key: string, fingerprint: string): Promise<void> {
+    await this.redis.planledgerRelease(this.keys.idempotencyClaim(scopeKey(key)), fingerprint);
   }
 }
 

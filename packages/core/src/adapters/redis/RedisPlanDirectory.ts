@@ -88,19 +88,20 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     return generation;
   }
 
-  private async keys(): Promise<{ key: (...parts: string[]) => string; orgKeys: (org: string) => { order: string; summaries: string } }> {
+  private async keys(): Promise<{ key: (...parts: string[]) => string; orgKeys: (org: string) => { order: string; summaries: string; holding: (objectId: string) => string } }> {
     const base = `${this.prefix}:directory:g${await this.generation()}`;
     const key = (...parts: string[]) => [base, ...parts].join(':');
-    return { key, orgKeys: (org) => ({ order: key(`{org:${org}}`, 'order'), summaries: key(`{org:${org}}`, 'summaries') }) };
+    // Orgs are percent-encoded in keys, so no org can break out of its hash tag or key segment.
+    const tag = (org: string) => `{org:${encodeURIComponent(org)}}`;
+    return { key, orgKeys: (org) => ({ order: key(tag(org), 'order'), summaries: key(tag(org), 'summaries'), holding: (objectId) => key('object', encodeURIComponent(org), objectId) }) };
   }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
     const { key, orgKeys } = await this.keys();
-    const planId = event.planId;
-    const org = after.document?._org ?? event.org;
+    const { planId, org } = event;
     const was = collectObjectIds(before.document);
     const is = collectObjectIds(after.document);
-    const { order, summaries } = orgKeys(org);
+    const { order, summaries, holding } = orgKeys(org);
     // The org's order and summary change in one transaction (same slot); the rest is idempotent.
     const listing = this.redis.multi();
     if (after.document === null) listing.zrem(order, planId).hdel(summaries, planId);
@@ -109,8 +110,8 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
       listing.zadd(order, Date.parse(event.at), planId).hset(summaries, planId, JSON.stringify(summary));
     }
     const lookups = this.redis.pipeline().sadd(key('orgs'), org);
-    for (const objectId of was) if (!is.has(objectId)) lookups.srem(key('object', objectId), planId);
-    for (const objectId of is) lookups.sadd(key('object', objectId), planId);
+    for (const objectId of was) if (!is.has(objectId)) lookups.srem(holding(objectId), planId);
+    for (const objectId of is) lookups.sadd(holding(objectId), planId);
     await Promise.all([failOnError(listing.exec()), failOnError(lookups.exec())]);
   }
 
@@ -128,8 +129,8 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     return { items, next: fresh.length > limit && last ? encodeCursor(last) : null };
   }
 
-  async plansHolding(objectId: string): Promise<string[]> {
-    return (await this.redis.smembers((await this.keys()).key('object', objectId))).sort();
+  async plansHolding(org: string, objectId: string): Promise<string[]> {
+    return (await this.redis.smembers((await this.keys()).orgKeys(org).holding(objectId))).sort();
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -1,4 +1,4 @@
-export { createRedisKeys, type RedisKeys } from './redisKeys.js';
+export { createRedisKeys, HEAD_MARKER, type RedisKeys } from './redisKeys.js';
 export { RedisEventLog } from './RedisEventLog.js';
 export { assertDurableRedis } from './assertDurableRedis.js';
 export { APPEND_SCRIPT } from './appendScript.js';

@@ -1,48 +1,57 @@
 import { partitionOf } from '../../partitionOf.js';
+import { planKey, type PlanRef } from '../../planRef.js';
 
 /**
  * Every key of one plan and its partition's log share the hash tag `{pN}`, so each atomic step
- * touches one Redis Cluster slot.
+ * touches one Redis Cluster slot. A plan's keys end in its `planKey` (org and objectId), so two
+ * orgs' plans with the same objectId never share a key.
  */
 export interface RedisKeys {
   readonly prefix: string;
   readonly partitions: number;
-  partitionOf(planId: string): number;
+  partitionOf(plan: PlanRef): number;
   /** The partition's log stream: every event of every plan in the partition, in order. */
   log(partition: number): string;
   /** The plan's head: version, current document. */
-  head(planId: string): string;
+  head(plan: PlanRef): string;
   /** The plan's own events, version n at index n-1. */
-  history(planId: string): string;
+  history(plan: PlanRef): string;
   /** The plan's event times (score: ms) to versions, for time travel by date. */
-  times(planId: string): string;
+  times(plan: PlanRef): string;
   /** The plan's document every K versions (field: version). */
-  snapshots(planId: string): string;
+  snapshots(plan: PlanRef): string;
   /** The outcome of a write made with an idempotency key (`key` is already scoped and hashed). */
-  idempotency(planId: string, key: string): string;
+  idempotency(plan: PlanRef, key: string): string;
+  /** Which request first used an idempotency key, whatever plan it named (own slot; `key` hashed). */
+  idempotencyClaim(key: string): string;
   /** Which relay instance serves a partition (a lease with a TTL). */
   relayLease(partition: number): string;
   /** A projection's last applied state of a plan. */
-  projectionState(projection: string, planId: string): string;
+  projectionState(projection: string, plan: PlanRef): string;
   /** A projection's last applied log position in a partition. */
   checkpoint(projection: string, partition: number): string;
 }
 
+/** What follows `:head:` in a head key: the plan's `planKey`. */
+export const HEAD_MARKER = ':head:';
+
 export function createRedisKeys({ prefix, partitions }: { prefix: string; partitions: number }): RedisKeys {
   const tag = (partition: number) => `${prefix}:{p${partition}}`;
-  const planTag = (planId: string) => tag(partitionOf(planId, partitions));
+  const partitionOfPlan = (plan: PlanRef) => partitionOf(planKey(plan), partitions);
+  const planScoped = (kind: string) => (plan: PlanRef) => `${tag(partitionOfPlan(plan))}:${kind}:${planKey(plan)}`;
   return {
     prefix,
     partitions,
-    partitionOf: (planId) => partitionOf(planId, partitions),
+    partitionOf: partitionOfPlan,
     log: (partition) => `${tag(partition)}:log`,
-    head: (planId) => `${planTag(planId)}:head:${planId}`,
-    history: (planId) => `${planTag(planId)}:history:${planId}`,
-    times: (planId) => `${planTag(planId)}:times:${planId}`,
-    snapshots: (planId) => `${planTag(planId)}:snapshots:${planId}`,
-    idempotency: (planId, key) => `${planTag(planId)}:idempotency:${key}`,
+    head: (plan) => `${tag(partitionOfPlan(plan))}${HEAD_MARKER}${planKey(plan)}`,
+    history: planScoped('history'),
+    times: planScoped('times'),
+    snapshots: planScoped('snapshots'),
+    idempotency: (plan, key) => `${tag(partitionOfPlan(plan))}:idempotency:${planKey(plan)}:${key}`,
+    idempotencyClaim: (key) => `${prefix}:idempotency-claim:${key}`,
     relayLease: (partition) => `${tag(partition)}:relay-lease`,
-    projectionState: (projection, planId) => `${planTag(planId)}:projection:${projection}:${planId}`,
+    projectionState: (projection, plan) => `${tag(partitionOfPlan(plan))}:projection:${projection}:${planKey(plan)}`,
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
   };
 }
