@@ -82,3 +82,34 @@ test('search › unknown fields and operators, bad values and bad tokens are 400
   t.deepEqual(unknown.body.violations.map((v) => v.pointer).sort(), ['/nope', '/planType[near]']);
   t.is((await writer.request('POST', '/v1/search', { body: '[1]' })).status, 400);
 });
+
+test('search and listing › one objectId in two orgs is two plans: each org finds only its own, admins find both', async (t) => {
+  const ours = aPlan({ copay: 120 });
+  const theirs = aPlan({ id: ours.objectId, org: 'other.example', copay: 130 });
+  const mine = await writer.post('/v1/plans', ours);
+  const yours = await other.post('/v1/plans', theirs);
+  t.is(yours.status, 201);
+  const query = `objectId=${encodeURIComponent(ours.objectId)}&include=document`;
+  type Hit = { planId: string; org: string; href: string; document?: { _org: string } };
+  const ourHits = (await searchAfter(writer, mine.headers.get('x-consistency-token'), query)).items as Hit[];
+  const theirHits = (await searchAfter(other, yours.headers.get('x-consistency-token'), query)).items as Hit[];
+  t.deepEqual(ourHits.map((h) => [h.org, h.href, h.document?._org]), [['example.com', `/v1/plans/${ours.objectId}`, 'example.com']]);
+  t.deepEqual(theirHits.map((h) => [h.org, h.href, h.document?._org]), [['other.example', `/v1/plans/${ours.objectId}`, 'other.example']]);
+  const both = (await admin.get<Page>(`/v1/search?${query}`)).body.items as Hit[];
+  t.deepEqual(both.map((h) => [h.org, h.href]).sort(), [
+    ['example.com', `/v1/plans/${ours.objectId}`],
+    ['other.example', `/v1/orgs/other.example/plans/${ours.objectId}`],
+  ]);
+  // The read model lists each under its own org (eventually: the listing follows the projector).
+  const listed = async (client: ApiClient) => {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const page = await client.get<{ items: { planId: string; org: string }[] }>('/v1/plans?limit=500');
+      const hit = page.body.items.find((item) => item.planId === ours.objectId);
+      if (hit) return hit.org;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return null;
+  };
+  t.is(await listed(writer), 'example.com');
+  t.is(await listed(other), 'other.example');
+});
