@@ -83,7 +83,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     router.patch(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
       const expected = expectedVersionOf(ctx);
       const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
-      const format = PATCH_FORMATS[ctx.request.type] ?? 'merge';
+      const format = PATCH_FORMATS[body.type] ?? 'merge';
       answerWrite(ctx, await plans.patch(ctx.params.id ?? '', format, body.value, expected, writeContextOf(ctx, body.raw)), 200);
     });
 
