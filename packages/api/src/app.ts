@@ -4,6 +4,7 @@ import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
+import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
 import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
@@ -26,10 +27,13 @@ export interface AppDependencies {
   readonly metrics?: ApiMetrics;
   /** Extra detail for `/health/ready` (e.g. relay and projection lag); never fails readiness. */
   readonly readinessDetails?: () => Promise<object>;
+  /** Transport limits (body bytes, JSON depth and array length, patch operations, query length); defaults for any not given. */
+  readonly limits?: Partial<RequestLimits>;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
+  const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
@@ -42,6 +46,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);
+  app.use(requestLimits(held));
   app.use(healthRoutes.routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();

@@ -1,4 +1,5 @@
 import { commonSettings, setting } from '@planledger/core';
+import { DEFAULT_REQUEST_LIMITS } from './requestLimits.js';
 
 /** Every setting the api reads, with its environment name, meaning and default. */
 export const apiSettings = {
@@ -13,5 +14,10 @@ export const apiSettings = {
   oidcClockTolerance: setting('integer', 'OIDC_CLOCK_TOLERANCE', 'Seconds of clock skew allowed on `exp` and `nbf`.', 5),
   oidcScopeClaim: setting('string', 'OIDC_SCOPE_CLAIM', 'Claim holding the granted scopes (`scope`, `scp`).', 'scope'),
   oidcOrgClaim: setting('string', 'OIDC_ORG_CLAIM', "Claim holding the caller's org (`org`; `hd` for Google).", 'org'),
+  maxJsonDepth: setting('integer', 'MAX_JSON_DEPTH', 'Deepest nesting of objects and arrays in a JSON body.', DEFAULT_REQUEST_LIMITS.maxJsonDepth),
+  maxBodyBytes: setting('integer', 'MAX_BODY_BYTES', 'Largest request body, in bytes.', DEFAULT_REQUEST_LIMITS.maxBodyBytes),
+  maxArrayLength: setting('integer', 'MAX_ARRAY_LENGTH', 'Most items in any one array of a JSON body.', DEFAULT_REQUEST_LIMITS.maxArrayLength),
+  maxPatchOperations: setting('integer', 'MAX_PATCH_OPERATIONS', 'Most operations in one JSON Patch.', DEFAULT_REQUEST_LIMITS.maxPatchOperations),
+  maxQueryLength: setting('integer', 'MAX_QUERY_LENGTH', 'Longest query string, in bytes (414 past it).', DEFAULT_REQUEST_LIMITS.maxQueryLength),
   oidcScopeGrants: setting('string', 'OIDC_SCOPE_GRANTS', 'JSON object granting scopes by verified email or subject, for tokens without scopes.', '{}'),
 };

@@ -13,6 +13,6 @@ export function idempotencyOf(ctx: Context, target: string, body?: unknown): { k
   const key = ctx.get('idempotency-key');
   if (key === '') return undefined;
   if (!ACCEPTABLE_KEY.test(key)) ctx.throw(400, 'An Idempotency-Key is 1 to 255 visible ASCII characters.');
-  const request = [ctx.method, target, body === undefined ? '' : ctx.request.type, body === undefined ? '' : canonicalJson(body)];
+  const request = [ctx.method, target, body === undefined ? '' : ctx.request.type.toLowerCase(), body === undefined ? '' : canonicalJson(body)];
   return { key, fingerprint: createHash('sha256').update(JSON.stringify(request)).digest('base64url') };
 }

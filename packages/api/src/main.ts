@@ -46,6 +46,13 @@ const app = createApp({
   }),
   logger,
   metrics,
+  limits: {
+    maxJsonDepth: config.maxJsonDepth,
+    maxBodyBytes: config.maxBodyBytes,
+    maxArrayLength: config.maxArrayLength,
+    maxPatchOperations: config.maxPatchOperations,
+    maxQueryLength: config.maxQueryLength,
+  },
   readinessDetails: async () => {
     const report = await lag();
     const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });

@@ -19,4 +19,6 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   FORBIDDEN_KEY: problem(400, 'forbidden-key', 'Forbidden key'),
   FORBIDDEN_ORG: problem(403, 'forbidden-org', 'Forbidden org'),
   IDEMPOTENCY_KEY_REUSED: problem(422, 'idempotency-key-reused', 'Idempotency-Key reused'),
+  INVALID_JSON: problem(400, 'invalid-json', 'Invalid JSON body'),
+  LIMIT_EXCEEDED: problem(400, 'limit-exceeded', 'Request limit exceeded'),
 };

@@ -1,38 +1,62 @@
 import type { Context } from 'koa';
-
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { DomainError, parseStrictJson } from '@planledger/core';
+import { parseMediaType } from './parseMediaType.js';
+import { limitsOf } from './requestLimits.js';
 
 export interface JsonBody {
   readonly value: unknown;
   /** The body as sent, for request fingerprints. */
   readonly raw: string;
+  /** The media type it was sent as, lower case and without parameters (`application/json`). */
+  readonly type: string;
 }
 
+const JSON_PATCH = 'application/json-patch+json';
+
 /**
- * Reads and parses a JSON request body: 415 unless the content type is one of `accepted`, 413
- * past the size limit, 400 for an empty body or malformed JSON. The body is read as a stream with
- * a hard cap, never buffered past it.
+ * Reads and parses a JSON request body, the one way every JSON body enters the api. 415 unless
+ * the media type (case-insensitive, parameters allowed) is one of `accepted` with no charset or
+ * `utf-8`, and no content coding; 413 past `maxBodyBytes` (read as a stream with a hard cap, never
+ * buffered past it); 400 for an empty body, invalid UTF-8 or JSON that `parseStrictJson` refuses
+ * (syntax, duplicate members, numbers out of range, depth and array length past the limits); 400
+ * for a JSON Patch with more than `maxPatchOperations` operations.
  */
 export async function readJsonBody(ctx: Context, accepted: readonly string[] = ['application/json']): Promise<JsonBody> {
-  const type = ctx.request.type;
-  if (!accepted.includes(type)) {
-    ctx.throw(415, `Send the body as ${accepted.join(' or ')}${type ? `, not ${type}` : ''}.`);
+  const limits = limitsOf(ctx);
+  const header = ctx.get('content-type');
+  const media = header ? parseMediaType(header) : null;
+  if (!media || !accepted.includes(media.type)) {
+    ctx.throw(415, `Send the body as ${accepted.join(' or ')}${header ? `, not ${header}` : ''}.`);
   }
+  const charset = media.parameters.get('charset');
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    ctx.throw(415, `JSON is read as UTF-8 only (RFC 8259); send charset=utf-8 or no charset, not charset=${charset}.`);
+  }
+  const coding = ctx.get('content-encoding').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') ctx.throw(415, `Send the body without a content coding, not ${coding}.`);
+
+  const tooLarge = `The body may be at most ${limits.maxBodyBytes} bytes.`;
   const declared = Number(ctx.get('content-length') || '0');
-  if (declared > MAX_BODY_BYTES) ctx.throw(413, `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (declared > limits.maxBodyBytes) ctx.throw(413, tooLarge);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) ctx.throw(413, `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+    if (size > limits.maxBodyBytes) ctx.throw(413, tooLarge);
     chunks.push(chunk as Buffer);
   }
-  const raw = Buffer.concat(chunks).toString('utf8');
-  if (raw.trim() === '') ctx.throw(400, 'The body is empty.');
+  let raw: string;
   try {
-    return { value: JSON.parse(raw) as unknown, raw };
-  } catch (error) {
-    ctx.throw(400, `The body is not valid JSON: ${(error as Error).message}`);
+    raw = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new DomainError('INVALID_JSON', 'The body is not valid UTF-8.');
   }
+  if (raw.trim() === '') throw new DomainError('INVALID_JSON', 'The body is empty.');
+  const value = parseStrictJson(raw, { maxDepth: limits.maxJsonDepth, maxArrayLength: limits.maxArrayLength });
+  if (media.type === JSON_PATCH && Array.isArray(value) && value.length > limits.maxPatchOperations) {
+    throw new DomainError('LIMIT_EXCEEDED', `A JSON Patch may hold at most ${limits.maxPatchOperations} operations; this one holds ${value.length}.`, [
+      { pointer: `/${limits.maxPatchOperations}`, message: `is past the limit of ${limits.maxPatchOperations} operations` },
+    ]);
+  }
+  return { value, raw, type: media.type };
 }

@@ -13,7 +13,7 @@ export async function apiClient(baseUrl: string, issuer: string, client: string)
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': type }), ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };

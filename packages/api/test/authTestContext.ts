@@ -6,6 +6,7 @@ import { createConsistencyGate } from '../src/consistencyGate.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import { fetchToken } from '@planledger/idp';
 import { createApp } from '../src/app.js';
+import type { RequestLimits } from '../src/requestLimits.js';
 import { createKeyResolver } from '../src/auth/createKeyResolver.js';
 import { DEFAULT_CLAIM_MAPPING } from '../src/auth/principalFromClaims.js';
 import { bearerAuth } from '../src/middleware/bearerAuth.js';
@@ -17,10 +18,12 @@ export interface SecuredApiParts {
   readonly directory?: PlanDirectory;
   /** Search over an alias of the real Elasticsearch (a fresh alias nothing writes to unless given). */
   readonly search?: PlanSearch;
+  /** Transport limits (the defaults when omitted). */
+  readonly limits?: Partial<RequestLimits>;
 }
 
 /** The api over an event log (in-memory unless given), secured against a real issuer, on a free port. */
-export async function startSecuredApi(issuer: string, { log = new InMemoryEventLog(), directory = new InMemoryPlanDirectory(), search }: SecuredApiParts = {}): Promise<{ baseUrl: string; server: Server }> {
+export async function startSecuredApi(issuer: string, { log = new InMemoryEventLog(), directory = new InMemoryPlanDirectory(), search, limits }: SecuredApiParts = {}): Promise<{ baseUrl: string; server: Server }> {
   const es = connectTestElastic();
   const searchState = new InMemoryProjectionState();
   const app = createApp({
@@ -31,6 +34,7 @@ export async function startSecuredApi(issuer: string, { log = new InMemoryEventL
     consistency: createConsistencyGate({ checkpoint: (partition) => searchState.checkpoint(partition), refresh: async () => undefined, partitions: 16 }),
     logger: silentLogger,
     readiness: {},
+    ...(limits ? { limits } : {}),
     authenticate: bearerAuth({
       resolveKey: createKeyResolver({ issuer, algorithms: ['RS256', 'ES256'], tokenTypes: ['at+jwt'] }),
       issuer,

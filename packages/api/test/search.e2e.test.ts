@@ -91,11 +91,11 @@ test('search and listing › one objectId in two orgs is two plans: each org fin
   t.is(yours.status, 201);
   const query = `objectId=${encodeURIComponent(ours.objectId)}&include=document`;
   type Hit = { planId: string; org: string; href: string; document?: { _org: string } };
-  const ourHits = (await searchAfter(writer, mine.headers.get('x-consistency-token'), query)).items as Hit[];
-  const theirHits = (await searchAfter(other, yours.headers.get('x-consistency-token'), query)).items as Hit[];
+  const ourHits = (await searchAfter(writer, mine.headers.get('x-consistency-token'), query)).items as unknown as Hit[];
+  const theirHits = (await searchAfter(other, yours.headers.get('x-consistency-token'), query)).items as unknown as Hit[];
   t.deepEqual(ourHits.map((h) => [h.org, h.href, h.document?._org]), [['example.com', `/v1/plans/${ours.objectId}`, 'example.com']]);
   t.deepEqual(theirHits.map((h) => [h.org, h.href, h.document?._org]), [['other.example', `/v1/plans/${ours.objectId}`, 'other.example']]);
-  const both = (await admin.get<Page>(`/v1/search?${query}`)).body.items as Hit[];
+  const both = (await admin.get<Page>(`/v1/search?${query}`)).body.items as unknown as Hit[];
   t.deepEqual(both.map((h) => [h.org, h.href]).sort(), [
     ['example.com', `/v1/plans/${ours.objectId}`],
     ['other.example', `/v1/orgs/other.example/plans/${ours.objectId}`],

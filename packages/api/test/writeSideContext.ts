@@ -2,7 +2,7 @@ import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
 import { apiClient, type ApiClient } from './apiClient.js';
-import { startSecuredApi } from './authTestContext.js';
+import { startSecuredApi, type SecuredApiParts } from './authTestContext.js';
 
 export interface WriteSide {
   readonly log: RedisEventLog;
@@ -15,12 +15,12 @@ export interface WriteSide {
 }
 
 /** The api over the real Redis log (AOF), secured by a real identity provider, with a client per dev role. */
-export async function startWriteSide(): Promise<WriteSide> {
+export async function startWriteSide({ limits }: Pick<SecuredApiParts, 'limits'> = {}): Promise<WriteSide> {
   const idp: TestIdp = await startTestIdp();
   const redis = connectTestRedis();
   const prefix = randomPrefix('writes');
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
-  const api = await startSecuredApi(idp.idp.issuer, { log });
+  const api = await startSecuredApi(idp.idp.issuer, { log, ...(limits ? { limits } : {}) });
   const client = (name: string) => apiClient(api.baseUrl, idp.idp.issuer, name);
   const [writer, reader, auditor, other, admin] = await Promise.all(['dev-writer', 'dev-reader', 'dev-auditor', 'dev-other', 'dev-admin'].map(client));
   return {

@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'PATCH_FAILED'
   | 'FORBIDDEN_KEY'
   | 'FORBIDDEN_ORG'
-  | 'IDEMPOTENCY_KEY_REUSED';
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INVALID_JSON'
+  | 'LIMIT_EXCEEDED';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */

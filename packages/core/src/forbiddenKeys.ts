@@ -7,17 +7,29 @@ export function isForbiddenKey(key: string): boolean {
   return FORBIDDEN.has(key);
 }
 
-/** Every forbidden key anywhere in a parsed JSON value, as JSON Pointers. */
+/**
+ * Every forbidden key anywhere in a parsed JSON value, as JSON Pointers, in document order. Walks
+ * with an explicit stack, so no nesting depth can overflow the call stack.
+ */
 export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) => findForbiddenKeys(item, `${pointer}/${index}`));
+  type Entry = { value: unknown; pointer: string; key?: string };
+  const violations: Violation[] = [];
+  const stack: Entry[] = [{ value, pointer }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.key !== undefined && isForbiddenKey(item.key)) violations.push({ pointer: item.pointer, message: `'${item.key}' is not allowed as a key` });
+    const here = item.value;
+    if (typeof here !== 'object' || here === null) continue;
+    if (Array.isArray(here)) {
+      for (let index = here.length - 1; index >= 0; index -= 1) stack.push({ value: here[index] as unknown, pointer: `${item.pointer}/${index}` });
+      continue;
+    }
+    const keys = Object.keys(here);
+    for (let index = keys.length - 1; index >= 0; index -= 1) {
+      const key = keys[index]!;
+      stack.push({ value: (here as Record<string, unknown>)[key], pointer: `${item.pointer}/${escapePointer(key)}`, key });
+    }
   }
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.keys(value).flatMap((key) => {
-    const here = `${pointer}/${escapePointer(key)}`;
-    const own: Violation[] = isForbiddenKey(key) ? [{ pointer: here, message: `'${key}' is not allowed as a key` }] : [];
-    return [...own, ...findForbiddenKeys((value as Record<string, unknown>)[key], here)];
-  });
+  return violations;
 }
 
 export function assertNoForbiddenKeys(value: unknown): void {

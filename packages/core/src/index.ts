@@ -4,6 +4,7 @@ export * from './planDocument.js';
 export { partitionOf, DEFAULT_PARTITIONS } from './partitionOf.js';
 export { applyJsonPatch, diffDocuments } from './applyJsonPatch.js';
 export { evolvePlan, foldPlan, INITIAL_PLAN_STATE, type PlanState } from './evolvePlan.js';
+export { parseStrictJson, JsonRejected, type JsonRejection, type StrictJsonLimits } from './parseStrictJson.js';
 export { isForbiddenKey, findForbiddenKeys, assertNoForbiddenKeys, escapePointer } from './forbiddenKeys.js';
 export type { EventLog, PlanHead, AppendRequest, AppendResult, EventRange, IdempotencyRecord, IdempotencyClaim, IdempotencyOwner } from './ports/EventLog.js';
 export { planKey, parsePlanKey, refOf, refOfPlan, type PlanRef } from './planRef.js';

@@ -11,3 +11,13 @@ test('findForbiddenKeys › finds __proto__, constructor and prototype at any de
 test('findForbiddenKeys › a clean document has none', (t) => {
   t.deepEqual(findForbiddenKeys({ a: [1, { b: 'constructor' }] }), []);
 });
+
+test('findForbiddenKeys › walks 100,000 levels without recursion and reports in document order', (t) => {
+  let deep: unknown = { constructor: 1 };
+  for (let level = 0; level < 100_000; level += 1) deep = [deep];
+  const found = findForbiddenKeys({ a: { __proto__x: 1, prototype: 1 }, deep, z: { constructor: 2 } });
+  t.is(found.length, 3);
+  t.deepEqual([found[0]?.pointer, found[2]?.pointer], ['/a/prototype', '/z/constructor']);
+  t.true(found[1]?.pointer.startsWith('/deep/0/0/'));
+  t.true(found[1]?.pointer.endsWith('/0/constructor'));
+});

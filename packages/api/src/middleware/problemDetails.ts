@@ -65,6 +65,7 @@ function statusTitle(status: number): string {
     409: 'Conflict',
     412: 'Precondition failed',
     413: 'Content too large',
+    414: 'URI too long',
     415: 'Unsupported media type',
     422: 'Unprocessable content',
     428: 'Precondition required',

@@ -96,7 +96,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
       const plan = planRefOf(ctx);
       const expected = expectedVersionOf(ctx);
       const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
-      const format = PATCH_FORMATS[ctx.request.type] ?? 'merge';
+      const format = PATCH_FORMATS[body.type] ?? 'merge';
       answerWrite(ctx, await plans.patch(plan, format, body.value, expected, writeContextOf(ctx, targetOf(plan), body.value)), 200);
     });
 
