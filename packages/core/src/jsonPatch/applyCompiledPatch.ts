@@ -62,10 +62,10 @@ function applyOperation(document: JsonValue, { operation, path, from }: Compiled
 
 function add(document: JsonValue, path: readonly string[], value: JsonValue): JsonValue {
   if (path.length === 0) return value;
-  return update(document, path, (parent, key, pointer) => {
+  return update(document, path, (parent, key) => {
     if (Array.isArray(parent)) {
-      const index = key === '-' ? parent.length : arrayIndex(key, pointer, 'path');
-      if (index > parent.length) throw new OperationFailure('path', `${pointer} cannot be added: ${pointerOf(path, path.length - 1) || 'the root array'} has only ${parent.length} element${parent.length === 1 ? '' : 's'}`);
+      const index = key === '-' ? parent.length : arrayIndex(key, () => pointerOf(path), 'path');
+      if (index > parent.length) throw new OperationFailure('path', `${pointerOf(path)} cannot be added: ${pointerOf(path, path.length - 1) || 'the root array'} has only ${parent.length} element${parent.length === 1 ? '' : 's'}`);
       return [...parent.slice(0, index), value, ...parent.slice(index)];
     }
     return withMember(parent, key, value);
@@ -98,7 +98,7 @@ function setChild(parent: JsonValue[] | JsonObject, key: string, value: JsonValu
 function update(
   document: JsonValue,
   path: readonly string[],
-  change: (parent: JsonValue[] | JsonObject, key: string, pointer: string) => JsonValue,
+  change: (parent: JsonValue[] | JsonObject, key: string) => JsonValue,
   member: 'path' | 'from' = 'path',
 ): JsonValue {
   const rebuild = (node: JsonValue, depth: number): JsonValue => {
@@ -107,7 +107,7 @@ function update(
       const where = pointerOf(path, depth) || 'the document';
       throw new OperationFailure(member, `${pointerOf(path)} cannot be added: ${where} is ${describeKind(node)}, which has no members`);
     }
-    if (depth === path.length - 1) return change(node, key, pointerOf(path));
+    if (depth === path.length - 1) return change(node, key);
     const child = childOf(node, path, depth, member, 'parent');
     return setChild(node, key, rebuild(child, depth + 1));
   };
@@ -129,16 +129,18 @@ function valueAt(document: JsonValue, path: readonly string[], member: 'path' | 
 
 function childOf(node: JsonValue[] | JsonObject, path: readonly string[], depth: number, member: 'path' | 'from', role: 'parent' | 'target'): JsonValue {
   const key = path[depth]!;
-  const full = pointerOf(path);
-  const here = pointerOf(path, depth + 1);
-  const missing = () =>
-    new OperationFailure(
+  // Messages are built only on failure: this runs for every token of every event the fold applies.
+  const missing = () => {
+    const full = pointerOf(path);
+    const here = pointerOf(path, depth + 1);
+    return new OperationFailure(
       member,
       role === 'parent' ? `${full} cannot be added: ${here} does not exist` : depth === path.length - 1 ? `${full} does not exist` : `${full} does not exist: ${here} is missing`,
     );
+  };
   if (Array.isArray(node)) {
-    if (key === '-') throw new OperationFailure(member, `${full} does not exist: '-' names the position after the last element of ${pointerOf(path, depth) || 'the root array'}`);
-    const index = arrayIndex(key, here, member);
+    if (key === '-') throw new OperationFailure(member, `${pointerOf(path)} does not exist: '-' names the position after the last element of ${pointerOf(path, depth) || 'the root array'}`);
+    const index = arrayIndex(key, () => pointerOf(path, depth + 1), member);
     if (index >= node.length) throw missing();
     return node[index]!;
   }
@@ -147,9 +149,9 @@ function childOf(node: JsonValue[] | JsonObject, path: readonly string[], depth:
 }
 
 /** RFC 6901 §4: an array index is '0' or digits without a leading zero. */
-function arrayIndex(key: string, pointer: string, member: 'path' | 'from'): number {
+function arrayIndex(key: string, pointer: () => string, member: 'path' | 'from'): number {
   if (!/^(0|[1-9][0-9]*)$/.test(key)) {
-    throw new OperationFailure(member, `'${key}' in ${pointer} is not an array index (write 0, or a number without leading zeros${member === 'path' ? ", or '-' to add at the end" : ''})`);
+    throw new OperationFailure(member, `'${key}' in ${pointer()} is not an array index (write 0, or a number without leading zeros${member === 'path' ? ", or '-' to add at the end" : ''})`);
   }
   return Number(key);
 }
