@@ -15,6 +15,7 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   PLAN_EXISTS: problem(409, 'plan-exists', 'Plan already exists'),
   VERSION_CONFLICT: problem(412, 'version-conflict', 'Precondition failed'),
   SCHEMA_VIOLATION: problem(400, 'schema-violation', 'Invalid plan document'),
+  INVALID_PATCH: problem(400, 'invalid-patch', 'Malformed JSON Patch'),
   PATCH_FAILED: problem(422, 'patch-failed', 'Patch cannot be applied'),
   FORBIDDEN_KEY: problem(400, 'forbidden-key', 'Forbidden key'),
   FORBIDDEN_ORG: problem(403, 'forbidden-org', 'Forbidden org'),

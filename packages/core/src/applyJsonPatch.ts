@@ -1,38 +1,22 @@
 import jsonPatch from 'fast-json-patch';
-import { DomainError } from './errors.js';
-import { isForbiddenKey } from './forbiddenKeys.js';
-import type { JsonPatch } from './planEvent.js';
+import { applyCompiledPatch } from './jsonPatch/applyCompiledPatch.js';
+import type { JsonPatch } from './jsonPatch/jsonPatchTypes.js';
+import { compileJsonPatch } from './jsonPatch/validateJsonPatch.js';
 import type { JsonValue } from './planDocument.js';
 
 /**
- * Applies an RFC 6902 patch, all or nothing, without touching `document`.
- * Operations are validated and prototype paths refused before anything is applied.
+ * Applies an RFC 6902 patch, all or nothing, without touching `document` or the patch. Every
+ * operation is validated first (INVALID_PATCH or FORBIDDEN_KEY, both before anything applies);
+ * a well-formed patch that cannot apply is PATCH_FAILED. The patch is typed, but checked as if it
+ * came from outside, so a cast never turns into a TypeError. The result shares untouched
+ * subtrees with `document`.
  */
 export function applyJsonPatch(document: JsonValue | null, patch: JsonPatch): JsonValue {
-  for (const [index, operation] of patch.entries()) {
-    const paths = 'from' in operation ? [operation.path, operation.from] : [operation.path];
-    for (const path of paths) {
-      if (path.split('/').some((segment) => isForbiddenKey(segment.replace(/~1/g, '/').replace(/~0/g, '~')))) {
-        throw new DomainError('FORBIDDEN_KEY', `Operation ${index} uses a path that is not allowed.`, [
-          { pointer: `/${index}/path`, message: `'${path}' reaches a forbidden key` },
-        ]);
-      }
-    }
-  }
-  try {
-    return jsonPatch.applyPatch(document, patch, true, false, true).newDocument as JsonValue;
-  } catch (error) {
-    if (error instanceof jsonPatch.JsonPatchError) {
-      const index = error.index ?? 0;
-      throw new DomainError('PATCH_FAILED', `The patch cannot be applied: ${error.name} at operation ${index}.`, [
-        { pointer: `/${index}`, message: error.name },
-      ]);
-    }
-    throw error;
-  }
+  return applyCompiledPatch(document, compileJsonPatch(patch));
 }
 
 /** The minimal RFC 6902 patch that turns `from` into `to`. */
 export function diffDocuments(from: JsonValue, to: JsonValue): JsonPatch {
-  return jsonPatch.compare(from as object, to as object);
+  // compare() emits only add, remove and replace (test only when asked to be invertible).
+  return jsonPatch.compare(from as object, to as object) as JsonPatch;
 }

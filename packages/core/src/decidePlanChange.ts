@@ -3,6 +3,7 @@ import { assertIdentityKept } from './assertIdentityKept.js';
 import { DomainError, ForbiddenOrg, PlanExists, SchemaViolation, type Violation } from './errors.js';
 import { assertNoForbiddenKeys } from './forbiddenKeys.js';
 import { applyMergePatch } from './mergePatch.js';
+import { validateJsonPatch } from './jsonPatch/validateJsonPatch.js';
 import { mergeByObjectId } from './mergeByObjectId.js';
 import { isJsonObject, type JsonValue, type PlanDocument } from './planDocument.js';
 import type { JsonPatch, PlanEventType } from './planEvent.js';
@@ -62,8 +63,7 @@ function applyPatchBody(current: PlanDocument | null, format: PatchFormat, body:
   const base: JsonValue = current ?? {};
   switch (format) {
     case 'json-patch':
-      if (!Array.isArray(body)) throw new SchemaViolation([{ pointer: '', message: 'a JSON Patch must be an array of operations' }]);
-      return applyJsonPatch(base, body as JsonPatch);
+      return applyJsonPatch(base, validateJsonPatch(body));
     case 'merge-patch':
       return applyMergePatch(base, body as JsonValue);
     case 'merge':

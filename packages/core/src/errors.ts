@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'PLAN_EXISTS'
   | 'VERSION_CONFLICT'
   | 'SCHEMA_VIOLATION'
+  | 'INVALID_PATCH'
   | 'PATCH_FAILED'
   | 'FORBIDDEN_KEY'
   | 'FORBIDDEN_ORG'

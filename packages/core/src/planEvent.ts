@@ -1,8 +1,8 @@
-import type { Operation } from 'fast-json-patch';
+import type { JsonPatch } from './jsonPatch/jsonPatchTypes.js';
+
+export type { JsonPatch, JsonPatchOperation } from './jsonPatch/jsonPatchTypes.js';
 
 export type PlanEventType = 'created' | 'patched' | 'replaced' | 'deleted';
-
-export type JsonPatch = Operation[];
 
 /** The only schema version events are written with today; readers accept every version up to it. */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -35,7 +35,7 @@ test('applyJsonPatch › a failed test op applies nothing and says which op fail
   const document = { a: 1, b: 2 };
   const error = t.throws(() => applyJsonPatch(document, [{ op: 'replace', path: '/a', value: 5 }, { op: 'test', path: '/b', value: 3 }]), { instanceOf: DomainError });
   t.is(error?.code, 'PATCH_FAILED');
-  t.is(error?.violations[0]?.pointer, '/1');
+  t.is(error?.violations[0]?.pointer, '/1/value');
   t.deepEqual(document, { a: 1, b: 2 });
 });
 
