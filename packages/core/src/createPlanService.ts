@@ -1,5 +1,6 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
 import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
 import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
@@ -14,8 +15,8 @@ export interface WriteContext extends Tenant {
   readonly idempotency?: { readonly key: string; readonly fingerprint: string };
 }
 
-/** The versions a write may change (from If-Match's entity tags), or any current version (`If-Match: *`). */
-export type ExpectedVersion = 'any' | readonly number[];
+/** The conditions a write must meet (If-Match, If-None-Match, If-Unmodified-Since), evaluated against the plan's head. */
+export type ExpectedVersion = Preconditions;
 
 export interface WriteResult {
   readonly planId: string;
@@ -26,7 +27,7 @@ export interface WriteResult {
   readonly changed: boolean;
   /** True when this answers a retry of an earlier request with the same Idempotency-Key. */
   readonly replayed: boolean;
-  /** Where the event landed (partition and log position); null when nothing was appended now. */
+  /** Where the event landed (partition and log position; for a replay, the original write's); null when nothing was appended. */
   readonly position: { readonly partition: number; readonly id: string } | null;
 }
 
@@ -59,7 +60,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
   const replay = async (planId: string, record: IdempotencyRecord, context: WriteContext): Promise<WriteResult> => {
     if (record.fingerprint !== context.idempotency?.fingerprint) throw new IdempotencyKeyReused();
     const { document } = await log.stateAt(planId, record.version);
-    return { planId, version: record.version, document, changed: true, replayed: true, position: null };
+    return { planId, version: record.version, document, changed: true, replayed: true, position: { partition: record.partition, id: record.position } };
   };
 
   /** Every write: idempotency, tenancy, precondition, decision, atomic append. */
@@ -88,7 +89,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     const live = head?.document ?? null;
     if (expected !== 'absent') {
       if (live === null || !tenantMayAccess(context, live._org)) throw new PlanNotFound(planId);
-      if (expected !== 'any' && !expected.includes(head?.version ?? 0)) throw new VersionConflict(planId, expected[0] ?? 0, head?.version ?? 0);
+      evaluatePreconditions({ planId, exists: true, version: head?.version ?? 0, at: head?.at ?? null }, expected);
     }
     const decision = decidePlanChange(live, command, { tenant: context, validate });
     if (decision === null) return { planId, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };

@@ -33,6 +33,17 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     t.deepEqual(foldPlan(await log.events(plan.objectId)).document, changed);
   });
 
+  test(`${name} › an empty range (to below from, or to 0) holds no events, and version 0 is nothing`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    await log.append({ event: event(plan.objectId, 2, 'patched', [{ op: 'replace', path: '/planType', value: 'x' }]), document: { ...plan, planType: 'x' } });
+    t.deepEqual(await log.events(plan.objectId, { from: 1, to: 0 }), []);
+    t.deepEqual(await log.events(plan.objectId, { to: 0 }), []);
+    t.deepEqual(await log.events(plan.objectId, { from: 2, to: 1 }), []);
+    t.deepEqual(await log.stateAt(plan.objectId, 0), { version: 0, document: null });
+  });
+
   test(`${name} › a stale expected version is refused and changes nothing`, async (t) => {
     const log = await makeLog();
     const plan = aPlan();
@@ -108,7 +119,7 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     const first = await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan, idempotency: claim });
     t.is(first.kind, 'appended');
     const again = await log.append({ event: event(plan.objectId, 2, 'patched', []), document: plan, idempotency: claim });
-    t.deepEqual(again, { kind: 'replayed', record: { fingerprint: 'f1', version: 1, position: first.kind === 'appended' ? first.position : '' } });
+    t.deepEqual(again, { kind: 'replayed', record: { fingerprint: 'f1', version: 1, position: first.kind === 'appended' ? first.position : '', partition: first.kind === 'appended' ? first.partition : -1 } });
     t.is((await log.events(plan.objectId)).length, 1);
     t.like(await log.idempotencyRecord(plan.objectId, claim.key), { version: 1, fingerprint: 'f1' });
     t.is(await log.idempotencyRecord(plan.objectId, 'other'), null);

@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { findObject, planEtag, PlanNotFound, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanService, type WriteResult } from '@planledger/core';
-import { etagMatches } from '../etagMatches.js';
+import { evaluatePreconditions, findObject, ObjectNotFound, planEtag, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanService, type WriteResult } from '@planledger/core';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
-import { expectedVersionOf } from '../preconditions.js';
+import { preconditionsOf, writePreconditionsOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
-import { pointInTimeOf, positiveInteger } from './queryParameters.js';
+import { hrefOf, nextLink } from './nextLink.js';
+import { acceptQuery, pointInTimeOf, wholeNumber } from './queryParameters.js';
 import { tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
@@ -25,7 +25,9 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
   const router = new Router();
 
   for (const base of ['/v1/plans', '/v1/plan']) {
-    router.post(base, requireScope('plans:write'), async (ctx) => {
+    router.post(base, requireScope('plans:write'), acceptQuery(), async (ctx) => {
+      // A create succeeds only where no plan is: If-None-Match (any) always holds, If-Match never does.
+      if (preconditionsOf(ctx).ifMatch !== undefined) throw new VersionConflict('', 0, 0, 'If-Match on a create can never hold: POST creates a plan that does not exist yet (send If-None-Match: * or nothing).');
       const body = await readJsonBody(ctx);
       const result = await plans.create(body.value, writeContextOf(ctx, body.raw));
       ctx.set('Location', `/v1/plans/${encodeURIComponent(result.planId)}`);
@@ -33,19 +35,19 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     });
 
     // The caller's org's plans, newest change first (admins may name another org with ?org=).
-    router.get(base, requireScope('plans:read'), async (ctx) => {
+    router.get(base, requireScope('plans:read'), acceptQuery('limit', 'cursor', 'org'), async (ctx) => {
       const tenant = tenantOf(ctx);
       const org = tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
-      const limit = ctx.query.limit === undefined ? 50 : positiveInteger(ctx, 'limit', ctx.query.limit, 500);
+      const limit = ctx.query.limit === undefined ? 50 : wholeNumber('limit', ctx.query.limit, { max: 500 });
       const cursor = typeof ctx.query.cursor === 'string' ? ctx.query.cursor : undefined;
       const page = org === null ? { items: [], next: null } : await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
       ctx.body = {
         items: page.items.map((item) => ({ ...item, href: `/v1/plans/${encodeURIComponent(item.planId)}` })),
-        next: page.next === null ? null : `/v1/plans?limit=${limit}&cursor=${encodeURIComponent(page.next)}${org !== tenant.org ? `&org=${encodeURIComponent(org ?? '')}` : ''}`,
+        next: nextLink(ctx, page.next === null ? null : hrefOf('/v1/plans', { limit, cursor: page.next, org: org !== tenant.org ? org : undefined })),
       };
     });
 
-    router.get(`${base}/:id`, requireScope('plans:read'), async (ctx) => {
+    router.get(`${base}/:id`, requireScope('plans:read'), acceptQuery('version', 'asOf'), async (ctx) => {
       const when = pointInTimeOf(ctx);
       if (when) {
         assertScope(ctx, 'audit:read');
@@ -56,39 +58,39 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
         return;
       }
       const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
-      const etag = planEtag(head.version);
-      ctx.set('ETag', etag);
+      ctx.set('ETag', planEtag(head.version));
+      ctx.set('Last-Modified', new Date(head.at).toUTCString());
       ctx.set('X-Plan-Version', String(head.version));
-      if (etagMatches(ctx.get('if-none-match'), etag, { weak: true })) {
+      if (evaluatePreconditions({ planId: head.planId, exists: true, version: head.version, at: head.at }, preconditionsOf(ctx), { read: true }) === 'not-modified') {
         ctx.status = 304;
         return;
       }
       ctx.body = head.document;
     });
 
-    router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), async (ctx) => {
+    router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), acceptQuery(), async (ctx) => {
       const head = await plans.get(ctx.params.id ?? '', tenantOf(ctx));
       const object = findObject(head.document, ctx.params.objectId ?? '');
-      if (object === null) throw new PlanNotFound(head.planId, `Plan '${head.planId}' has no object '${ctx.params.objectId}'.`);
+      if (object === null) throw new ObjectNotFound(head.planId, ctx.params.objectId ?? '');
       ctx.set('X-Plan-Version', String(head.version));
       ctx.body = object;
     });
 
-    router.put(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
-      const expected = expectedVersionOf(ctx);
+    router.put(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
+      const expected = writePreconditionsOf(ctx);
       const body = await readJsonBody(ctx);
       answerWrite(ctx, await plans.replace(ctx.params.id ?? '', body.value, expected, writeContextOf(ctx, body.raw)), 200);
     });
 
-    router.patch(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
-      const expected = expectedVersionOf(ctx);
+    router.patch(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
+      const expected = writePreconditionsOf(ctx);
       const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
       const format = PATCH_FORMATS[ctx.request.type] ?? 'merge';
       answerWrite(ctx, await plans.patch(ctx.params.id ?? '', format, body.value, expected, writeContextOf(ctx, body.raw)), 200);
     });
 
-    router.delete(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
-      const expected = expectedVersionOf(ctx);
+    router.delete(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
+      const expected = writePreconditionsOf(ctx);
       answerWrite(ctx, await plans.remove(ctx.params.id ?? '', expected, writeContextOf(ctx)), 204);
     });
   }

@@ -26,7 +26,7 @@ export class InMemoryEventLog implements EventLog {
     this.sequence += 1;
     const position = `${this.sequence}-0`;
     if (idempotencyKey !== null && idempotency) {
-      this.idempotency.set(idempotencyKey, { fingerprint: idempotency.fingerprint, version: event.version, position });
+      this.idempotency.set(idempotencyKey, { fingerprint: idempotency.fingerprint, version: event.version, position, partition: partitionOf(event.planId, this.partitions) });
     }
     return { kind: 'appended', position, partition: partitionOf(event.planId, this.partitions) };
   }

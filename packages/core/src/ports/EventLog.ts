@@ -20,6 +20,8 @@ export interface IdempotencyRecord {
   readonly fingerprint: string;
   readonly version: number;
   readonly position: string;
+  /** The partition whose log holds that event (with `position`, the write's consistency token). */
+  readonly partition: number;
 }
 
 export interface IdempotencyClaim {

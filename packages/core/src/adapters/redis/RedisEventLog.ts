@@ -60,7 +60,7 @@ export class RedisEventLog implements EventLog {
       timeMember(version),
     );
     if (reply[0] === 0) throw new VersionConflict(planId, version - 1, Number(reply[1]));
-    if (reply[0] === 2) return { kind: 'replayed', record: JSON.parse(reply[1]) as IdempotencyRecord };
+    if (reply[0] === 2) return { kind: 'replayed', record: { ...(JSON.parse(reply[1]) as Omit<IdempotencyRecord, 'partition'>), partition } };
     return { kind: 'appended', position: reply[1], partition };
   }
 
@@ -71,6 +71,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async events(planId: string, { from = 1, to }: EventRange = {}): Promise<PlanEvent[]> {
+    if (to !== undefined && to < Math.max(from, 1)) return []; // LRANGE would read `to - 1 = -1` as "to the end"
     const raw = await this.redis.lrange(this.keys.history(planId), Math.max(from, 1) - 1, to === undefined ? -1 : to - 1);
     return raw.map((json) => JSON.parse(json) as PlanEvent);
   }
@@ -89,7 +90,7 @@ export class RedisEventLog implements EventLog {
 
   async idempotencyRecord(planId: string, key: string): Promise<IdempotencyRecord | null> {
     const json = await this.redis.get(this.keys.idempotency(planId, scopeKey(key)));
-    return json === null ? null : (JSON.parse(json) as IdempotencyRecord);
+    return json === null ? null : { ...(JSON.parse(json) as Omit<IdempotencyRecord, 'partition'>), partition: this.keys.partitionOf(planId) };
   }
 }
 
