@@ -13,6 +13,9 @@ export class MethodNotAllowed extends Error {
   }
 }
 
+const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const rank = (method: string) => (ORDER.includes(method) ? ORDER.indexOf(method) : ORDER.length);
+
 /**
  * For a path some route serves: `OPTIONS` answers 204 with `Allow` (no token needed: it reveals
  * only which methods exist), any method no route takes there (TRACE, CONNECT, PROPFIND, …) is a
@@ -25,7 +28,8 @@ export function methodNotAllowed(routers: readonly Router[]): Middleware {
       for (const layer of router.match(ctx.path, ctx.method).path) layer.methods.forEach((method) => allowed.add(method));
     }
     if (allowed.size === 0 || (allowed.has(ctx.method) && ctx.method !== 'OPTIONS')) return next();
-    const methods = [...allowed, 'OPTIONS'].filter((method, i, all) => all.indexOf(method) === i);
+    allowed.add('OPTIONS');
+    const methods = [...allowed].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     if (ctx.method === 'OPTIONS') {
       ctx.set('Allow', methods.join(', '));
       ctx.status = 204;
