@@ -80,7 +80,7 @@ try {
     await Promise.all(Array.from({ length: 50 }, async () => {
       const plan = aPlan();
       await plans.create(plan, context);
-      await plans.patch(refOfPlan(plan), 'merge-patch', { planType: 'outOfNetwork' }, [1], context);
+      await plans.patch(refOfPlan(plan), 'merge-patch', { planType: 'outOfNetwork' }, { ifMatch: ['"v1"'] }, context);
     }));
   }
   for (;;) {

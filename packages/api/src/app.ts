@@ -1,7 +1,9 @@
 import Koa, { type Middleware } from 'koa';
+import Router from 'koa-router';
 import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
 import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
+import { methodNotAllowed } from './middleware/methodNotAllowed.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
@@ -10,6 +12,7 @@ import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
 import { searchRouter } from './routes/searchRouter.js';
 import { plansRouter } from './routes/plansRouter.js';
+import { acceptQuery } from './routes/queryParameters.js';
 
 export interface AppDependencies {
   readonly plans: PlanService;
@@ -40,24 +43,21 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     logger.error({ err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path }, 'request failed');
   });
 
-  const plansRoutes = plansRouter({ plans, audit, directory });
-  const auditRoutes = auditRouter({ audit });
   const healthRoutes = healthRouter({ checks: readiness, ...(readinessDetails ? { details: readinessDetails } : {}) });
+  const metricsRoutes = new Router().get('/metrics', acceptQuery(), async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  // Behind the token, in match order.
+  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);
   app.use(requestLimits(held));
+  app.use(methodNotAllowed([healthRoutes, metricsRoutes, ...securedRoutes]));
   app.use(healthRoutes.routes());
-  app.use(async (ctx, next) => {
-    if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
+  app.use(metricsRoutes.routes());
   app.use(authenticate);
-  app.use(schemaRouter().routes());
-  app.use(searchRouter({ search, plans, consistency }).routes());
-  app.use(auditRoutes.routes());
-  app.use(plansRoutes.routes());
-  app.use(plansRoutes.allowedMethods({ throw: true }));
+  for (const routes of securedRoutes) app.use(routes.routes());
   return app;
 }

@@ -21,8 +21,9 @@ async function created(on: WriteSide = side, plan: PlanDocument = aPlan()): Prom
   if (response.status !== 201) throw new Error(`create answered ${response.status}: ${JSON.stringify(response.body)}`);
   return { plan, path: `/v1/plans/${plan.objectId}` };
 }
+/** Sends a raw body; changes of an existing plan carry `If-Match: "v1"` unless told otherwise (a create carries none). */
 const send = (method: string, path: string, body: string, type: string, headers: Record<string, string> = {}, on = side) =>
-  on.writer.request<Problem>(method, path, { body, type, headers: { 'if-match': '"v1"', ...headers } });
+  on.writer.request<Problem>(method, path, { body, type, headers: { ...(method === 'POST' ? {} : { 'if-match': '"v1"' }), ...headers } });
 /** A JSON text nested `depth` levels deep (arrays), as a member value. */
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** A plan's JSON text with one extra member holding `json`. */

@@ -14,7 +14,7 @@ test.before(async () => {
 });
 test.after.always(() => stack?.stop());
 
-type Page = { total: number; items: { planId: string; version: number; document?: unknown }[]; next: string | null; consistent?: boolean };
+type Page = { total: number; items: { planId: string; version: number; document?: unknown }[]; next: string | null; cursor: string | null; consistent?: boolean };
 const ids = (page: Page) => page.items.map((item) => item.planId).sort();
 
 /** Searches right after a write, waiting (bounded) until the write is visible. */
@@ -62,9 +62,12 @@ test('search › full text, include=document, sort, cursor paging, and POST with
   const seen: string[] = [];
   let next: string | null = null;
   for (let page = 0; page < 4; page += 1) {
-    const body: Page = (await writer.request<Page>('POST', '/v1/search', { body: { q: word, sort: '-planType', limit: 2, ...(next ? { cursor: next } : {}) } })).body;
+    const response = await writer.request<Page>('POST', '/v1/search', { body: { q: word, sort: '-planType', limit: 2, ...(next ? { cursor: next } : {}) } });
+    const body: Page = response.body;
     seen.push(...body.items.map((i) => i.planId));
-    next = body.next;
+    t.is(response.headers.get('link'), body.next === null ? null : `<${body.next}>; rel="next"`, 'Link header and body agree');
+    if (body.next !== null) t.deepEqual((await writer.get<Page>(body.next)).body.items, (await writer.request<Page>('POST', '/v1/search', { body: { q: word, sort: '-planType', limit: 2, cursor: body.cursor } })).body.items, 'the GET link and the POSTed cursor give the same next page');
+    next = body.cursor;
     if (!next) break;
   }
   t.deepEqual([...seen].sort(), plans.map((p) => p.objectId).sort(), 'every plan once over the pages');

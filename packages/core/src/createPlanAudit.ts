@@ -1,6 +1,6 @@
 import { diffDocuments } from './applyJsonPatch.js';
 import { describeChanges } from './describeChanges.js';
-import { DomainError, PlanNotFound } from './errors.js';
+import { PlanNotFound, VersionOutOfRange } from './errors.js';
 import type { PlanDocument } from './planDocument.js';
 import type { JsonPatch, PlanEvent } from './planEvent.js';
 import type { EventLog, PlanHead } from './ports/EventLog.js';
@@ -45,9 +45,7 @@ export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
   };
 
   const versionIn = (head: PlanHead, version: number, name: string): number => {
-    if (!Number.isInteger(version) || version < 0 || version > head.version) {
-      throw new DomainError('SCHEMA_VIOLATION', `${name} must be a version from 0 to ${head.version}.`, [{ pointer: `/${name}`, message: `must be 0…${head.version}` }]);
-    }
+    if (!Number.isInteger(version) || version < 0 || version > head.version) throw new VersionOutOfRange(head.planId, name, version, name === 'version' ? 1 : 0, head.version);
     return version;
   };
 

@@ -1,5 +1,6 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
 import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
 import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
@@ -15,8 +16,8 @@ export interface WriteContext extends Tenant {
   readonly idempotency?: { readonly key: string; readonly fingerprint: string };
 }
 
-/** The versions a write may change (from If-Match's entity tags), or any current version (`If-Match: *`). */
-export type ExpectedVersion = 'any' | readonly number[];
+/** The conditions a write must meet (If-Match, If-None-Match, If-Unmodified-Since), evaluated against the plan's head. */
+export type ExpectedVersion = Preconditions;
 
 export interface WriteResult {
   readonly planId: string;
@@ -111,7 +112,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       const live = head?.document ?? null;
       if (expected !== 'absent') {
         if (live === null || !tenantMayAccess(context, plan.org)) throw new PlanNotFound(plan.planId);
-        if (expected !== 'any' && !expected.includes(head?.version ?? 0)) throw new VersionConflict(plan.planId, expected[0] ?? 0, head?.version ?? 0);
+        evaluatePreconditions({ planId: plan.planId, exists: true, version: head?.version ?? 0, at: head?.at ?? null }, expected);
       }
       const decision = decidePlanChange(live, command, { tenant: context, validate });
       if (decision === null) return { planId: plan.planId, org: plan.org, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
@@ -125,7 +126,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
         if (command.kind === 'create') throw new PlanExists(plan.planId);
         // `If-Match: *` asks for whatever the current version is: another write winning the race
         // between our read and our append is no reason to refuse; decide again on the new head.
-        if (expected !== 'any' || attempt >= maxRaceRetries) throw error;
+        if (expected === 'absent' || expected.ifMatch !== '*' || attempt >= maxRaceRetries) throw error;
         // A little random wait spreads many racing writers apart, so each round lets most through.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }

@@ -75,11 +75,12 @@ function applyPatchBody(current: PlanDocument | null, format: PatchFormat, body:
 /** The result of any write must be a valid plan of an org the caller acts for, keeping identities. */
 function checkResult(current: PlanDocument | null, next: unknown, { tenant, validate }: DecideOptions): PlanDocument {
   assertNoForbiddenKeys(next);
+  // Identity first: changing an objectType is a refused change (422), not a malformed document (400).
+  if (current !== null) assertIdentityKept(current, next as JsonValue);
   const violations = validate(next);
   if (violations.length > 0) throw new SchemaViolation(violations);
   const document = next as PlanDocument;
   if (current !== null) {
-    assertIdentityKept(current, document);
     if (document._org !== current._org) {
       throw new DomainError('PATCH_FAILED', "A plan's _org cannot change.", [{ pointer: '/_org', message: `must stay '${current._org}'` }]);
     }

@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'SCHEMA_VIOLATION'
   | 'INVALID_PATCH'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_CURSOR'
+  | 'OBJECT_NOT_FOUND'
+  | 'VERSION_OUT_OF_RANGE'
   | 'PATCH_FAILED'
   | 'FORBIDDEN_KEY'
   | 'FORBIDDEN_ORG'
@@ -48,8 +52,8 @@ export class PlanExists extends DomainError {
 export class VersionConflict extends DomainError {
   readonly currentVersion: number;
 
-  constructor(planId: string, expected: number, current: number) {
-    super('VERSION_CONFLICT', `Plan '${planId}' is at version ${current}, not ${expected}.`);
+  constructor(planId: string, expected: number, current: number, detail = `Plan '${planId}' is at version ${current}, not ${expected}.`) {
+    super('VERSION_CONFLICT', detail);
     this.currentVersion = current;
   }
 }
@@ -57,6 +61,34 @@ export class VersionConflict extends DomainError {
 export class SchemaViolation extends DomainError {
   constructor(violations: readonly Violation[]) {
     super('SCHEMA_VIOLATION', 'The document does not match the plan schema.', violations);
+  }
+}
+
+/** A query parameter (or search body member) that is unknown, repeated or malformed; one violation per parameter. */
+export class InvalidParameter extends DomainError {
+  constructor(violations: readonly Violation[]) {
+    super('INVALID_PARAMETER', violations.map((v) => `${v.pointer.slice(1) || 'parameters'}: ${v.message}`).join(' '), violations);
+  }
+}
+
+/** A paging cursor this api did not give out (or not for this listing). */
+export class InvalidCursor extends DomainError {
+  constructor(detail = 'The cursor is not one this api gave out; start again without a cursor.') {
+    super('INVALID_CURSOR', detail, [{ pointer: '/cursor', message: 'is not a cursor from a previous page of this listing' }]);
+  }
+}
+
+/** A plan exists but holds no object with this objectId. */
+export class ObjectNotFound extends DomainError {
+  constructor(planId: string, objectId: string) {
+    super('OBJECT_NOT_FOUND', `Plan '${planId}' has no object '${objectId}'.`);
+  }
+}
+
+/** A version parameter outside the versions a plan has. */
+export class VersionOutOfRange extends DomainError {
+  constructor(planId: string, name: string, version: number, min: number, latest: number) {
+    super('VERSION_OUT_OF_RANGE', `${name}=${version} is out of range: plan '${planId}' has versions ${min}…${latest}.`, [{ pointer: `/${name}`, message: `must be ${min}…${latest}` }]);
   }
 }
 

@@ -14,6 +14,7 @@ export { planKey, parsePlanKey, refOf, refOfPlan, type PlanRef } from './planRef
 export type { PlanChange, ProjectionTarget } from './ports/PlanChange.js';
 export { InMemoryEventLog } from './memory/InMemoryEventLog.js';
 export { planEtag, parseEtag } from './planEtag.js';
+export { evaluatePreconditions, type EntityTags, type Preconditions, type PreconditionTarget } from './evaluatePreconditions.js';
 export { createPlanService, type PlanService, type PlanServiceOptions, type WriteContext, type WriteResult, type ExpectedVersion } from './createPlanService.js';
 export { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision, type DecideOptions } from './decidePlanChange.js';
 export type { ProjectionState } from './ports/ProjectionState.js';

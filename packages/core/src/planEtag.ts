@@ -3,8 +3,8 @@ export function planEtag(version: number): string {
   return `"v${version}"`;
 }
 
-/** The version an ETag names, or null if it is not one of ours. */
+/** The version an ETag names, or null if it is not exactly one we give out (`"v03"` is not `"v3"`). */
 export function parseEtag(etag: string): number | null {
-  const match = /^"v(\d+)"$/.exec(etag.trim());
+  const match = /^"v(0|[1-9]\d{0,15})"$/.exec(etag.trim());
   return match ? Number(match[1]) : null;
 }

@@ -1,6 +1,6 @@
 import type { TestFn } from 'ava';
 import fc from 'fast-check';
-import { createPlanService, DomainError, foldPlan, validatePlan, type EventLog, type PatchFormat, type PlanDocument, type WriteContext } from '../src/index.js';
+import { createPlanService, DomainError, foldPlan, planEtag, validatePlan, type EventLog, type PatchFormat, type PlanDocument, type WriteContext } from '../src/index.js';
 import { aPlan } from './planMother.js';
 
 type Step =
@@ -54,9 +54,9 @@ export function planServiceProperties(test: TestFn<unknown>, name: string, makeL
           const current = head?.document;
           try {
             if (!current) await plans.create(aPlan({ id: planId }), context);
-            else if (step.kind === 'patch') await plans.patch(ref, step.format, step.body(current), [head.version], context);
-            else if (step.kind === 'replace') await plans.replace(ref, step.change(current), [head.version], context);
-            else await plans.remove(ref, [head.version], context);
+            else if (step.kind === 'patch') await plans.patch(ref, step.format, step.body(current), { ifMatch: [planEtag(head.version)] }, context);
+            else if (step.kind === 'replace') await plans.replace(ref, step.change(current), { ifMatch: [planEtag(head.version)] }, context);
+            else await plans.remove(ref, { ifMatch: [planEtag(head.version)] }, context);
             outcomes.applied += 1;
           } catch (error) {
             if (!(error instanceof DomainError)) throw error; // refused writes are expected; anything else is a bug

@@ -17,7 +17,7 @@ test('plan service › the same objectId in another org is another plan, created
   const other = aPlan({ id: plan.objectId, org: 'other.example', copay: 5 });
   await plans.create(plan, ours);
   t.like(await plans.create(other, theirs), { org: 'other.example', version: 1 }, 'no 409 across orgs');
-  await plans.patch(refOfPlan(other), 'merge-patch', { planType: 'theirs' }, [1], theirs);
+  await plans.patch(refOfPlan(other), 'merge-patch', { planType: 'theirs' }, { ifMatch: ['"v1"'] }, theirs);
   t.like(await plans.get(refOfPlan(plan), ours), { version: 1, document: plan });
   t.like(await plans.get(refOfPlan(other), theirs), { version: 2 });
   t.is((await log.events(refOfPlan(plan))).length, 1);
@@ -29,7 +29,7 @@ test('plan service › another org’s plan is never found by a tenant, whatever
   const other = aPlan({ org: 'other.example' });
   await plans.create(other, theirs);
   await t.throwsAsync(plans.get(refOfPlan(other), ours), { instanceOf: PlanNotFound });
-  await t.throwsAsync(plans.patch(refOfPlan(other), 'merge-patch', { planType: 'x' }, 'any', ours), { instanceOf: PlanNotFound });
+  await t.throwsAsync(plans.patch(refOfPlan(other), 'merge-patch', { planType: 'x' }, { ifMatch: '*' }, ours), { instanceOf: PlanNotFound });
   await t.throwsAsync(plans.get({ org: 'example.com', planId: other.objectId }, ours), { instanceOf: PlanNotFound });
   t.like(await plans.get(refOfPlan(other), { org: 'example.com', crossOrg: true }), { version: 1 }, 'an admin names the org');
 });
@@ -60,7 +60,7 @@ test('plan service › 20 concurrent changes with If-Match * all apply, one vers
   const plan = aPlan();
   await plans.create(plan, ours);
   const results = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => plans.patch(refOfPlan(plan), 'json-patch', [{ op: 'replace', path: '/planCostShares/copay', value: 100 + i }], 'any', ours)),
+    Array.from({ length: 20 }, (_, i) => plans.patch(refOfPlan(plan), 'json-patch', [{ op: 'replace', path: '/planCostShares/copay', value: 100 + i }], { ifMatch: '*' }, ours)),
   );
   t.deepEqual(results.map((r) => r.version).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 2));
   t.is((await log.events(refOfPlan(plan))).length, 21);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { parse } from 'node:querystring';
-import { SchemaViolation } from '../src/errors.js';
+import { DomainError } from '../src/errors.js';
 import { compileSearchQuery } from '../src/search/compileSearchQuery.js';
 import { encodeSearchCursor, parseSearchRequest } from '../src/search/parseSearchRequest.js';
 
@@ -12,7 +12,7 @@ const planFilters = (query: string) => (compiled(query).query as { bool: { filte
 const boolOf = (query: string) => (compiled(query).query as { bool: Record<string, object[]> }).bool;
 const pointersOf = (thrower: () => unknown) => {
   const error = (() => { try { thrower(); } catch (e) { return e; } })();
-  if (!(error instanceof SchemaViolation)) throw new Error(`expected a SchemaViolation, got ${String(error)}`);
+  if (!(error instanceof DomainError) || !['INVALID_PARAMETER', 'INVALID_CURSOR'].includes(error.code)) throw new Error(`expected an invalid parameter, got ${String(error)}`);
   return error.violations.map((violation) => violation.pointer);
 };
 const PLAN_ONLY = { term: { plan_join: 'plan' } };

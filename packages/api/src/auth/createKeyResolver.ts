@@ -5,6 +5,8 @@ export interface JwtHeader {
   readonly alg?: string;
   readonly kid?: string;
   readonly typ?: string;
+  /** RFC 7515 §4.1.11: extensions the verifier must understand; we understand none. */
+  readonly crit?: unknown;
 }
 
 export interface KeyResolverOptions {
@@ -26,7 +28,7 @@ export class TokenRejected extends Error {
 /**
  * Finds the public key that should have signed a token. One jwks-rsa client per process, with its
  * cache (keys already seen keep working while the issuer is down) and rate limit (a flood of
- * unknown kids cannot hammer the issuer). The algorithm and `typ` are checked before any lookup.
+ * unknown kids cannot hammer the issuer). The algorithm, `typ` and `crit` are checked before any lookup.
  */
 export function createKeyResolver({ issuer, jwksUri, algorithms, tokenTypes, timeoutMs = 3_000 }: KeyResolverOptions): (header: JwtHeader) => Promise<string> {
   const types = new Set(tokenTypes.map(normalizeType));
@@ -46,6 +48,7 @@ export function createKeyResolver({ issuer, jwksUri, algorithms, tokenTypes, tim
   return async (header) => {
     if (!header.alg || !algorithms.includes(header.alg)) throw new TokenRejected(`algorithm ${header.alg ?? 'none'} is not accepted`);
     if (!types.has(normalizeType(header.typ ?? ''))) throw new TokenRejected(`token type ${header.typ ?? '(none)'} is not accepted`);
+    if (header.crit !== undefined) throw new TokenRejected('the token has a critical header parameter (crit) this api does not understand');
     const key = await (await jwksClient()).getSigningKey(header.kid);
     return key.getPublicKey();
   };

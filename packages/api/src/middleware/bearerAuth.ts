@@ -6,7 +6,8 @@ import { principalFromClaims, type ClaimMapping, type Principal } from '../auth/
 
 /** Longest bearer token accepted; real access tokens are far shorter. */
 export const MAX_TOKEN_LENGTH = 8192;
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 9110 §11.1: the auth scheme is case-insensitive; one or more spaces before the token68. */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 export interface BearerAuthOptions {
   readonly resolveKey: (header: JwtHeader) => Promise<string>;
@@ -31,8 +32,10 @@ export class Unauthorized extends Error {
 /**
  * An OAuth 2.0 resource server: exactly one `Authorization: Bearer <token>` header, a JWT signed
  * by the issuer's key (found by kid through its JWKS), with `iss`, `aud`, `exp` and `nbf` checked
- * within a small clock tolerance. Anything else is a 401 before any handler runs. The caller
- * lands in `ctx.state.principal`.
+ * within a small clock tolerance. RFC 9068 claims are required: `exp` (a token without it would
+ * never expire), `sub`, and the org claim (every caller acts for an org, admins included); an
+ * `iat` in the future is refused, and so is any `crit` header (we understand no extensions).
+ * Anything else is a 401 before any handler runs. The caller lands in `ctx.state.principal`.
  */
 export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockToleranceSec, claims }: BearerAuthOptions): Middleware {
   const verify = koaJwt({
@@ -49,8 +52,12 @@ export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockTole
   const toPrincipal = async (ctx: Context, next: Next): Promise<void> => {
     const failure = ctx.state.jwtOriginalError as Error | undefined;
     if (failure || !ctx.state.claims) throw new Unauthorized(describe(failure));
-    const principal: Principal = principalFromClaims(ctx.state.claims as Record<string, unknown>, claims);
+    const verified = ctx.state.claims as Record<string, unknown>;
+    if (typeof verified.exp !== 'number') throw new Unauthorized('the token has no expiry (exp)');
+    if (typeof verified.iat === 'number' && verified.iat > Date.now() / 1000 + clockToleranceSec) throw new Unauthorized('the token is issued in the future (iat)');
+    const principal: Principal = principalFromClaims(verified, claims);
     if (!principal.subject) throw new Unauthorized('the token has no subject');
+    if (principal.org === null) throw new Unauthorized(`the token names no org (${claims.orgClaim})`);
     ctx.state.principal = principal;
     await next();
   };
@@ -63,7 +70,7 @@ function bearerToken(ctx: Context): string {
   if (header === undefined || header === '') throw new Unauthorized('a bearer token is required');
   if (header.length > MAX_TOKEN_LENGTH + 7) throw new Unauthorized('the token is too long');
   const match = BEARER.exec(header);
-  if (!match?.[1]) throw new Unauthorized('the Authorization header must be exactly "Bearer <token>"');
+  if (!match?.[1]) throw new Unauthorized('the Authorization header must be "Bearer <token>"');
   return match[1];
 }
 

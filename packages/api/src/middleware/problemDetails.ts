@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { DomainError } from '@planledger/core';
+import { DomainError, planEtag, VersionConflict } from '@planledger/core';
 import { isTransientError } from '@planledger/core/elasticsearch';
 import { PROBLEM_TYPES } from '../problemTypes.js';
 
@@ -26,6 +26,8 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
     if (error instanceof DomainError) {
       const type = PROBLEM_TYPES[error.code];
       const extra = error.violations.length > 0 ? { violations: error.violations } : {};
+      // A 412 tells the client what the plan is at now, so it can re-read and retry knowingly.
+      if (error instanceof VersionConflict && error.currentVersion > 0) ctx.set('ETag', planEtag(error.currentVersion));
       setProblem(ctx, type.status, type.type, type.title, error.message, extra);
       return;
     }

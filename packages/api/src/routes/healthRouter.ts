@@ -1,4 +1,5 @@
 import Router from 'koa-router';
+import { acceptQuery } from './queryParameters.js';
 
 /** A named readiness probe: resolves when the dependency answers. */
 export type ReadinessCheck = () => Promise<void>;
@@ -14,10 +15,10 @@ export interface HealthRouterOptions {
 /** `/health/live` (the process answers) and `/health/ready` (every dependency answers). */
 export function healthRouter({ checks, timeoutMs = 2_000, details }: HealthRouterOptions): Router {
   const router = new Router();
-  router.get('/health/live', (ctx) => {
+  router.get('/health/live', acceptQuery(), (ctx) => {
     ctx.body = { status: 'up' };
   });
-  router.get('/health/ready', async (ctx) => {
+  router.get('/health/ready', acceptQuery(), async (ctx) => {
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {

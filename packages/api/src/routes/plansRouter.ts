@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { findObject, isJsonObject, planEtag, PlanNotFound, SchemaViolation, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
-import { etagMatches } from '../etagMatches.js';
+import { evaluatePreconditions, findObject, isJsonObject, ObjectNotFound, planEtag, SchemaViolation, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
-import { expectedVersionOf } from '../preconditions.js';
+import { preconditionsOf, writePreconditionsOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
-import { pointInTimeOf, positiveInteger } from './queryParameters.js';
+import { hrefOf, nextLink } from './nextLink.js';
+import { acceptQuery, pointInTimeOf, wholeNumber } from './queryParameters.js';
 import { addressedOrg, planHref, planRefOf, tenantOf, writeContextOf } from './principalContext.js';
 
 export interface PlansRouterOptions {
@@ -31,8 +31,10 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
   const router = new Router();
 
   for (const base of PLAN_BASES) {
-    router.post(base, requireScope('plans:write'), async (ctx) => {
+    router.post(base, requireScope('plans:write'), acceptQuery(), async (ctx) => {
       const org = addressedOrg(ctx);
+      // A create succeeds only where no plan is: If-None-Match (any) always holds, If-Match never does.
+      if (preconditionsOf(ctx).ifMatch !== undefined) throw new VersionConflict('', 0, 0, 'If-Match on a create can never hold: POST creates a plan that does not exist yet (send If-None-Match: * or nothing).');
       const body = await readJsonBody(ctx);
       // Under /v1/orgs/:org the document must be of that org; under /v1/plans its _org names it.
       if (ctx.params.org !== undefined && isJsonObject(body.value) && body.value._org !== org) {
@@ -44,19 +46,19 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     });
 
     // The org's plans, newest change first (admins name another org with /v1/orgs/:org/plans or ?org=).
-    router.get(base, requireScope('plans:read'), async (ctx) => {
+    router.get(base, requireScope('plans:read'), acceptQuery('limit', 'cursor', 'org'), async (ctx) => {
       const tenant = tenantOf(ctx);
       const org = ctx.params.org !== undefined ? addressedOrg(ctx) : tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
-      const limit = ctx.query.limit === undefined ? 50 : positiveInteger(ctx, 'limit', ctx.query.limit, 500);
+      const limit = ctx.query.limit === undefined ? 50 : wholeNumber('limit', ctx.query.limit, { max: 500 });
       const cursor = typeof ctx.query.cursor === 'string' ? ctx.query.cursor : undefined;
       const page = org === null ? { items: [], next: null } : await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
       ctx.body = {
         items: page.items.map((item) => ({ ...item, href: planHref(ctx, item) })),
-        next: page.next === null ? null : `${ctx.path}?limit=${limit}&cursor=${encodeURIComponent(page.next)}${ctx.params.org === undefined && org !== tenant.org ? `&org=${encodeURIComponent(org ?? '')}` : ''}`,
+        next: nextLink(ctx, page.next === null ? null : hrefOf(ctx.path, { limit, cursor: page.next, org: ctx.params.org === undefined && org !== tenant.org ? org : undefined })),
       };
     });
 
-    router.get(`${base}/:id`, requireScope('plans:read'), async (ctx) => {
+    router.get(`${base}/:id`, requireScope('plans:read'), acceptQuery('version', 'asOf'), async (ctx) => {
       const when = pointInTimeOf(ctx);
       if (when) {
         assertScope(ctx, 'audit:read');
@@ -67,42 +69,42 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
         return;
       }
       const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
-      const etag = planEtag(head.version);
-      ctx.set('ETag', etag);
+      ctx.set('ETag', planEtag(head.version));
+      ctx.set('Last-Modified', new Date(head.at).toUTCString());
       ctx.set('X-Plan-Version', String(head.version));
-      if (etagMatches(ctx.get('if-none-match'), etag, { weak: true })) {
+      if (evaluatePreconditions({ planId: head.planId, exists: true, version: head.version, at: head.at }, preconditionsOf(ctx), { read: true }) === 'not-modified') {
         ctx.status = 304;
         return;
       }
       ctx.body = head.document;
     });
 
-    router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), async (ctx) => {
+    router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), acceptQuery(), async (ctx) => {
       const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
       const object = findObject(head.document, ctx.params.objectId ?? '');
-      if (object === null) throw new PlanNotFound(head.planId, `Plan '${head.planId}' has no object '${ctx.params.objectId}'.`);
+      if (object === null) throw new ObjectNotFound(head.planId, ctx.params.objectId ?? '');
       ctx.set('X-Plan-Version', String(head.version));
       ctx.body = object;
     });
 
-    router.put(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+    router.put(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
       const plan = planRefOf(ctx);
-      const expected = expectedVersionOf(ctx);
+      const expected = writePreconditionsOf(ctx);
       const body = await readJsonBody(ctx);
       answerWrite(ctx, await plans.replace(plan, body.value, expected, writeContextOf(ctx, targetOf(plan), body.value)), 200);
     });
 
-    router.patch(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+    router.patch(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
       const plan = planRefOf(ctx);
-      const expected = expectedVersionOf(ctx);
+      const expected = writePreconditionsOf(ctx);
       const body = await readJsonBody(ctx, Object.keys(PATCH_FORMATS));
       const format = PATCH_FORMATS[body.type] ?? 'merge';
       answerWrite(ctx, await plans.patch(plan, format, body.value, expected, writeContextOf(ctx, targetOf(plan), body.value)), 200);
     });
 
-    router.delete(`${base}/:id`, requireScope('plans:write'), async (ctx) => {
+    router.delete(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
       const plan = planRefOf(ctx);
-      const expected = expectedVersionOf(ctx);
+      const expected = writePreconditionsOf(ctx);
       answerWrite(ctx, await plans.remove(plan, expected, writeContextOf(ctx, targetOf(plan))), 204);
     });
   }

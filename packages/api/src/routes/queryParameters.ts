@@ -1,24 +1,61 @@
-import type { Context } from 'koa';
-import type { PointInTime } from '@planledger/core';
+import type { Context, Next } from 'koa';
+import { escapePointer, InvalidParameter, type PointInTime, type Violation } from '@planledger/core';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Declares the query parameters a route takes: any other parameter, or one given more than once,
+ * is refused with 400 `INVALID_PARAMETER` naming each, before the handler runs.
+ */
+export function acceptQuery(...names: string[]) {
+  const allowed = new Set(names);
+  const known = names.length === 0 ? 'this route takes no query parameters' : `this route takes ${names.join(', ')}`;
+  return async function acceptQueryMiddleware(ctx: Context, next: Next): Promise<void> {
+    const violations: Violation[] = [];
+    for (const [name, value] of Object.entries(ctx.query)) {
+      if (!allowed.has(name)) violations.push({ pointer: `/${escapePointer(name)}`, message: `Unknown parameter; ${known}.` });
+      else if (Array.isArray(value)) violations.push({ pointer: `/${escapePointer(name)}`, message: 'Given more than once; give it once.' });
+    }
+    if (violations.length > 0) throw new InvalidParameter(violations);
+    await next();
+  };
+}
 
 /** `?version=N` or `?asOf=<RFC 3339 time>` on a plan read; undefined when neither is given. */
 export function pointInTimeOf(ctx: Context): PointInTime | undefined {
   const { version, asOf } = ctx.query;
-  if (version !== undefined && asOf !== undefined) ctx.throw(400, 'Give either version or asOf, not both.');
-  if (version !== undefined) return { version: positiveInteger(ctx, 'version', version) };
+  if (version !== undefined && asOf !== undefined) throw invalid('version', 'Give either version or asOf, not both.');
+  if (version !== undefined) return { version: wholeNumber('version', version, { min: 1 }) };
   if (asOf === undefined) return undefined;
-  if (typeof asOf !== 'string' || !RFC3339.test(asOf) || Number.isNaN(Date.parse(asOf))) {
-    ctx.throw(400, 'asOf must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z.');
-  }
+  if (typeof asOf !== 'string' || !isCalendarTime(asOf)) throw invalid('asOf', `'${clip(String(asOf))}' is not an RFC 3339 time that exists, e.g. 2026-01-31T12:00:00Z.`);
   return { asOf: new Date(asOf) };
 }
 
-/** A query parameter that must be a whole number from 1 (to `max`). */
-export function positiveInteger(ctx: Context, name: string, value: string | string[] | undefined, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    ctx.throw(400, `${name} must be a whole number from 1 to ${max}.`);
-  }
-  return Number(value);
+/**
+ * A query parameter that must be a whole number from `min` to `max`; the message names the bound
+ * the value breaks, so it never contradicts the input (a value within `max` that is still too
+ * high for the resource is the resource's own error, e.g. VERSION_OUT_OF_RANGE).
+ */
+export function wholeNumber(name: string, value: string | string[] | undefined, { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {}): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw invalid(name, `'${clip(String(value ?? ''))}' is not a whole number (${min} to ${max}).`);
+  const number = Number(value);
+  if (number < min) throw invalid(name, `${value} is below ${min}; give ${min} to ${max}.`);
+  if (value.length > 16 || number > max) throw invalid(name, `${clip(value)} is above ${max}; give ${min} to ${max}.`);
+  return number;
 }
+
+/** Whether `text` is RFC 3339 and its calendar fields name a real moment (no 30 February, no hour 24). */
+function isCalendarTime(text: string): boolean {
+  const match = RFC3339.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHour = 0, offsetMinute = 0] = [1, 2, 3, 4, 5, 6, 8, 9].map((i) => Number(match[i] ?? 0)) as number[];
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! <= 23 && minute! <= 59 && second! <= 59 && offsetHour <= 23 && offsetMinute <= 59 && !Number.isNaN(Date.parse(text));
+}
+
+function invalid(name: string, message: string): InvalidParameter {
+  return new InvalidParameter([{ pointer: `/${escapePointer(name)}`, message }]);
+}
+
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);

@@ -4,7 +4,10 @@ import { parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } f
 import type { ConsistencyGate } from '../consistencyGate.js';
 import { requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
+import { hrefOf, nextLink } from './nextLink.js';
 import { planHref, tenantOf } from './principalContext.js';
+
+const withoutCursor = ({ cursor, ...rest }: Record<string, unknown>): Record<string, unknown> => (void cursor, rest);
 
 export interface SearchRouterOptions {
   readonly search: PlanSearch;
@@ -39,7 +42,9 @@ export function searchRouter({ search, plans, consistency, consistencyTimeoutMs 
       }),
     );
     if (consistent !== null) ctx.set('X-Consistency', consistent ? 'visible' : 'timeout');
-    ctx.body = { total: page.total, items, next: page.next, ...(consistent === null ? {} : { consistent }) };
+    // `next` is the GET form of the next page (for a POST too); `cursor` continues either form.
+    const next = page.next === null ? null : hrefOf('/v1/search', { ...withoutCursor(params), cursor: page.next });
+    ctx.body = { total: page.total, items, next: nextLink(ctx, next), cursor: page.next, ...(consistent === null ? {} : { consistent }) };
   };
 
   router.get('/v1/search', requireScope('plans:read'), (ctx) => answer(ctx, ctx.query));

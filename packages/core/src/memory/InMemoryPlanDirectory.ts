@@ -1,5 +1,5 @@
 import { collectObjectIds } from '../collectObjectIds.js';
-import { DomainError } from '../errors.js';
+import { InvalidCursor } from '../errors.js';
 import type { PlanChange, ProjectionTarget } from '../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../ports/PlanDirectory.js';
 import { planKey, refOf } from '../planRef.js';
@@ -30,7 +30,7 @@ export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
     let start = 0;
     if (cursor !== undefined) {
       start = sorted.findIndex((p) => p.planId === cursor) + 1;
-      if (start === 0) throw new DomainError('SCHEMA_VIOLATION', 'The cursor is not one this api gave out.', [{ pointer: '/cursor', message: 'is not a valid cursor' }]);
+      if (start === 0) throw new InvalidCursor();
     }
     const items = sorted.slice(start, start + limit);
     return { items, next: start + limit < sorted.length ? (items.at(-1)?.planId ?? null) : null };

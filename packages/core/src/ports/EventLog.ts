@@ -23,6 +23,7 @@ export interface IdempotencyRecord {
   readonly version: number;
   /** Where the write's event landed. */
   readonly position: string;
+  /** The partition whose log holds that event (with `position`, the write's consistency token). */
   readonly partition: number;
 }
 

@@ -1,4 +1,4 @@
-import { SchemaViolation, type Violation } from '../errors.js';
+import { InvalidCursor, InvalidParameter, type Violation } from '../errors.js';
 import { escapePointer, isForbiddenKey } from '../forbiddenKeys.js';
 import { isSearchPath, isSortField, SEARCH_FIELDS, SORT_FIELDS, type FieldKind, type SearchPath, type SortField } from './searchFields.js';
 
@@ -46,11 +46,12 @@ export function encodeSearchCursor(values: unknown[]): string {
 /**
  * Validates a search request: a parsed query string (values string | string[]) or a JSON body
  * with the same keys. Keys are `<path>` or `<path>[<op>]` (see SEARCH_FIELDS) plus `q`, `sort`,
- * `limit`, `cursor`, `include` and `consistentWith`. Throws SchemaViolation listing every problem.
+ * `limit`, `cursor`, `include` and `consistentWith`. Throws InvalidParameter listing every problem
+ * (InvalidCursor when the cursor is the only one).
  */
 export function parseSearchRequest(params: Record<string, unknown>): SearchRequest {
   const keys = Object.keys(params);
-  if (keys.length > MAX_PARAMS) throw new SchemaViolation([{ pointer: '', message: `At most ${MAX_PARAMS} parameters are allowed.` }]);
+  if (keys.length > MAX_PARAMS) throw new InvalidParameter([{ pointer: '', message: `At most ${MAX_PARAMS} parameters are allowed.` }]);
   const violations: Violation[] = [];
   const reporter = (key: string): Report => (message) => void violations.push({ pointer: `/${escapePointer(key)}`, message });
   const own = (key: string): unknown => (Object.hasOwn(params, key) ? params[key] : undefined);
@@ -64,7 +65,8 @@ export function parseSearchRequest(params: Record<string, unknown>): SearchReque
   if (include !== 'summary' && include !== 'document') reporter('include')("Must be 'summary' or 'document'.");
   const consistentWith = text(own('consistentWith'), SEARCH_LIMITS.tokenLength, reporter('consistentWith')) ?? null;
   const cursor = own('cursor') === undefined ? null : decodeCursor(own('cursor'), sort, reporter('cursor'));
-  if (violations.length > 0) throw new SchemaViolation(violations);
+  if (violations.length > 0 && violations.every((v) => v.pointer === '/cursor')) throw new InvalidCursor('The cursor is not one from a previous answer to this search (with the same sort).');
+  if (violations.length > 0) throw new InvalidParameter(violations);
   return { filters, q, sort: sort ?? [], limit: limit ?? SEARCH_LIMITS.defaultLimit, cursor: cursor ?? null, include: include === 'document' ? 'document' : 'summary', consistentWith };
 }
 

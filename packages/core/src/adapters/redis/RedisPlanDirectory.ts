@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { collectObjectIds } from '../../collectObjectIds.js';
-import { DomainError } from '../../errors.js';
+import { InvalidCursor } from '../../errors.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../../ports/PlanDirectory.js';
 import { failOnError } from './failOnError.js';
@@ -150,5 +150,5 @@ function decodeCursor(text: string): Cursor {
   } catch {
     // falls through to the error below
   }
-  throw new DomainError('SCHEMA_VIOLATION', 'The cursor is not one this api gave out.', [{ pointer: '/cursor', message: 'is not a valid cursor' }]);
+  throw new InvalidCursor();
 }
