@@ -33,11 +33,11 @@ export function parsePlanDate(value: string): string | null {
 
 /**
  * What the search index stores for a date field: the canonical form when the value is a date,
- * else the value unchanged (a plan stored before impossible dates were refused; the mapping's
- * `ignore_malformed` keeps such a document indexable, with its date unsearchable).
+ * else null, so the plan has no searchable date. Only a plan stored before impossible days were
+ * refused holds one; Elasticsearch must not see it, since it would read 2021-02-29 as 2021-03-01.
  */
-export function normalisePlanDate<T>(value: T): T | string {
-  return typeof value === 'string' ? (parsePlanDate(value) ?? value) : value;
+export function normalisePlanDate(value: unknown): string | null {
+  return typeof value === 'string' ? parsePlanDate(value) : null;
 }
 
 function isLeapYear(year: number): boolean {

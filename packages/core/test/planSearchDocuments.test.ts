@@ -30,9 +30,10 @@ test('planSearchDocuments › keeps only scalar fields on each document', (t) =>
   t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planKey', 'planType', 'planVersion'].sort());
 });
 
-test('planSearchDocuments › writes the date in its canonical form; a date the calendar lacks as it is', (t) => {
-  const rootOf = (creationDate: string) => planSearchDocuments({ ...aPlan({ id: 'p3' }), creationDate }, 1).find((d) => d.id === 'p3')?.source;
+test('planSearchDocuments › writes the date in its canonical form; a day the calendar lacks as null', (t) => {
+  const rootOf = (creationDate: string) => planSearchDocuments({ ...aPlan({ id: 'p3' }), creationDate }, 1).find((d) => d.id === 'example.com/p3')?.source;
   t.is(rootOf('12-12-2017')?.creationDate, '2017-12-12');
   t.is(rootOf('2017-12-12')?.creationDate, '2017-12-12');
-  t.is(rootOf('02-30-2020')?.creationDate, '02-30-2020');
+  t.is(rootOf('02-30-2020')?.creationDate, null);
+  t.is(rootOf('2021-02-29')?.creationDate, null, 'Elasticsearch would read it as 2021-03-01');
 });

@@ -2,11 +2,8 @@ import { JOIN_FIELD, JOIN_RELATIONS } from './planSearchDocuments.js';
 
 const keyword = { type: 'keyword' } as const;
 const amount = { type: 'double' } as const;
-/**
- * Dates are written in their canonical form (planSearchDocuments). ignore_malformed keeps a plan
- * stored before impossible dates were refused (02-30-2020) indexable: its date is unsearchable.
- */
-const day = { type: 'date', format: 'strict_date', ignore_malformed: true } as const;
+/** Dates are written in their canonical form `YYYY-MM-DD`, or null (see planSearchDocuments). */
+const day = { type: 'date', format: 'strict_date' } as const;
 
 /**
  * Settings and mappings of the versioned index behind the `plans` alias. No custom analyzers,
