@@ -79,3 +79,9 @@ test('search dates › hits carry the canonical day, and null for a plan without
   const hits = (await search.search(parseSearchRequest({ sort: 'creationDate' }), { org: ORG })).hits;
   t.deepEqual(hits.map((hit) => hit.creationDate), ['2017-12-12', '2019-02-28', '2030-06-01', '2030-06-01', null, null]);
 });
+
+test('ensurePlanIndex › maps creationDate as a date in strict_date, so a rebuilt index compares days', async (t) => {
+  const mappings = await client.indices.getMapping({ index: alias });
+  const [mapping] = Object.values(mappings);
+  t.like(mapping?.mappings.properties?.creationDate, { type: 'date', format: 'strict_date' });
+});
