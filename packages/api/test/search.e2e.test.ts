@@ -76,7 +76,7 @@ test('search › full text, include=document, sort, cursor paging, and POST with
 });
 
 test('search › unknown fields and operators, bad values and bad tokens are 400 problem+json; nothing reaches Elasticsearch', async (t) => {
-  for (const query of ['nope=1', 'planType[near]=x', 'planCostShares.copay[gte]=cheap', 'limit=1000', 'cursor=garbage', '__proto__=1', 'consistentWith=not-a-token']) {
+  for (const query of ['nope=1', 'planType[near]=x', 'planCostShares.copay[gte]=cheap', 'creationDate[gte]=garbage', 'creationDate=02-30-2020', 'limit=1000', 'cursor=garbage', '__proto__=1', 'consistentWith=not-a-token']) {
     const response = await writer.get(`/v1/search?${query}`);
     t.is(response.status, 400, query);
     t.regex(response.headers.get('content-type') ?? '', /^application\/problem\+json/);

@@ -14,13 +14,16 @@ export interface WriteSide {
   stop(): Promise<void>;
 }
 
-/** The api over the real Redis log (AOF), secured by a real identity provider, with a client per dev role. */
-export async function startWriteSide({ limits }: Pick<SecuredApiParts, 'limits'> = {}): Promise<WriteSide> {
+/**
+ * The api over the real Redis log (AOF), secured by a real identity provider, with a client per
+ * dev role; its search is `search` when given (else an alias nothing writes to).
+ */
+export async function startWriteSide({ limits, search }: Pick<SecuredApiParts, 'limits' | 'search'> = {}): Promise<WriteSide> {
   const idp: TestIdp = await startTestIdp();
   const redis = connectTestRedis();
   const prefix = randomPrefix('writes');
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
-  const api = await startSecuredApi(idp.idp.issuer, { log, ...(limits ? { limits } : {}) });
+  const api = await startSecuredApi(idp.idp.issuer, { log, ...(limits ? { limits } : {}), ...(search ? { search } : {}) });
   const client = (name: string) => apiClient(api.baseUrl, idp.idp.issuer, name);
   const [writer, reader, auditor, other, admin] = await Promise.all(['dev-writer', 'dev-reader', 'dev-auditor', 'dev-other', 'dev-admin'].map(client));
   return {

@@ -5,10 +5,11 @@
  */
 const OBJECT_ID = {
   type: 'string',
-  description: 'Identifier of this object, unique within the plan.',
+  description:
+    "Identifier of this object, unique within the plan: letters, digits, '.', '_', ':' and '-', not '.' or '..' (it is a URL path segment and must round-trip).",
   minLength: 1,
   maxLength: 128,
-  pattern: '^[A-Za-z0-9._:-]+$',
+  pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._:-]+$',
 } as const;
 
 const ORG = {
@@ -44,7 +45,7 @@ export const PLAN_SCHEMA = {
     planType: { type: 'string', description: 'Kind of plan, e.g. "inNetwork".', minLength: 1, maxLength: 256 },
     creationDate: {
       type: 'string',
-      description: 'Date the plan was created: MM-DD-YYYY (as in "12-12-2017") or ISO YYYY-MM-DD.',
+      description: 'Date the plan was created: MM-DD-YYYY (as in "12-12-2017") or ISO YYYY-MM-DD; a real calendar day (not 02-30-2020).',
       maxLength: 256,
       pattern: '^(?:\\d{2}-\\d{2}-\\d{4}|\\d{4}-\\d{2}-\\d{2})$',
     },

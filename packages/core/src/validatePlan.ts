@@ -1,6 +1,8 @@
 import { Ajv2020, type DefinedError } from 'ajv/dist/2020.js';
 import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
+import { objectIdProblem } from './objectIdProblem.js';
+import { readPlanDate } from './parsePlanDate.js';
 import { isJsonObject } from './planDocument.js';
 import { PLAN_SCHEMA } from './planSchema.js';
 
@@ -14,8 +16,9 @@ export const MAX_PLAN_BYTES = 256 * 1024;
 export const MAX_REPORTED_VIOLATIONS = 50;
 
 // allErrors is safe here only because validatePlan bounds depth, node count and size before
-// ajv ever sees the document, and the schema bounds every string and array.
-const ajv = new Ajv2020({ strict: true, allErrors: true });
+// ajv ever sees the document, and the schema bounds every string and array. verbose gives each
+// error its value, so a pattern failure can say why.
+const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
 const validateSchema = ajv.compile(PLAN_SCHEMA);
 
 /** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. */
@@ -24,7 +27,16 @@ export function validatePlan(document: unknown): Violation[] {
   const early = checkBounds(document) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document));
   if (early) return early.slice(0, MAX_REPORTED_VIOLATIONS);
   const violations = validateSchema(document) ? [] : ((validateSchema.errors ?? []) as DefinedError[]).map(toViolation);
-  return [...violations, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
+  const dates = violations.some((violation) => violation.pointer === '/creationDate') ? [] : findImpossibleDates(document);
+  return [...violations, ...dates, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
+}
+
+/** The schema checks a date's shape; the calendar (no 02-30-2020) is checked here. */
+function findImpossibleDates(document: Record<string, unknown>): Violation[] {
+  const value = document['creationDate'];
+  if (typeof value !== 'string') return [];
+  const result = readPlanDate(value);
+  return 'problem' in result ? [{ pointer: '/creationDate', message: result.problem }] : [];
 }
 
 /** Walks without recursion and stops at the first bound it crosses. */
@@ -69,9 +81,22 @@ function toViolation(error: DefinedError): Violation {
       return { pointer: `${at}/${escapePointer(error.params.additionalProperty)}`, message: 'is not allowed' };
     case 'const':
       return { pointer: at, message: `must be equal to constant '${String(error.params.allowedValue)}'` };
+    case 'pattern':
+      return { pointer: at, message: patternProblem(at, error.data) ?? error.message ?? 'is invalid' };
     default:
       return { pointer: at, message: error.message ?? 'is invalid' };
   }
+}
+
+/** Says in words why an objectId or a date does not match its pattern. */
+function patternProblem(pointer: string, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  if (pointer.endsWith('/objectId')) return objectIdProblem(value);
+  if (pointer === '/creationDate') {
+    const result = readPlanDate(value);
+    return 'problem' in result ? result.problem : null;
+  }
+  return null;
 }
 
 /** A repeated objectId is reported at its second occurrence, naming the first. */

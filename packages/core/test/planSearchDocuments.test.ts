@@ -29,3 +29,11 @@ test('planSearchDocuments › keeps only scalar fields on each document', (t) =>
   const [root] = planSearchDocuments(aPlan({ id: 'p2' }), 1).filter((d) => d.id === 'example.com/p2');
   t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planKey', 'planType', 'planVersion'].sort());
 });
+
+test('planSearchDocuments › writes the date in its canonical form; a day the calendar lacks as null', (t) => {
+  const rootOf = (creationDate: string) => planSearchDocuments({ ...aPlan({ id: 'p3' }), creationDate }, 1).find((d) => d.id === 'example.com/p3')?.source;
+  t.is(rootOf('12-12-2017')?.creationDate, '2017-12-12');
+  t.is(rootOf('2017-12-12')?.creationDate, '2017-12-12');
+  t.is(rootOf('02-30-2020')?.creationDate, null);
+  t.is(rootOf('2021-02-29')?.creationDate, null, 'Elasticsearch would read it as 2021-03-01');
+});

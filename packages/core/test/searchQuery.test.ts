@@ -59,7 +59,7 @@ test('compileSearchQuery › each operator becomes its clause', (t) => {
   t.deepEqual(clause('objectId=p1'), { term: { objectId: 'p1' } });
   t.deepEqual(clause('planType[in]=a,b'), { terms: { planType: ['a', 'b'] } });
   t.deepEqual(clause('planType[in]=a&planType[in]=b'), { terms: { planType: ['a', 'b'] } });
-  t.deepEqual(clause('creationDate[gte]=01-01-2017'), { range: { creationDate: { gte: '01-01-2017' } } });
+  t.deepEqual(clause('creationDate[gte]=01-01-2017'), { range: { creationDate: { gte: '2017-01-01' } } });
   for (const op of ['gt', 'gte', 'lt', 'lte']) {
     t.deepEqual(clause(`planCostShares.copay[${op}]=-1.5`), { has_child: { type: 'planCostShares', query: { range: { copay: { [op]: -1.5 } } } } });
   }
@@ -83,7 +83,7 @@ test('compileSearchQuery › q is a scored word search over service names, sorte
     has_child: { type: 'linkedService', score_mode: 'max', query: { match: { name: { query: 'well baby', operator: 'and' } } } },
   } } }]);
   t.deepEqual(search.sort, [{ _score: 'desc' }, { planKey: 'asc' }]);
-  t.deepEqual(compiled('q=x&sort=-planType,creationDate').sort, [{ planType: 'desc' }, { creationDate: 'asc' }, { planKey: 'asc' }]);
+  t.deepEqual(compiled('q=x&sort=-planType,objectId').sort, [{ planType: 'desc' }, { objectId: 'asc' }, { planKey: 'asc' }]);
   t.is(fromQuery('q=%20%20').q, null);
 });
 
@@ -103,6 +103,48 @@ test('parseSearchRequest › a cursor round-trips into search_after and must fit
   t.deepEqual(pointersOf(() => fromQuery(`q=x&cursor=${encodeSearchCursor(['a', 'b'])}`)), ['/cursor'], 'the score must be a number');
   for (const bad of ['not base64!', encodeSearchCursor([]).slice(0, 1), Buffer.from('{"a":1}').toString('base64url'), 'x'.repeat(5000)]) {
     t.deepEqual(pointersOf(() => parseSearchRequest({ cursor: bad })), ['/cursor']);
+  }
+});
+
+test('parseSearchRequest › a date filter takes either accepted format and compares the canonical day', (t) => {
+  t.deepEqual(fromQuery('creationDate[gt]=06-01-2030').filters, [{ path: 'creationDate', op: 'gt', values: ['2030-06-01'] }]);
+  t.deepEqual(fromQuery('creationDate=2017-12-12').filters, fromQuery('creationDate=12-12-2017').filters);
+  t.deepEqual(fromQuery('creationDate[in]=12-12-2017,2018-01-31').filters, [{ path: 'creationDate', op: 'in', values: ['2017-12-12', '2018-01-31'] }]);
+  t.deepEqual(parseSearchRequest({ 'creationDate[lte]': '12-31-2019' }).filters, [{ path: 'creationDate', op: 'lte', values: ['2019-12-31'] }]);
+  t.deepEqual(fromQuery('creationDate[exists]=true').filters, [{ path: 'creationDate', op: 'exists', values: [true] }]);
+  const clause = (query: string) => planFilters(query)[2];
+  t.deepEqual(clause('creationDate=12-12-2017'), { term: { creationDate: '2017-12-12' } });
+  t.deepEqual(clause('creationDate[lt]=06-01-2030'), { range: { creationDate: { lt: '2030-06-01' } } });
+});
+
+test('parseSearchRequest › a date filter value that is not a day is a violation naming the parameter and the value', (t) => {
+  const violations = (params: Record<string, unknown>) => {
+    try {
+      parseSearchRequest(params);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'INVALID_PARAMETER') return error.violations;
+    }
+    throw new Error('expected an invalid parameter');
+  };
+  t.deepEqual(violations({ 'creationDate[gte]': 'garbage' }), [{ pointer: '/creationDate[gte]', message: '"garbage" is not a date as MM-DD-YYYY or YYYY-MM-DD.' }]);
+  t.deepEqual(violations({ creationDate: '02-30-2020' }), [{ pointer: '/creationDate', message: '"02-30-2020" has day 30, but 02/2020 has days 01 to 29.' }]);
+  for (const bad of ['', '2017-12-12T00:00:00Z', '12/12/2017', '2017-13-01', '0000-01-01', 'now-1d', '2017-12-12||+1d']) {
+    t.deepEqual(violations({ 'creationDate[lt]': bad }).map((v) => v.pointer), ['/creationDate[lt]'], bad);
+  }
+  t.deepEqual(violations({ 'creationDate[in]': '12-12-2017,nope' }).map((v) => v.message), ['"nope" is not a date as MM-DD-YYYY or YYYY-MM-DD.']);
+  t.deepEqual(violations({ creationDate: 20171212 }).map((v) => v.pointer), ['/creationDate']);
+});
+
+test('compileSearchQuery › sorting by creationDate sorts days, with the day as the cursor value and undated plans last', (t) => {
+  t.deepEqual(compiled('sort=creationDate').sort, [{ creationDate: { order: 'asc', format: 'strict_date', missing: Date.UTC(9999, 11, 31) } }, { planKey: 'asc' }]);
+  t.deepEqual(compiled('sort=-creationDate,planType').sort, [
+    { creationDate: { order: 'desc', format: 'strict_date', missing: Date.parse('0000-01-01T00:00:00Z') } }, { planType: 'asc' }, { planKey: 'asc' },
+  ]);
+  const request = fromQuery(`sort=-creationDate&cursor=${encodeSearchCursor(['2017-12-12', 'plan-1'])}`);
+  t.deepEqual(compileSearchQuery(request, { org: 'o' }).search_after, ['2017-12-12', 'plan-1']);
+  t.notThrows(() => fromQuery(`sort=-creationDate&cursor=${encodeSearchCursor(['0000-01-01', 'plan-1'])}`), 'the undated sort value');
+  for (const bad of ['12-12-2017', '2020-02-30', 'x', null, 1513036800000]) {
+    t.deepEqual(pointersOf(() => fromQuery(`sort=creationDate&cursor=${encodeSearchCursor([bad, 'plan-1'])}`)), ['/cursor'], String(bad));
   }
 });
 
@@ -148,7 +190,7 @@ test('parseSearchRequest › rejects what Elasticsearch must never see', (t) => 
 
 test('parseSearchRequest › at most 20 filters, and a flood of keys is refused outright', (t) => {
   const filters = (count: number) => Object.fromEntries(['objectId', 'planType', 'creationDate', 'planCostShares.objectId', 'linkedPlanServices.objectId']
-    .flatMap((path) => ['eq', 'gt', 'gte', 'lt', 'lte'].map((op) => [`${path}[${op}]`, 'x'])).slice(0, count));
+    .flatMap((path) => ['eq', 'gt', 'gte', 'lt', 'lte'].map((op) => [`${path}[${op}]`, path === 'creationDate' ? '2017-12-12' : 'x'])).slice(0, count));
   t.is(parseSearchRequest(filters(20)).filters.length, 20);
   t.deepEqual(pointersOf(() => parseSearchRequest(filters(21))), ['']);
   const flood = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'x']));

@@ -54,6 +54,29 @@ test('validatePlan › a bad objectId, org or creationDate is reported', (t) => 
   t.deepEqual(validatePlan({ ...plan(), creationDate: '2017-12-12' }), []);
 });
 
+test('validatePlan › creationDate must be a real calendar day, in either accepted format', (t) => {
+  t.deepEqual(validatePlan({ ...plan(), creationDate: '02-29-2020' }), []);
+  t.deepEqual(validatePlan({ ...plan(), creationDate: '02-30-2020' }), [{ pointer: '/creationDate', message: 'has day 30, but 02/2020 has days 01 to 29' }]);
+  t.deepEqual(validatePlan({ ...plan(), creationDate: '2021-02-29' }), [{ pointer: '/creationDate', message: 'has day 29, but 02/2021 has days 01 to 28' }]);
+  t.deepEqual(validatePlan({ ...plan(), creationDate: '13-12-2017' }), [{ pointer: '/creationDate', message: 'has month 13; months are 01 to 12' }]);
+  t.deepEqual(validatePlan({ ...plan(), creationDate: 'garbage' }), [{ pointer: '/creationDate', message: 'is not a date as MM-DD-YYYY or YYYY-MM-DD' }]);
+});
+
+test('validatePlan › an objectId whose URL would not round-trip is refused, saying why', (t) => {
+  const messageFor = (objectId: string) => validatePlan({ ...plan(), objectId }).map((v) => `${v.pointer} ${v.message}`);
+  for (const id of ['.', '..']) {
+    t.deepEqual(messageFor(id), [`/objectId must not be '${id}': URLs drop '.' and '..' segments, so the object could not be read back at its URL`]);
+  }
+  for (const [id, found] of [['a/b', '/'], ['a?b', '?'], ['a#b', '#'], ['a%2Fb', '%'], ['a b', ' '], ['a\tb', '\t'], ['a\u0000b', '\u0000'], ['é', 'é']]) {
+    t.deepEqual(messageFor(id!), [`/objectId may hold only letters, digits, '.', '_', ':' and '-' so that its URL round-trips; found ${JSON.stringify(found)}`], JSON.stringify(id));
+  }
+  t.true(messageFor('').includes('/objectId must not be empty'));
+  const nested = plan();
+  at(nested, 'linkedPlanServices', 0, 'linkedService')['objectId'] = '..';
+  t.deepEqual(pointers(nested), ['/linkedPlanServices/0/linkedService/objectId']);
+  for (const id of ['...', '.a', 'a.', 'a..b', '1234vxc2324sdf-501', 'urn:x:1', 'a_b']) t.deepEqual(validatePlan({ ...plan(), objectId: id }), [], id);
+});
+
 test('validatePlan › a repeated objectId is reported at its second occurrence, naming the first', (t) => {
   const document = plan();
   at(document, 'linkedPlanServices', 1)['objectId'] = at(document, 'linkedPlanServices', 0)['objectId'] as string;

@@ -1,6 +1,6 @@
 import { JOIN_FIELD } from '../adapters/elasticsearch/planSearchDocuments.js';
-import type { SearchFilter, SearchRequest } from './parseSearchRequest.js';
-import { SEARCH_FIELDS, type SearchField } from './searchFields.js';
+import { MISSING_DATE_SORT_VALUES, type SearchFilter, type SearchRequest, type SortKey } from './parseSearchRequest.js';
+import { isSearchPath, SEARCH_FIELDS, type SearchField } from './searchFields.js';
 
 /** The plan fields a search answer carries; the caller loads whole documents when asked to. */
 export const SEARCH_SOURCE_FIELDS = Object.freeze(['planId', 'planVersion', 'planType', 'creationDate', '_org', 'objectId'] as const);
@@ -50,12 +50,21 @@ export function compileSearchQuery(request: SearchRequest, { org }: { org: strin
   return {
     query: { bool },
     // The plan key (org and objectId) is unique per plan, so ties never hide a plan between pages.
-    sort: [...request.sort.map((key) => ({ [key.field]: key.order })), { planKey: 'asc' }],
+    sort: [...request.sort.map(sortOf), { planKey: 'asc' }],
     size: request.limit,
     ...(request.cursor === null ? {} : { search_after: request.cursor }),
     track_total_hits: true,
     _source: [...SEARCH_SOURCE_FIELDS],
   };
+}
+
+/**
+ * A date sorts as a date; its sort value (and so the cursor) is the day as `YYYY-MM-DD`, and a
+ * plan without a searchable date sorts last at a day that format can read back.
+ */
+function sortOf({ field, order }: SortKey): object {
+  if (!isSearchPath(field) || SEARCH_FIELDS[field].kind !== 'date') return { [field]: order };
+  return { [field]: { order, format: 'strict_date', missing: Date.parse(`${MISSING_DATE_SORT_VALUES[order]}T00:00:00Z`) } };
 }
 
 function clauseOf({ op, values }: SearchFilter, { field, kind }: SearchField): object {

@@ -1,5 +1,6 @@
 import { InvalidCursor, InvalidParameter, type Violation } from '../errors.js';
 import { escapePointer, isForbiddenKey } from '../forbiddenKeys.js';
+import { parsePlanDate, PLAN_DATE_FORMATS, readPlanDate } from '../parsePlanDate.js';
 import { isSearchPath, isSortField, SEARCH_FIELDS, SORT_FIELDS, type FieldKind, type SearchPath, type SortField } from './searchFields.js';
 
 export const FILTER_OPS = ['eq', 'gt', 'gte', 'lt', 'lte', 'in', 'exists'] as const;
@@ -9,7 +10,7 @@ export type FilterValue = string | number | boolean;
 export interface SearchFilter {
   readonly path: SearchPath;
   readonly op: FilterOp;
-  /** One value, except for `in`; a boolean for `exists`; numbers for number fields. */
+  /** One value, except for `in`; a boolean for `exists`; numbers for number fields; canonical `YYYY-MM-DD` for date fields. */
   readonly values: FilterValue[];
 }
 export interface SortKey {
@@ -31,9 +32,14 @@ export interface SearchRequest {
 export const SEARCH_LIMITS = Object.freeze({ filters: 20, valueLength: 256, inValues: 50, qLength: 200, sortKeys: 3, limit: 100, defaultLimit: 20, tokenLength: 200, cursorLength: 2048 });
 const RESERVED = new Set(['q', 'sort', 'limit', 'cursor', 'include', 'consistentWith']);
 const MAX_PARAMS = SEARCH_LIMITS.filters + RESERVED.size;
-const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = { keyword: FILTER_OPS, number: FILTER_OPS, text: ['eq', 'in', 'exists'] };
+const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = { keyword: FILTER_OPS, number: FILTER_OPS, date: FILTER_OPS, text: ['eq', 'in', 'exists'] };
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 const KEY = /^([A-Za-z_.]+)(?:\[([A-Za-z]+)\])?$/;
+/**
+ * Where a plan without a searchable date sorts (last either way), as the day a cursor carries:
+ * Elasticsearch's own "missing" values are beyond what its date format reads back.
+ */
+export const MISSING_DATE_SORT_VALUES = Object.freeze({ asc: '9999-12-31', desc: '0000-01-01' } as const);
 
 type Report = (message: string) => undefined;
 type Parsed = { readonly value: FilterValue } | { readonly error: string };
@@ -108,7 +114,11 @@ function scalar(value: unknown, kind: FieldKind): Parsed {
     const number = typeof value === 'number' ? value : typeof value === 'string' && NUMBER.test(value) ? Number(value) : NaN;
     return Number.isFinite(number) ? { value: number } : { error: 'Must be a finite number.' };
   }
-  if (typeof value !== 'string') return { error: 'Must be a string.' };
+  if (typeof value !== 'string') return { error: kind === 'date' ? `Must be a date as ${PLAN_DATE_FORMATS.join(' or ')}.` : 'Must be a string.' };
+  if (kind === 'date') {
+    const date = readPlanDate(value);
+    return 'date' in date ? { value: date.date } : { error: `${JSON.stringify(value)} ${date.problem}.` };
+  }
   return value.length > 0 ? { value } : { error: 'Must not be empty.' };
 }
 
@@ -161,5 +171,6 @@ function decodeCursor(raw: unknown, sort: SortKey[] | undefined, report: Report)
 function fitsSortValue(field: string, value: unknown): boolean {
   if (field === '_score') return typeof value === 'number' && Number.isFinite(value);
   if (field === 'planKey') return typeof value === 'string' && value.length <= 3 * SEARCH_LIMITS.valueLength;
+  if (isSearchPath(field) && SEARCH_FIELDS[field].kind === 'date') return typeof value === 'string' && (parsePlanDate(value) === value || value === MISSING_DATE_SORT_VALUES.desc);
   return value === null || (typeof value === 'string' && value.length <= SEARCH_LIMITS.valueLength);
 }

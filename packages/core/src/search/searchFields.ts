@@ -1,5 +1,8 @@
-/** How a field is matched: keywords exactly (ranges compare lexically), numbers numerically, text by its exact keyword. */
-export type FieldKind = 'keyword' | 'number' | 'text';
+/**
+ * How a field is matched: keywords exactly (ranges compare lexically), numbers numerically,
+ * dates as calendar days (values in any accepted format, see parsePlanDate), text by its exact keyword.
+ */
+export type FieldKind = 'keyword' | 'number' | 'date' | 'text';
 
 export interface SearchField {
   /** The join relations from the plan down to the document holding the field; [] is the plan itself. */
@@ -25,7 +28,7 @@ const SERVICE_COST_SHARES = ['linkedPlanServices', 'planserviceCostShares'] as c
 export const SEARCH_FIELDS = Object.freeze({
   objectId: on(PLAN, 'objectId', 'keyword'),
   planType: on(PLAN, 'planType', 'keyword'),
-  creationDate: on(PLAN, 'creationDate', 'keyword'),
+  creationDate: on(PLAN, 'creationDate', 'date'),
   'planCostShares.objectId': on(PLAN_COST_SHARES, 'objectId', 'keyword'),
   'planCostShares.deductible': on(PLAN_COST_SHARES, 'deductible', 'number'),
   'planCostShares.copay': on(PLAN_COST_SHARES, 'copay', 'number'),
@@ -44,7 +47,7 @@ export function isSearchPath(path: string): path is SearchPath {
 }
 
 /**
- * What a client may sort by: the plan document's keyword fields (a `-` prefix sorts descending)
+ * What a client may sort by: the plan document's keyword and date fields (a `-` prefix sorts descending)
  * and `_score` (relevance to `q`, always most relevant first).
  */
 export const SORT_FIELDS = Object.freeze(['planType', 'creationDate', 'objectId', '_score'] as const);

@@ -2,6 +2,8 @@ import { JOIN_FIELD, JOIN_RELATIONS } from './planSearchDocuments.js';
 
 const keyword = { type: 'keyword' } as const;
 const amount = { type: 'double' } as const;
+/** Dates are written in their canonical form `YYYY-MM-DD`, or null (see planSearchDocuments). */
+const day = { type: 'date', format: 'strict_date' } as const;
 
 /**
  * Settings and mappings of the versioned index behind the `plans` alias. No custom analyzers,
@@ -21,7 +23,7 @@ export const PLAN_INDEX_BODY = {
       objectType: keyword,
       _org: keyword,
       planType: keyword,
-      creationDate: keyword,
+      creationDate: day,
       name: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
       deductible: amount,
       copay: amount,

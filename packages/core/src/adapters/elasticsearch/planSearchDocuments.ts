@@ -1,3 +1,4 @@
+import { normalisePlanDate } from '../../parsePlanDate.js';
 import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
 import { planKey } from '../../planRef.js';
 
@@ -35,7 +36,7 @@ export function planSearchDocuments(plan: PlanDocument, version: number): Search
     for (const [key, value] of Object.entries(object)) {
       const nested = nestedObjects(value);
       if (nested.length > 0) nested.forEach((child) => visit(child, key, id));
-      else source[key] = value;
+      else source[key] = key === 'creationDate' ? normalisePlanDate(value) : value;
     }
     source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
     documents.push({ id, routing: key, source });
