@@ -1,0 +1,26 @@
+import type { EventLog, PlanDocument } from '@planledger/core';
+
+/** What the log holds for one plan id, read straight from the adapter: compared before and after each write. */
+export interface LogSnapshot {
+  readonly version: number;
+  readonly document: PlanDocument | null;
+  readonly at: string | null;
+  readonly historyLength: number;
+}
+
+export interface LogProbe {
+  snapshot(planId: string): Promise<LogSnapshot>;
+}
+
+/**
+ * The one place the fuzz reads the event log directly. When plan identity becomes (org, objectId),
+ * only this file changes: it reads the example.com tenant's plan.
+ */
+export function createLogProbe(log: EventLog): LogProbe {
+  return {
+    async snapshot(planId) {
+      const [head, events] = await Promise.all([log.head(planId), log.events(planId)]);
+      return { version: head?.version ?? 0, document: head?.document ?? null, at: head?.at ?? null, historyLength: events.length };
+    },
+  };
+}
