@@ -12,14 +12,12 @@ export interface LogProbe {
   snapshot(planId: string): Promise<LogSnapshot>;
 }
 
-/**
- * The one place the fuzz reads the event log directly. When plan identity becomes (org, objectId),
- * only this file changes: it reads the example.com tenant's plan.
- */
-export function createLogProbe(log: EventLog): LogProbe {
+/** The one place the fuzz reads the event log directly: the example.com tenant's plan of that objectId. */
+export function createLogProbe(log: EventLog, org = 'example.com'): LogProbe {
   return {
     async snapshot(planId) {
-      const [head, events] = await Promise.all([log.head(planId), log.events(planId)]);
+      const plan = { org, planId };
+      const [head, events] = await Promise.all([log.head(plan), log.events(plan)]);
       return { version: head?.version ?? 0, document: head?.document ?? null, at: head?.at ?? null, historyLength: events.length };
     },
   };

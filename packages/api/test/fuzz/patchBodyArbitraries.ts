@@ -1,3 +1,4 @@
+import type { JsonValue } from '@planledger/core';
 import fc from 'fast-check';
 import { aPlan } from '../../../core/test/planMother.js';
 import { deepNesting, hostileJson, hostileNumber, hostileString, stringifyWithDeep } from './hostileValues.js';
@@ -31,8 +32,8 @@ const patchValue = fc.oneof(
   hostileString,
   hostileJson,
   fc.constantFrom('inNetwork', 'outOfNetwork', '$ID', 'example.com', 'other.example', '12-12-2017'),
-  fc.constant(null).map(() => withId(aPlan({ id: '$ID' }).linkedPlanServices[0], '$ID')),
-  fc.constant(null).map(() => ({ ...(withId(aPlan({ id: '$ID' }).linkedPlanServices[1], '$ID') as object), objectId: '$ID-lps9' })),
+  fc.constant(null).map(() => withId((aPlan({ id: "$ID" }).linkedPlanServices as JsonValue[])[0], '$ID')),
+  fc.constant(null).map(() => ({ ...(withId((aPlan({ id: "$ID" }).linkedPlanServices as JsonValue[])[1], '$ID') as object), objectId: '$ID-lps9' })),
   fc.constant(null).map(() => withId(aPlan({ id: '$ID' }).planCostShares, '$ID')),
 );
 

@@ -92,7 +92,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   try {
     (world.fixture.versions as PlanDocument[]).push(...(await seedPlan(world, fixtureId, 3)));
     await seedPlan(world, deletedId, 1);
-    await stack.plans.remove(deletedId, 'any', stack.seedContext);
+    await stack.plans.remove({ org: 'example.com', planId: deletedId }, { ifMatch: '*' }, stack.seedContext);
 
     const byStatus: Record<string, number> = {};
     const byRoute: Record<string, Record<string, number>> = {};

@@ -32,7 +32,7 @@ export async function seedPlan(world: Pick<FuzzWorld, 'stack' | 'marker'>, id: s
   const documents: PlanDocument[] = [];
   const created = await plans.create(aPlan({ id, serviceName: world.marker }), seedContext);
   documents.push(created.document as PlanDocument);
-  for (let v = 2; v <= versions; v += 1) documents.push((await plans.patch(id, 'merge', { planCostShares: { copay: 100 + v } }, 'any', seedContext)).document as PlanDocument);
+  for (let v = 2; v <= versions; v += 1) documents.push((await plans.patch({ org: 'example.com', planId: id }, 'merge', { planCostShares: { copay: 100 + v } }, { ifMatch: '*' }, seedContext)).document as PlanDocument);
   return documents;
 }
 
