@@ -28,6 +28,14 @@ try {
   const searchable: number[] = [];
   let done = false;
 
+  const waitSearchable = async (planId: string, at: number) => {
+    for (;;) {
+      const found = await es.count({ index: stack.env.ES_ALIAS ?? '', query: { term: { planId } } });
+      if (found.count > 0) return void searchable.push(Date.now() - at);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
   // Watch the search projection's checkpoints: a write is applied once its partition's checkpoint reaches it.
   const watcher = (async () => {
     while (!done || pending.length > 0) {
@@ -44,13 +52,6 @@ try {
       await new Promise((r) => setTimeout(r, 2));
     }
   })();
-  const waitSearchable = async (planId: string, at: number) => {
-    for (;;) {
-      const found = await es.count({ index: stack.env.ES_ALIAS ?? '', query: { term: { planId } } });
-      if (found.count > 0) return void searchable.push(Date.now() - at);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
 
   const started = Date.now();
   const writes: Promise<void>[] = [];

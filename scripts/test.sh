@@ -9,6 +9,7 @@ trap stop_infrastructure EXIT
 set -e
 ensure_installed
 ensure_built
+ensure_typechecked
 start_infrastructure
 set +e
 

@@ -18,6 +18,12 @@ ensure_built() {
   (cd "$ROOT" && npx tsc -b)
 }
 
+# Tests and benches are type-checked too (strict), though tsx runs them without checking.
+ensure_typechecked() {
+  step "type-checking tests and benches"
+  (cd "$ROOT" && npx tsc -p tsconfig.tests.json)
+}
+
 # start_service NAME: runs scripts/NAME.sh start unless it is already running, and remembers to stop it.
 start_service() {
   local name="$1"

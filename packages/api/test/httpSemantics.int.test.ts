@@ -24,7 +24,7 @@ test.before(async () => {
   log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
   directory = new InMemoryPlanDirectory();
   api = await startSecuredApi(idp.idp.issuer, { log, directory });
-  [writer, auditor] = await Promise.all(['dev-writer', 'dev-auditor'].map((name) => apiClient(api.baseUrl, idp.idp.issuer, name)));
+  [writer, auditor] = await Promise.all([apiClient(api.baseUrl, idp.idp.issuer, 'dev-writer'), apiClient(api.baseUrl, idp.idp.issuer, 'dev-auditor')]);
 });
 test.after.always(async () => {
   api?.server.close();

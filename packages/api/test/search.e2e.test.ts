@@ -10,7 +10,7 @@ let admin: ApiClient;
 test.before(async () => {
   stack = await startStack();
   const issuer = stack.env.OIDC_ISSUER ?? '';
-  [writer, other, admin] = await Promise.all(['dev-writer', 'dev-other', 'dev-admin'].map((client) => apiClient(stack.baseUrl, issuer, client)));
+  [writer, other, admin] = await Promise.all([apiClient(stack.baseUrl, issuer, 'dev-writer'), apiClient(stack.baseUrl, issuer, 'dev-other'), apiClient(stack.baseUrl, issuer, 'dev-admin')]);
 });
 test.after.always(() => stack?.stop());
 

@@ -68,6 +68,7 @@ test('tenancy › admins address another org’s plans under /v1/orgs/{org}/plan
   t.is((await side.admin.patch(path, { planType: 'by-admin' }, 'application/merge-patch+json', '"v1"')).status, 200);
   t.is((await side.admin.get<{ latest: number }>(`${path}/history`)).body.latest, 2);
   t.is((await side.writer.get(path)).status, 403);
+  t.is((await side.writer.get('/v1/plans?org=other.example')).status, 403, 'a listing of another org needs admin too');
   t.is((await side.other.get(path)).status, 200, 'an org may use its own org path');
   const listing = await side.admin.get<{ items: { planId: string; href: string }[] }>('/v1/orgs/other.example/plans?limit=500');
   t.is(listing.status, 200);

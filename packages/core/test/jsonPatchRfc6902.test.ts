@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { applyJsonPatch, DomainError, type JsonPatch, type JsonValue } from '../src/index.js';
+import { applyJsonPatch, DomainError, type ErrorCode, type JsonPatch, type JsonValue } from '../src/index.js';
 
 /** Applies a patch as a client would send it (unknown shape, parsed from JSON text). */
 const apply = (document: JsonValue, patch: unknown) => applyJsonPatch(document, patch as JsonPatch);
 
-function fails(t: ExecutionContext, document: JsonValue, patch: unknown, code: string, pointer: string, message?: RegExp): DomainError {
+function fails(t: ExecutionContext, document: JsonValue, patch: unknown, code: ErrorCode, pointer: string, message?: RegExp): DomainError {
   const before = JSON.stringify(document);
   const error = t.throws(() => apply(document, patch), { instanceOf: DomainError })!;
   t.is(error.code, code, error.message);

@@ -66,7 +66,7 @@ export function planServiceProperties(test: TestFn<unknown>, name: string, makeL
         const events = await log.events(ref);
         const head = await log.head(ref);
         const folded = foldPlan(events);
-        t.is(folded.version, head?.version);
+        t.is(head?.version, folded.version);
         t.deepEqual(folded.document, head?.document);
         t.deepEqual(events.map((e) => e.version), events.map((_, i) => i + 1));
         for (let version = 1; version <= folded.version; version += 1) {

@@ -48,10 +48,10 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     // The org's plans, newest change first (admins name another org with /v1/orgs/:org/plans or ?org=).
     router.get(base, requireScope('plans:read'), acceptQuery('limit', 'cursor', 'org'), async (ctx) => {
       const tenant = tenantOf(ctx);
-      const org = ctx.params.org !== undefined ? addressedOrg(ctx) : tenant.crossOrg && typeof ctx.query.org === 'string' ? ctx.query.org : tenant.org;
+      const org = addressedOrg(ctx, ctx.params.org ?? (typeof ctx.query.org === 'string' ? ctx.query.org : undefined));
       const limit = ctx.query.limit === undefined ? 50 : wholeNumber('limit', ctx.query.limit, { max: 500 });
       const cursor = typeof ctx.query.cursor === 'string' ? ctx.query.cursor : undefined;
-      const page = org === null ? { items: [], next: null } : await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
+      const page = await directory.list(org, { limit, ...(cursor ? { cursor } : {}) });
       ctx.body = {
         items: page.items.map((item) => ({ ...item, href: planHref(ctx, item) })),
         next: nextLink(ctx, page.next === null ? null : hrefOf(ctx.path, { limit, cursor: page.next, org: ctx.params.org === undefined && org !== tenant.org ? org : undefined })),

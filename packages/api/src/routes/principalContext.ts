@@ -11,12 +11,12 @@ export function tenantOf(ctx: Context): Tenant {
 }
 
 /**
- * The org a request addresses: the `:org` of `/v1/orgs/:org/…` (another org than the caller's
- * needs scope `admin`), else the caller's own. Plans of other orgs are never found by id alone.
+ * The org a request addresses: the `:org` of `/v1/orgs/:org/…` (or the listing's `?org=`, given
+ * as `named`); another org than the caller's needs scope `admin`; else the caller's own. Plans
+ * of other orgs are never found by id alone.
  */
-export function addressedOrg(ctx: Context): string {
+export function addressedOrg(ctx: Context, named: string | undefined = ctx.params?.org): string {
   const own = (ctx.state.principal as Principal).org ?? '';
-  const named = ctx.params?.org;
   if (named === undefined || named === own) return own;
   assertScope(ctx, 'admin');
   return named;
