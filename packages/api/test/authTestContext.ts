@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Middleware } from 'koa';
 import type { AddressInfo } from 'node:net';
 import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type EventLog, type PlanDirectory, type PlanSearch } from '@planledger/core';
 import { ElasticPlanSearch } from '@planledger/core/elasticsearch';
@@ -12,6 +13,18 @@ import { DEFAULT_CLAIM_MAPPING } from '../src/auth/principalFromClaims.js';
 import { bearerAuth } from '../src/middleware/bearerAuth.js';
 
 export const AUDIENCE = 'planledger-api';
+
+/** The api's resource-server check as main.ts wires it, against a test issuer. */
+export function testBearerAuth(issuer: string): Middleware {
+  return bearerAuth({
+    resolveKey: createKeyResolver({ issuer, algorithms: ['RS256', 'ES256'], tokenTypes: ['at+jwt'] }),
+    issuer,
+    audience: AUDIENCE,
+    algorithms: ['RS256', 'ES256'],
+    clockToleranceSec: 5,
+    claims: DEFAULT_CLAIM_MAPPING,
+  });
+}
 
 export interface SecuredApiParts {
   readonly log?: EventLog;
@@ -35,14 +48,7 @@ export async function startSecuredApi(issuer: string, { log = new InMemoryEventL
     logger: silentLogger,
     readiness: {},
     ...(limits ? { limits } : {}),
-    authenticate: bearerAuth({
-      resolveKey: createKeyResolver({ issuer, algorithms: ['RS256', 'ES256'], tokenTypes: ['at+jwt'] }),
-      issuer,
-      audience: AUDIENCE,
-      algorithms: ['RS256', 'ES256'],
-      clockToleranceSec: 5,
-      claims: DEFAULT_CLAIM_MAPPING,
-    }),
+    authenticate: testBearerAuth(issuer),
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   server.on('close', () => void es.close());

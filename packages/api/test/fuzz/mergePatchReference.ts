@@ -18,15 +18,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  *   else: return Patch
  */
 export function mergePatchReference(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return structuredClone(patch);
-  const result: Record<string, unknown> = {};
-  if (isObject(target)) for (const name of Object.keys(target)) put(result, name, structuredClone(target[name]));
-  for (const name of Object.keys(patch)) {
-    const value = patch[name];
-    if (value === null) delete result[name];
-    else put(result, name, mergePatchReference(Object.hasOwn(result, name) ? result[name] : undefined, value));
-  }
-  return result;
+  return mergeMembers(target, patch, mergePatchReference);
 }
 
 const identified = (value: unknown): value is Record<string, unknown> & { objectId: string } => isObject(value) && typeof value.objectId === 'string';
@@ -48,18 +40,19 @@ export function objectIdMergeReference(target: unknown, patch: unknown): unknown
     }
     return result;
   }
+  return mergeMembers(target, patch, objectIdMergeReference);
+}
+
+/** RFC 7396's object step: a non-object patch replaces; else each member merges (`recurse`), null removes. */
+function mergeMembers(target: unknown, patch: unknown, recurse: (target: unknown, patch: unknown) => unknown): unknown {
   if (!isObject(patch)) return structuredClone(patch);
   const result: Record<string, unknown> = {};
   if (isObject(target)) for (const name of Object.keys(target)) put(result, name, structuredClone(target[name]));
   for (const name of Object.keys(patch)) {
     const value = patch[name];
     if (value === null) delete result[name];
-    else put(result, name, objectIdMergeReference(Object.hasOwn(result, name) ? result[name] : undefined, value));
+    else put(result, name, recurse(Object.hasOwn(result, name) ? result[name] : undefined, value));
   }
   return result;
 }
 
-/** JSON text with object keys sorted: equal for equal JSON values (and -0 is 0, as on the wire). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v)) ?? 'undefined';
-}

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import jsonPatch from 'fast-json-patch';
-import type { PlanDocument } from '@planledger/core';
+import { canonicalJson, type PlanDocument } from '@planledger/core';
 import { aPlan } from '../../../core/test/planMother.js';
 import { PATCH_TYPES, type FuzzCase, type IdempotencyCase, type MethodCase, type RaceCase, type ReadCase, type TenantCase, type WriteCase } from './fuzzCaseArbitrary.js';
 import { authorizationText, contentTypeText, etagText } from './headerArbitraries.js';
 import { idSegment } from './idArbitrary.js';
 import { jsonPatchReference } from './jsonPatchReference.js';
-import { canonicalJson, mergePatchReference, objectIdMergeReference } from './mergePatchReference.js';
+import { mergePatchReference, objectIdMergeReference } from './mergePatchReference.js';
 import { patchBodyText } from './patchBodyArbitraries.js';
 import { planBodyText } from './planBodyArbitrary.js';
 import { KNOWN_PARAMETERS, queryText } from './queryArbitraries.js';

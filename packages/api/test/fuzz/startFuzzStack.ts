@@ -7,11 +7,8 @@ import { connectTestElastic, deleteAliasIndices } from '../../../core/test/elast
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../../core/test/redisTestContext.js';
 import { startTestIdp } from '../../../idp/test/startTestIdp.js';
 import { createApp } from '../../src/app.js';
-import { createKeyResolver } from '../../src/auth/createKeyResolver.js';
-import { DEFAULT_CLAIM_MAPPING } from '../../src/auth/principalFromClaims.js';
 import { createConsistencyGate, type ConsistencyGate } from '../../src/consistencyGate.js';
-import { bearerAuth } from '../../src/middleware/bearerAuth.js';
-import { AUDIENCE, devToken } from '../authTestContext.js';
+import { devToken, testBearerAuth } from '../authTestContext.js';
 import { createLogProbe, type LogProbe } from './logProbe.js';
 import { createSender, type Sender } from './sendRequest.js';
 
@@ -55,14 +52,7 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
     consistency,
     logger: silentLogger,
     readiness: {},
-    authenticate: bearerAuth({
-      resolveKey: createKeyResolver({ issuer, algorithms: ['RS256', 'ES256'], tokenTypes: ['at+jwt'] }),
-      issuer,
-      audience: AUDIENCE,
-      algorithms: ['RS256', 'ES256'],
-      clockToleranceSec: 5,
-      claims: DEFAULT_CLAIM_MAPPING,
-    }),
+    authenticate: testBearerAuth(issuer),
   });
   const server = createServer(app.callback());
   // Longer than the client's idle sockets live, so a reused keep-alive socket is never closed under a request.
