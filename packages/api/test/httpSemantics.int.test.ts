@@ -161,11 +161,11 @@ test('version › messages never contradict the input: a large version is out of
 
 // 11 and 12: conditional requests
 
-test('If-Match › entity tags compare exactly: "v03", " v3", W/"v3" and v3 do not match version 3', async (t) => {
+test('If-Match › entity tags compare exactly: "v03", W/"v3" and "V3" do not match version 3 (a bare v3 is malformed: 400)', async (t) => {
   const { path } = await twoVersions();
   await writer.patch(path, { planType: 'third' }, 'application/merge-patch+json', '"v2"');
   const planId = path.split('/').at(-1) ?? '';
-  for (const tag of ['"v03"', 'W/"v3"', 'v3', '"V3"', '"v3 "', '"v+3"']) {
+  for (const tag of ['"v03"', 'W/"v3"', '"V3"', '"v+3"']) {
     const response = await writer.patch(path, { planType: 'changed' }, 'application/merge-patch+json', tag);
     t.is(response.status, 412, tag);
     t.is(response.headers.get('etag'), '"v3"', `412 carries the current ETag (${tag})`);
@@ -315,4 +315,22 @@ test('search over GET › brackets may be percent-encoded (what curl without -g 
   const token = await devToken(idp.idp.issuer, 'dev-reader');
   const response = await fetch(`${api.baseUrl}/v1/search?planCostShares.copay%5Bgte%5D=1`, { headers: { authorization: `Bearer ${token}` } });
   t.not(response.status, 400);
+});
+
+test('If-Match › a list without commas or a bare tag is a 400, never a guess; a list with commas is read', async (t) => {
+  const { path } = await twoVersions();
+  for (const value of ['"v1" "v2"', 'v2', '"v2" junk', ',', '"v2 "']) {
+    const response = await writer.patch(path, [{ op: 'replace', path: '/planType', value: 'x' }], 'application/json-patch+json', value);
+    t.is(response.status, 400, value);
+    t.true(isProblem(response.headers), value);
+  }
+  t.is(await eventCount(path.split('/').at(-1) ?? ''), 2, 'nothing was written');
+  t.is((await writer.patch(path, [{ op: 'replace', path: '/planType', value: 'x' }], 'application/json-patch+json', '"v1", "v2"')).status, 200);
+});
+
+test('search over GET › a repeated sort is a 400 like every repeated parameter; lists are comma-separated', async (t) => {
+  const repeated = await writer.get<{ violations: { pointer: string }[] }>('/v1/search?sort=_score&sort=planType');
+  t.is(repeated.status, 400);
+  t.deepEqual(repeated.body.violations.map((v) => v.pointer), ['/sort']);
+  t.not((await writer.get('/v1/search?sort=planType,objectId')).status, 400);
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
+import { escapePointer, InvalidParameter, parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
 import type { ConsistencyGate } from '../consistencyGate.js';
 import { requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -47,7 +47,12 @@ export function searchRouter({ search, plans, consistency, consistencyTimeoutMs 
     ctx.body = { total: page.total, items, next: nextLink(ctx, next), cursor: page.next, ...(consistent === null ? {} : { consistent }) };
   };
 
-  router.get('/v1/search', requireScope('plans:read'), (ctx) => answer(ctx, ctx.query));
+  router.get('/v1/search', requireScope('plans:read'), (ctx) => {
+    // A parameter given twice is ambiguous; lists are comma-separated (`sort=a,b`, `x[in]=1,2`).
+    const repeated = Object.entries(ctx.query).filter(([name, value]) => Array.isArray(value) && !name.endsWith('[in]'));
+    if (repeated.length > 0) throw new InvalidParameter(repeated.map(([name]) => ({ pointer: `/${escapePointer(name)}`, message: 'Given more than once; give it once (lists are comma-separated).' })));
+    return answer(ctx, ctx.query);
+  });
   router.post('/v1/search', requireScope('plans:read'), async (ctx) => {
     const { value } = await readJsonBody(ctx);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) ctx.throw(400, 'The search body must be a JSON object.');

@@ -37,6 +37,9 @@ export async function seedPlan(world: Pick<FuzzWorld, 'stack' | 'marker'>, id: s
 }
 
 const newId = () => `fz-${randomUUID()}`;
+const FORMAT_OF_TYPE: Record<string, string> = { 'application/json-patch+json': 'json-patch', 'application/merge-patch+json': 'merge-patch', 'application/json': 'merge' };
+/** The patch format a PATCH is read as: its Content-Type's essence (case-insensitive), else the case's own format. */
+const formatSent = (base: string | undefined, format: string) => (base === undefined ? format : (FORMAT_OF_TYPE[base.toLowerCase()] ?? format));
 const etagOf = (snapshot: LogSnapshot) => (snapshot.document === null ? null : `"v${snapshot.version}"`);
 const same = (a: LogSnapshot, b: LogSnapshot) => a.version === b.version && a.historyLength === b.historyLength && a.at === b.at && canonicalJson(a.document) === canonicalJson(b.document);
 const parse = (text: string): { ok: true; value: unknown } | { ok: false } => {
@@ -150,14 +153,15 @@ function checkAccepted(world: FuzzWorld, report: CaseReport, route: string, c: W
       expected = null;
       break;
     case 'PATCH':
-      if (c.format === 'json-patch') {
+      // The server picks the format by the Content-Type actually sent, which a case may mismatch on purpose.
+      if (formatSent(c.contentType?.base, c.format) === 'json-patch') {
         const outcome = jsonPatchReference(before.document, value);
         if (!outcome.ok) {
           report.fail('a JSON Patch the RFC refuses is refused', route, `${response.status} although ${outcome.reason}`);
           return;
         }
         expected = outcome.document;
-      } else expected = c.format === 'merge-patch' ? mergePatchReference(before.document, value) : objectIdMergeReference(before.document, value);
+      } else expected = formatSent(c.contentType?.base, c.format) === 'merge-patch' ? mergePatchReference(before.document, value) : objectIdMergeReference(before.document, value);
   }
   const noop = canonicalJson(expected) === canonicalJson(before.document);
   if (canonicalJson(after.document) !== canonicalJson(expected)) {
