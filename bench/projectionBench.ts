@@ -4,8 +4,9 @@
  * Prints figures; asserts nothing. Run through `npm run bench -- projectionBench`.
  */
 import { Redis } from 'ioredis';
-import { comparePositions, createPlanService, refOfPlan, silentLogger } from '../packages/core/src/index.js';
-import { createRedisKeys, readProjectionLag, RedisEventLog } from '../packages/core/src/adapters/redis/index.js';
+import { comparePositions, createPlanService, readProjectionLag, refOfPlan, silentLogger } from '../packages/core/src/index.js';
+import { createRedisKeys, RedisEventLog, RedisPartitionLog, RedisProjectionState } from '../packages/core/src/adapters/redis/index.js';
+import { PROJECTION_NAMES } from '../packages/projector/src/projections/index.js';
 import { rebuildProjection } from '../packages/projector/src/rebuildProjection.js';
 import { aPlan } from '../packages/core/test/planMother.js';
 import { connectTestElastic } from '../packages/core/test/elasticTestContext.js';
@@ -85,13 +86,13 @@ try {
     }));
   }
   for (;;) {
-    const lags = await Promise.all((['search', 'redis'] as const).map((p) => readProjectionLag(redis, keys, p)));
+    const lags = await Promise.all(PROJECTION_NAMES.map((p) => readProjectionLag(new RedisPartitionLog(redis, keys), (partition) => new RedisProjectionState(redis, keys, p).checkpoint(partition))));
     if (lags.flat().every((lag) => lag.entries === 0)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const drainSeconds = (Date.now() - seedStarted) / 1000;
   const replays = [];
-  for (const projection of ['search', 'redis'] as const) {
+  for (const projection of PROJECTION_NAMES) {
     replays.push(await rebuildProjection({ projection, redis, keys, log, es, alias: stack.env.ES_ALIAS ?? '', logger: silentLogger, settleMs: 1500 }));
   }
   console.log(`\nprojection lag under ${RATE} writes/s for ${SECONDS} s (${applied.length} writes; searchable sampled every 10th, index refresh_interval 1 s)`);

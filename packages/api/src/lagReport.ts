@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
-import { readProjectionLag, readRelayLag, type PartitionLag, type RedisKeys } from '@planledger/core/redis';
-import { PROJECTIONS } from '@planledger/core/rabbitmq';
+import { readProjectionLag, readRelayLag, type PartitionLag, type PartitionLog } from '@planledger/core';
+import { PROJECTION_NAMES } from '@planledger/projector/projections';
 
 export interface LagSummary {
   /** Entries behind, summed over partitions (each partition's count is capped). */
@@ -15,6 +14,14 @@ export interface LagReport {
   readonly projections: Record<string, LagSummary>;
 }
 
+export interface LagReportOptions {
+  readonly log: PartitionLog;
+  /** A projection's checkpoint in a partition. */
+  readonly checkpoint: (projection: string, partition: number) => Promise<string | null>;
+  /** The projections to report (default: every projection of the registry). */
+  readonly projections?: readonly string[];
+}
+
 const summarize = (partitions: PartitionLag[]): LagSummary => ({
   entries: partitions.reduce((sum, p) => sum + p.entries, 0),
   maxMs: Math.max(0, ...partitions.map((p) => p.ms)),
@@ -22,9 +29,9 @@ const summarize = (partitions: PartitionLag[]): LagSummary => ({
 });
 
 /** How far the relay and each projection are behind the log, per partition. */
-export function createLagReport({ redis, keys }: { redis: Redis; keys: RedisKeys }): () => Promise<LagReport> {
+export function createLagReport({ log, checkpoint, projections = PROJECTION_NAMES }: LagReportOptions): () => Promise<LagReport> {
   return async () => {
-    const [relay, ...projections] = await Promise.all([readRelayLag(redis, keys), ...PROJECTIONS.map((name) => readProjectionLag(redis, keys, name))]);
-    return { relay: summarize(relay ?? []), projections: Object.fromEntries(PROJECTIONS.map((name, i) => [name, summarize(projections[i] ?? [])])) };
+    const [relay, ...lags] = await Promise.all([readRelayLag(log), ...projections.map((name) => readProjectionLag(log, (partition) => checkpoint(name, partition)))]);
+    return { relay: summarize(relay ?? []), projections: Object.fromEntries(projections.map((name, i) => [name, summarize(lags[i] ?? [])])) };
   };
 }

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
@@ -28,7 +28,7 @@ try {
 }
 
 const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-const lag = createLagReport({ redis, keys });
+const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
 const metrics = createApiMetrics({ lag });
 const log = metrics.timeAppends(new RedisEventLog(redis, keys));
 const searchState = new RedisProjectionState(redis, keys, 'search');

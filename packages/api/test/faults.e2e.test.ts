@@ -1,6 +1,7 @@
 import test from 'ava';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
 import { refOfPlan } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
@@ -18,7 +19,7 @@ async function converged(stack: Stack, t: import('ava').ExecutionContext): Promi
   const es = connectTestElastic();
   try {
     const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
-    for (const projection of ['search', 'redis'] as const) {
+    for (const projection of PROJECTION_NAMES) {
       const verdict = await verifyProjection({ projection, redis, keys, log: new RedisEventLog(redis, keys), es, alias: stack.env.ES_ALIAS ?? '' });
       t.true(verdict.plans > 10, `${verdict.plans} plans`);
       t.deepEqual(verdict.mismatches, [], `${projection} equals the fold of the log`);
@@ -78,7 +79,7 @@ test('a poison event lands in the dead-letter queue while other plans of its par
   const stack = await startStack({ DELIVERY_LIMIT: '2' });
   t.teardown(() => stack.stop());
   const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
-  const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 2 });
+  const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 2, projections: PROJECTION_NAMES });
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const healthy = aPlan();
   const partition = keys.partitionOf(refOfPlan(healthy));
@@ -93,10 +94,10 @@ test('a poison event lands in the dead-letter queue while other plans of its par
   const search = await writer.get<{ items: { planId: string }[] }>(`/v1/search?objectId=${healthy.objectId}&consistentWith=${encodeURIComponent(created.headers.get('x-consistency-token') ?? '')}`);
   t.deepEqual(search.body.items.map((item) => item.planId), [healthy.objectId], 'a plan behind the poison in the same partition got projected');
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const depths = await Promise.all((['search', 'redis'] as const).map(async (p) => (await channel.checkQueue(topology.deadLetterQueue(p))).messageCount));
+    const depths = await Promise.all(PROJECTION_NAMES.map(async (p) => (await channel.checkQueue(topology.deadLetterQueue(p))).messageCount));
     if (depths.every((depth) => depth === 1)) break;
   }
-  for (const projection of ['search', 'redis'] as const) {
+  for (const projection of PROJECTION_NAMES) {
     t.is((await channel.checkQueue(topology.deadLetterQueue(projection))).messageCount, 1, `${projection} dead-lettered the poison`);
   }
   const metrics = await (await fetch(`http://127.0.0.1:${stack.env.PROJECTOR_METRICS_PORT}/metrics`)).text();

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
 import { concreteIndex } from '@planledger/core/elasticsearch';
+import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import { apiClient } from './apiClient.js';
@@ -42,10 +43,10 @@ test('replay during writes › the rebuilt search index and read model equal the
   await new Promise((r) => setTimeout(r, 1000));
   const indexBefore = await concreteIndex(es, alias);
   const searchOutput = await replay('search');
-  const redisOutput = await replay('redis');
+  const directoryOutput = await replay('directory');
   const writes = await load.stop();
   t.log(searchOutput.trim().split('\n').at(-1));
-  t.log(redisOutput.trim().split('\n').at(-1));
+  t.log(directoryOutput.trim().split('\n').at(-1));
   t.log(`${writes} writes during the replays`);
   t.true(writes > 50, 'the writes were real');
 
@@ -54,7 +55,7 @@ test('replay during writes › the rebuilt search index and read model equal the
   t.not(indexAfter, indexBefore, 'the alias points at the rebuilt index');
   t.false(await es.indices.exists({ index: indexBefore ?? 'none' }), 'the old index is gone');
   t.not(await redis.get(RedisPlanDirectory.generationKey(keys.prefix)), null, 'the read model switched generation');
-  for (const projection of ['search', 'redis'] as const) {
+  for (const projection of PROJECTION_NAMES) {
     const verdict = await verifyProjection({ projection, redis, keys, log, es, alias });
     t.true(verdict.plans > 20);
     t.deepEqual(verdict.mismatches, [], `${projection} equals the fold of the log`);

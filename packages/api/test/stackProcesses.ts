@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
 import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
 import { connectTestElastic, deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
@@ -134,7 +135,7 @@ async function removeStackData(env: Record<string, string>): Promise<void> {
   await deleteAliasIndices(es, env.ES_ALIAS ?? 'missing');
   await es.close();
   const connection = await amqp.connect(env.AMQP_URL ?? '');
-  const topology = createBrokerTopology({ namespace: env.AMQP_NAMESPACE ?? '', partitions: Number(env.PARTITIONS), deliveryLimit: 5 });
+  const topology = createBrokerTopology({ namespace: env.AMQP_NAMESPACE ?? '', partitions: Number(env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
   await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
 }

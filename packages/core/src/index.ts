@@ -40,3 +40,8 @@ export { SEARCH_FIELDS, SORT_FIELDS, isSearchPath, type SearchField, type Search
 export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
 export { comparePositions } from './comparePositions.js';
 export { canonicalJson } from './canonicalJson.js';
+export type { PartitionLog, LogEntry, GroupCursor } from './ports/PartitionLog.js';
+export { InMemoryPartitionLog } from './memory/InMemoryPartitionLog.js';
+export type { MessageSource, SourceMessage, MessageHandler, Subscription } from './ports/MessageSource.js';
+export { InMemoryMessageSource } from './memory/InMemoryMessageSource.js';
+export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } from './readLag.js';

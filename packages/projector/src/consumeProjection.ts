@@ -1,14 +1,11 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
-import { planKey, refOf, type Logger, type PlanEvent } from '@planledger/core';
+import { planKey, refOf, type Logger, type MessageSource, type PlanEvent, type SourceMessage } from '@planledger/core';
 import { isTransientError } from '@planledger/core/elasticsearch';
-import type { BrokerTopology, ProjectionName } from '@planledger/core/rabbitmq';
 import type { HandleOutcome, ProjectionRunner } from './createProjectionRunner.js';
 import { createWatermark } from './createWatermark.js';
 
 export interface ConsumeProjectionOptions {
-  readonly channel: Channel;
-  readonly topology: BrokerTopology;
-  readonly projection: ProjectionName;
+  readonly source: MessageSource;
+  readonly projection: string;
   readonly runner: ProjectionRunner;
   /** Records a partition's checkpoint (every event up to the position has settled). */
   readonly setCheckpoint: (partition: number, position: string) => Promise<void>;
@@ -19,6 +16,9 @@ export interface ConsumeProjectionOptions {
   readonly maxBackoffMs?: number;
   /** Told how each message went (for metrics). */
   readonly onHandled?: (outcome: HandleOutcome | 'failed') => void;
+  /** Whether a failure is a dependency being down (wait and retry) rather than a bad message. */
+  readonly isTransient?: (error: unknown) => boolean;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ProjectionConsumer {
@@ -26,89 +26,122 @@ export interface ProjectionConsumer {
   stop(): Promise<void>;
 }
 
+interface Held {
+  readonly message: SourceMessage;
+  readonly event: PlanEvent;
+}
+
+type Fate = 'done' | 'requeued' | 'stopped';
+
 /**
  * Consumes one projection's partition queues. Within a queue, each plan's events are applied in
- * order while different plans proceed at once (so their writes share bulk requests); the
- * partition's checkpoint follows the watermark of settled events. A dependency that is down is
- * waited for (the message stays in hand, nothing is dead-lettered); any other failure returns the
- * message to the broker, which dead-letters it after the delivery limit.
+ * order while different plans proceed at once (so their writes share bulk requests). Events of one
+ * plan that pile up while its previous write is in flight are coalesced: folded, and written once
+ * as the state after the newest. The partition's checkpoint follows the watermark of settled
+ * events. A dependency that is down is waited for (messages stay in hand, nothing is
+ * dead-lettered); any other failure returns the message, and past the delivery limit dead-letters it.
  */
 export async function consumeProjection(options: ConsumeProjectionOptions): Promise<ProjectionConsumer> {
-  const { channel, topology, projection, runner, setCheckpoint, logger, prefetch = 50, maxBackoffMs = 5_000, onHandled } = options;
+  const { source, projection, runner, setCheckpoint, logger, prefetch = 50, maxBackoffMs = 5_000, onHandled } = options;
+  const isTransient = options.isTransient ?? isTransientError;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
-  const consumerTags: string[] = [];
-  await channel.prefetch(prefetch);
+  const subscriptions: { cancel(): Promise<void> }[] = [];
 
-  /** Applies one event, retrying while a dependency is down; says whether it settled for good. */
-  const apply = async (message: ConsumeMessage, event: PlanEvent): Promise<'done' | 'requeued' | 'stopped'> => {
+  /** Settles the events of one plan: retried while a dependency is down, split up when one of them fails. */
+  const applyBatch = async (batch: Held[]): Promise<Fate[]> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        onHandled?.(await runner.handle(event));
-        channel.ack(message);
-        return 'done';
+        const outcomes = await runner.handleChain(batch.map((held) => held.event));
+        batch.forEach((held, i) => {
+          onHandled?.(outcomes[i] ?? 'applied');
+          source.ack(held.message);
+        });
+        return batch.map(() => 'done');
       } catch (error) {
-        if (stopping) return 'stopped'; // unacked: the broker hands it to the next consumer
-        if (isTransientError(error)) {
+        if (stopping) return batch.map(() => 'stopped'); // unsettled: the broker hands them to the next consumer
+        if (isTransient(error)) {
           const delay = Math.min(maxBackoffMs, 100 * 2 ** Math.min(attempt, 10));
-          logger.warn({ projection, planId: event.planId, version: event.version, attempt, err: error }, 'dependency unavailable, retrying');
-          await new Promise((resolve) => setTimeout(resolve, delay));
+          logger.warn({ projection, planId: batch[0]?.event.planId, versions: batch.map((h) => h.event.version), attempt, err: error }, 'dependency unavailable, retrying');
+          await sleep(delay);
           continue;
         }
+        if (batch.length > 1) {
+          // Find the culprit: one event at a time, in order.
+          const fates: Fate[] = [];
+          for (const held of batch) fates.push(...(await applyBatch([held])));
+          return fates;
+        }
+        const [{ message, event }] = batch as [Held];
         onHandled?.('failed');
-        // The broker counts deliveries; past the limit this return dead-letters the message for good.
-        const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
-        const final = deliveries >= topology.deliveryLimit;
-        logger.error({ projection, planId: event.planId, version: event.version, deliveries, err: error }, final ? 'projection failed for good: dead-lettering the event' : 'projection failed, returning message');
-        channel.nack(message, false, true);
-        return final ? 'done' : 'requeued';
+        const final = message.returned >= source.deliveryLimit;
+        logger.error({ projection, planId: event.planId, version: event.version, returned: message.returned, err: error }, final ? 'projection failed for good: dead-lettering the event' : 'projection failed, returning message');
+        if (final) source.deadLetter(message);
+        else source.requeue(message);
+        return [final ? 'done' : 'requeued'];
       }
     }
   };
 
   const consumePartition = async (partition: number) => {
     const watermark = createWatermark();
-    const chains = new Map<string, Promise<void>>();
+    const plans = new Map<string, Held[]>();
     let checkpointing = Promise.resolve();
     const settle = (position: string, fate: 'done' | 'requeued') => {
       const mark = watermark.settled(position, fate);
       if (mark !== null) checkpointing = checkpointing.then(() => setCheckpoint(partition, mark)).catch((error: unknown) => logger.warn({ projection, partition, err: error }, 'checkpoint not saved'));
     };
-    const { consumerTag } = await channel.consume(topology.queue(projection, partition), (message) => {
-      if (message === null) return;
-      const position = String(message.properties.headers?.position ?? '');
-      watermark.arrived(position);
-      let event: PlanEvent;
-      try {
-        event = JSON.parse(message.content.toString('utf8')) as PlanEvent;
-      } catch {
-        logger.error({ projection, position }, 'message is not JSON: dead-lettering it');
-        channel.nack(message, false, false);
-        settle(position, 'done');
-        return;
+    /** Applies a plan's held events until none are left; those arriving meanwhile form the next batch. */
+    const drain = async (plan: string, held: Held[]) => {
+      // Let the rest of what the broker delivered in the same read join the first batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (held.length > 0 && !stopping) {
+        const batch = held.splice(0);
+        const fates = await applyBatch(batch);
+        batch.forEach((h, i) => {
+          const fate = fates[i];
+          if (fate && fate !== 'stopped') settle(h.message.position, fate);
+        });
       }
-      const plan = planKey(refOf(event));
-      const previous = chains.get(plan) ?? Promise.resolve();
-      const next = previous.then(async () => {
-        const fate = await apply(message, event);
-        if (fate !== 'stopped') settle(position, fate);
-      });
-      chains.set(plan, next);
-      inFlight.add(next);
-      void next.finally(() => {
-        inFlight.delete(next);
-        if (chains.get(plan) === next) chains.delete(plan);
-      });
-    });
-    consumerTags.push(consumerTag);
+      plans.delete(plan);
+    };
+    const subscription = await source.consume(
+      partition,
+      (message) => {
+        watermark.arrived(message.position);
+        let event: PlanEvent;
+        try {
+          event = JSON.parse(message.body) as PlanEvent;
+        } catch {
+          logger.error({ projection, position: message.position }, 'message is not JSON: dead-lettering it');
+          source.deadLetter(message);
+          settle(message.position, 'done');
+          return;
+        }
+        const plan = planKey(refOf(event));
+        const held = plans.get(plan);
+        if (held) {
+          held.push({ message, event });
+          return;
+        }
+        const fresh: Held[] = [{ message, event }];
+        plans.set(plan, fresh);
+        const running = drain(plan, fresh);
+        inFlight.add(running);
+        void running.finally(() => inFlight.delete(running));
+      },
+      { prefetch },
+    );
+    subscriptions.push(subscription);
   };
 
-  for (let partition = 0; partition < topology.partitions; partition += 1) await consumePartition(partition);
+  for (let partition = 0; partition < source.partitions; partition += 1) await consumePartition(partition);
 
   return {
     async stop() {
       stopping = true;
-      for (const tag of consumerTags) await channel.cancel(tag).catch(() => undefined);
+      for (const subscription of subscriptions) await subscription.cancel().catch(() => undefined);
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

@@ -8,6 +8,12 @@ export interface ProjectionRunner {
    * version is a duplicate and skipped; a gap is healed by reading the missing events from the log.
    */
   handle(event: PlanEvent): Promise<HandleOutcome>;
+  /**
+   * Applies events of ONE plan at once (any order, duplicates allowed): the versions after the
+   * projection's state are folded (gaps healed from the log) and the target gets one change, from
+   * the state it had to the state after the newest. Returns each event's outcome, in input order.
+   */
+  handleChain(events: readonly PlanEvent[]): Promise<HandleOutcome[]>;
 }
 
 export interface ProjectionRunnerOptions {
@@ -19,25 +25,45 @@ export interface ProjectionRunnerOptions {
 
 /** The same runner serves live consumption from the broker and replay straight from the log. */
 export function createProjectionRunner({ log, state, target, logger }: ProjectionRunnerOptions): ProjectionRunner {
-  const applyOne = async (before: PlanState, event: PlanEvent): Promise<PlanState> => {
-    const after = evolvePlan(before, event);
-    await target.apply({ event, before, after });
-    await state.set(refOf(event), after);
-    return after;
+  const handleChain = async (events: readonly PlanEvent[]): Promise<HandleOutcome[]> => {
+    const first = events[0];
+    if (first === undefined) return [];
+    const plan = refOf(first);
+    const before = await state.get(plan);
+    const inHand = new Map<number, PlanEvent>();
+    const outcomes = events.map((event): HandleOutcome => {
+      if (event.version <= before.version || inHand.has(event.version)) return 'duplicate';
+      inHand.set(event.version, event);
+      return 'applied';
+    });
+    if (inHand.size === 0) return outcomes;
+    const newest = Math.max(...inHand.keys());
+    const chain = await chainOf(plan, before, newest, inHand);
+    let after: PlanState = before;
+    for (const event of chain) after = evolvePlan(after, event);
+    await target.apply({ event: chain.at(-1)!, before, after });
+    await state.set(plan, after);
+    return outcomes;
+  };
+
+  /** Versions `before.version + 1 … newest`, from the events in hand and, for the missing ones, the log. */
+  const chainOf = async (plan: ReturnType<typeof refOf>, before: PlanState, newest: number, inHand: Map<number, PlanEvent>): Promise<PlanEvent[]> => {
+    const wanted = newest - before.version;
+    if (inHand.size === wanted) return [...inHand.values()].sort((a, b) => a.version - b.version);
+    logger.warn({ projection: target.name, org: plan.org, planId: plan.planId, from: before.version + 1, to: newest, inHand: inHand.size }, 'healing a gap from the log');
+    const fromLog = new Map((await log.events(plan, { from: before.version + 1, to: newest })).map((event) => [event.version, event]));
+    return Array.from({ length: wanted }, (_, i) => {
+      const version = before.version + 1 + i;
+      const event = inHand.get(version) ?? fromLog.get(version);
+      if (!event) throw new Error(`The log has no event ${plan.org}/${plan.planId}@${version}.`);
+      return event;
+    });
   };
 
   return {
     async handle(event) {
-      const plan = refOf(event);
-      let current = await state.get(plan);
-      if (event.version <= current.version) return 'duplicate';
-      if (event.version > current.version + 1) {
-        const missing = await log.events(plan, { from: current.version + 1, to: event.version - 1 });
-        logger.warn({ projection: target.name, org: event.org, planId: event.planId, from: current.version + 1, to: event.version - 1 }, 'healing a gap from the log');
-        for (const earlier of missing) current = await applyOne(current, earlier);
-      }
-      await applyOne(current, event);
-      return 'applied';
+      return (await handleChain([event]))[0]!;
     },
+    handleChain,
   };
 }

@@ -1,105 +1,70 @@
-import type { ConfirmChannel } from 'amqplib';
-import type { Redis } from 'ioredis';
-import type { Logger } from '@planledger/core';
-import type { RedisKeys } from '@planledger/core/redis';
-import type { BrokerTopology } from '@planledger/core/rabbitmq';
-import { createPartitionLeases } from './createPartitionLeases.js';
+import type { LogEntry, Logger, PartitionLog } from '@planledger/core';
+import type { PartitionLeases } from './createPartitionLeases.js';
+
+/** Where the relay publishes: persistent messages, routed by partition, confirmed by the broker. */
+export interface RelayPublisher {
+  publish(entry: LogEntry): void;
+  /** Resolves once the broker confirmed everything published so far; rejects if it refused any. */
+  confirmed(): Promise<void>;
+}
 
 export interface RelayOptions {
-  /** The relay's own connection: it blocks on XREADGROUP, so it must not be shared. */
-  readonly redis: Redis;
-  readonly keys: RedisKeys;
-  readonly channel: ConfirmChannel;
-  readonly topology: BrokerTopology;
+  /** The partition logs; the relay blocks on them, so they must not share a connection with anything else. */
+  readonly log: PartitionLog;
+  readonly publisher: RelayPublisher;
+  /** Which partitions this instance serves (leases). */
+  readonly leases: PartitionLeases;
   /** This instance's consumer name; stable across restarts so it finds its own pending entries. */
   readonly consumer: string;
   readonly group?: string;
   readonly batchSize?: number;
   readonly blockMs?: number;
-  /** How long a partition stays this instance's after its last renewal. */
-  readonly leaseMs?: number;
   readonly logger: Logger;
   /** Called after each confirmed batch (for metrics). */
   readonly onPublished?: (partition: number, count: number) => void;
 }
 
 export interface Relay {
-  /** Runs until `stop()`; rejects if Redis or the broker fails. */
+  /** Runs until `stop()`; rejects if the log or the broker fails. */
   run(): Promise<void>;
   stop(): Promise<void>;
   /** The partitions this instance serves right now. */
   owned(): number[];
 }
 
-type StreamEntry = [id: string, fields: string[]];
-type StreamReply = [stream: string, entries: StreamEntry[]][] | null;
-
 /**
  * Republishes the partition logs to the broker. Each partition is served by one relay instance at
- * a time (a lease in Redis); the instance reads it with a consumer group, publishes each entry as
- * a persistent message, waits for the broker's confirms, and only then XACKs. When it takes over
- * a partition it first claims (XAUTOCLAIM) and re-publishes what a crashed instance left pending,
- * in log order. Delivery is at least once; projectors skip duplicates.
+ * a time (a lease); the instance takes delivery of new entries as a member of a consumer group,
+ * publishes each as a persistent message, waits for the broker's confirms, and only then
+ * acknowledges them in the log. When it takes over a partition it first claims and re-publishes
+ * what a crashed instance left pending, in log order. Delivery is at least once; projectors skip
+ * duplicates.
  */
 export function createRelay(options: RelayOptions): Relay {
-  const { redis, keys, channel, topology, consumer, group = 'relay', batchSize = 200, blockMs = 1000, leaseMs = 10_000, logger } = options;
-  const control = redis.duplicate();
-  const leases = createPartitionLeases({ redis: control, keys, owner: consumer, leaseMs });
-  const streamOf = (partition: number) => keys.log(partition);
-  const partitionOfStream = new Map(Array.from({ length: keys.partitions }, (_, p) => [keys.log(p), p]));
+  const { log, publisher, leases, consumer, group = 'relay', batchSize = 200, blockMs = 1000, logger } = options;
   const recovered = new Set<number>();
   let stopping = false;
   let running: Promise<void> | null = null;
 
-  const ensureGroup = async (stream: string) => {
-    try {
-      await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
+  const publish = async (entries: LogEntry[]): Promise<number> => {
+    const sent = entries.filter((entry) => entry.json !== '');
+    for (const entry of sent) publisher.publish(entry);
+    if (sent.length > 0) await publisher.confirmed();
+    const byPartition = new Map<number, string[]>();
+    for (const entry of entries) byPartition.set(entry.partition, [...(byPartition.get(entry.partition) ?? []), entry.position]);
+    for (const [partition, positions] of byPartition) {
+      await log.ack(group, partition, positions);
+      options.onPublished?.(partition, positions.length);
     }
-  };
-
-  const publish = async (reply: StreamReply): Promise<number> => {
-    let count = 0;
-    for (const [stream, entries] of reply ?? []) {
-      const partition = partitionOfStream.get(stream) ?? 0;
-      for (const [id, fields] of entries) {
-        const event = fieldValue(fields, 'event');
-        if (event === null) continue;
-        channel.publish(topology.exchange, topology.routingKey(partition), Buffer.from(event), {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: `${fieldValue(fields, 'plan')}@${fieldValue(fields, 'version')}`,
-          headers: { position: id, partition },
-        });
-        count += 1;
-      }
-    }
-    if (count === 0) return 0;
-    await channel.waitForConfirms();
-    for (const [stream, entries] of reply ?? []) {
-      if (entries.length === 0) continue;
-      await redis.xack(stream, group, ...entries.map(([id]) => id));
-      options.onPublished?.(partitionOfStream.get(stream) ?? 0, entries.length);
-    }
-    return count;
+    return entries.length;
   };
 
   /** Takes over what earlier owners of the partition left pending, then publishes it in log order. */
   const recover = async (partition: number) => {
-    const stream = streamOf(partition);
-    await ensureGroup(stream);
-    let claimed = 0;
-    for (let start = '0-0'; ; ) {
-      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, 0, start, 'COUNT', batchSize)) as [string, StreamEntry[]];
-      claimed += entries.length;
-      if (next === '0-0') break;
-      start = next;
-    }
+    const claimed = await log.claimPending(group, consumer, partition);
     let republished = 0;
     for (;;) {
-      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'STREAMS', stream, '0')) as StreamReply;
-      const count = await publish(reply);
+      const count = await publish(await log.pending(group, consumer, partition, { count: batchSize }));
       if (count === 0) break;
       republished += count;
     }
@@ -116,9 +81,7 @@ export function createRelay(options: RelayOptions): Relay {
         await new Promise((resolve) => setTimeout(resolve, blockMs));
         continue;
       }
-      const streams = owned.map(streamOf);
-      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', ...streams, ...streams.map(() => '>'))) as StreamReply;
-      await publish(reply);
+      await publish(await log.deliver(group, consumer, owned, { count: batchSize, blockMs }));
     }
   };
 
@@ -131,13 +94,7 @@ export function createRelay(options: RelayOptions): Relay {
       stopping = true;
       await running?.catch(() => undefined);
       await leases.releaseAll();
-      control.disconnect();
     },
     owned: () => leases.owned(),
   };
-}
-
-function fieldValue(fields: string[], name: string): string | null {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] ?? null;
-  return null;
 }

@@ -1,16 +1,11 @@
-import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
-import type { EventLog } from '@planledger/core';
-import type { RedisKeys } from '@planledger/core/redis';
-import type { ProjectionName } from '@planledger/core/rabbitmq';
+import type { EventLog, PartitionLog } from '@planledger/core';
+import type { ProjectionResources } from './projections/Projection.js';
 
 /** What the admin operations on a projection (rebuild, verify) work with. */
-export interface ProjectionContext {
-  readonly projection: ProjectionName;
-  readonly redis: Redis;
-  readonly keys: RedisKeys;
+export interface ProjectionContext extends ProjectionResources {
+  /** The projection's name in the registry. */
+  readonly projection: string;
   readonly log: EventLog;
-  readonly es: Client;
-  /** The alias of the search index. */
-  readonly alias: string;
+  /** The partition logs, read in order by a rebuild. */
+  readonly partitionLog?: PartitionLog;
 }

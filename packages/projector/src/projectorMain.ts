@@ -2,13 +2,13 @@
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
-import { createRedisKeys, RedisEventLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
-import { createBrokerTopology, PROJECTIONS, type ProjectionName } from '@planledger/core/rabbitmq';
-import type { ProjectionTarget } from '@planledger/core';
-import { createElasticClient, ElasticPlanIndex, ensurePlanIndex } from '@planledger/core/elasticsearch';
+import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
+import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
+import { createElasticClient, ensurePlanIndex } from '@planledger/core/elasticsearch';
 import { consumeProjection } from './consumeProjection.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
 import { createProjectorMetrics } from './projectorMetrics.js';
+import { PROJECTION_NAMES, PROJECTIONS } from './projections/index.js';
 import { runProcess } from './runProcess.js';
 
 const config = readConfig(
@@ -28,34 +28,28 @@ await runProcess('projector', config.logLevel, async (logger) => {
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
   const index = await ensurePlanIndex(es, config.esAlias);
   const connection = await amqp.connect(config.amqpUrl);
-  const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit });
+  const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES });
   const log = new RedisEventLog(redis, keys);
   const inspection = await connection.createChannel();
   const metrics = createProjectorMetrics({
     deadLetters: async () =>
-      Object.fromEntries(await Promise.all(PROJECTIONS.map(async (name) => [name, (await inspection.checkQueue(topology.deadLetterQueue(name))).messageCount] as const))),
+      Object.fromEntries(await Promise.all(PROJECTION_NAMES.map(async (name) => [name, (await inspection.checkQueue(topology.deadLetterQueue(name))).messageCount] as const))),
   });
-  const targets: Record<ProjectionName, ProjectionTarget> = {
-    search: new ElasticPlanIndex(es, config.esAlias, { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions) => metrics.bulkActions.observe(actions) }),
-    redis: new RedisPlanDirectory(redis, config.keyPrefix),
-  };
-  const states: Record<ProjectionName, RedisProjectionState> = {
-    search: new RedisProjectionState(redis, keys, 'search'),
-    redis: new RedisProjectionState(redis, keys, 'redis'),
-  };
+  const resources = { redis, keys, es, alias: config.esAlias };
+  const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
   // One channel per projection, so each has its own prefetch window and ordering.
   const consumers = await Promise.all(
-    (Object.entries(targets) as [ProjectionName, ProjectionTarget][]).map(async ([projection, target]) =>
-      consumeProjection({
-        channel: await connection.createChannel(),
-        topology,
-        projection,
-        runner: createProjectionRunner({ log, state: states[projection], target, logger }),
-        setCheckpoint: (partition, position) => states[projection].setCheckpoint(partition, position),
+    PROJECTIONS.map(async (projection) => {
+      const state = new RedisProjectionState(redis, keys, projection.name);
+      return consumeProjection({
+        source: new AmqpMessageSource(await connection.createChannel(), topology, projection.name),
+        projection: projection.name,
+        runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger }),
+        setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
         logger,
-        onHandled: (outcome) => metrics.handled.inc({ projection, outcome }),
-      }),
-    ),
+        onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
+      });
+    }),
   );
   const metricsServer = config.metricsPort > 0 ? await metrics.serve(config.metricsPort, config.metricsHost) : null;
   logger.info({ index, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');

@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
 import { assertDurableRedis, createRedisKeys } from '@planledger/core/redis';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
-import { createRelay } from './createRelay.js';
+import { createBrokerRelay } from './createBrokerRelay.js';
+import { PROJECTION_NAMES } from './projections/index.js';
 import { runProcess } from './runProcess.js';
 
 const config = readConfig(
@@ -21,11 +22,11 @@ await runProcess('relay', config.logLevel, async (logger) => {
   await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
   const connection = await amqp.connect(config.amqpUrl);
   const channel = await connection.createConfirmChannel();
-  const relay = createRelay({
+  const relay = createBrokerRelay({
     redis,
     keys: createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }),
     channel,
-    topology: createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit }),
+    topology: createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES }),
     consumer: config.consumer,
     logger,
   });

@@ -2,27 +2,32 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { commonSettings, readConfig } from '@planledger/core';
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createRedisKeys, RedisEventLog, RedisPartitionLog } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
-import { PROJECTIONS, type ProjectionName } from '@planledger/core/rabbitmq';
+import { findProjection, PROJECTION_NAMES } from './projections/index.js';
 import { rebuildProjection } from './rebuildProjection.js';
 import { runProcess } from './runProcess.js';
 import { verifyProjection } from './verifyProjection.js';
 
-const USAGE = `usage: npm run replay -- --projection search|redis [--from 0] [--verify]
-Rebuilds a projection straight from the log into a fresh target while everything keeps running,
-switches readers and live projectors to it, and drops the old one.
-  --projection  search (a new Elasticsearch index swapped into the alias) or redis (the read model)
+const USAGE = `usage: npm run replay -- --projection ${PROJECTION_NAMES.join('|')} [--from 0] [--verify]
+Rebuilds a projection straight from the log into a fresh generation while everything keeps
+running (each plan folded and written once), switches readers and live projectors to it, and
+drops the old one.
+  --projection  ${PROJECTION_NAMES.join(', ')}
   --from        0 (default): the whole log
   --verify      afterwards, compare the projection with the fold of the log, plan by plan`;
 
 const { values } = parseArgs({ options: { projection: { type: 'string' }, from: { type: 'string', default: '0' }, verify: { type: 'boolean', default: false }, help: { type: 'boolean' } } });
-if (values.help || !PROJECTIONS.includes(values.projection as ProjectionName) || values.from !== '0') {
+const found = findProjection(values.projection ?? '');
+if (values.help || !found || values.from !== '0') {
   process.stderr.write(`${USAGE}\n`);
   process.exit(values.help ? 0 : 2);
 }
-const projection = values.projection as ProjectionName;
+if (found.formerName) process.stderr.write(`replay: --projection ${found.formerName} is deprecated; it is now called ${found.projection.name}\n`);
+const projection = found.projection.name;
 const config = readConfig(commonSettings, process.env);
+
+const duration = (seconds: number) => (seconds >= 90 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`);
 
 await runProcess('replay', config.logLevel, async (logger) => {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -40,13 +45,16 @@ await runProcess('replay', config.logLevel, async (logger) => {
       redis,
       keys,
       log,
+      partitionLog: new RedisPartitionLog(redis, keys),
       es,
       alias: config.esAlias,
       logger,
-      onProgress: ({ phase, events, partitionsDone, partitions }) => {
+      onProgress: ({ phase, events, total, eventsPerSecond, etaSeconds, partitionsDone, partitions }) => {
         if (Date.now() - lastPrint < 1000 && partitionsDone < partitions) return;
         lastPrint = Date.now();
-        process.stdout.write(`replay ${projection}: ${phase} ${events} events, ${partitionsDone}/${partitions} partitions done\n`);
+        const of = total === null ? '' : ` of ${total} (${Math.min(100, (100 * events) / Math.max(total, 1)).toFixed(1)}%)`;
+        const eta = etaSeconds === null ? '' : `, ETA ${duration(etaSeconds)}`;
+        process.stdout.write(`replay ${projection}: ${phase} ${events} events${of}, ${Math.round(eventsPerSecond)} events/s${eta}, ${partitionsDone}/${partitions} partitions done\n`);
       },
     });
     process.stdout.write(

@@ -1,66 +1,97 @@
-import type { Redis } from 'ioredis';
-import { planKey, refOf, type PlanEvent } from '@planledger/core';
-import type { RedisKeys } from '@planledger/core/redis';
+import { planKey, refOf, type PartitionLog, type PlanEvent } from '@planledger/core';
 import type { ProjectionRunner } from './createProjectionRunner.js';
 
 export interface ReplayProgress {
+  /** Events read so far. */
   readonly events: number;
+  /** Events to read, known up front (the partitions' lengths) when replaying whole partitions; else null. */
+  readonly total: number | null;
   readonly partitionsDone: number;
   readonly partitions: number;
+  readonly eventsPerSecond: number;
+  /** Seconds left at the current rate, when the total is known. */
+  readonly etaSeconds: number | null;
 }
 
 export interface ReplayOptions {
-  readonly redis: Redis;
-  readonly keys: RedisKeys;
-  /** A runner over the target being rebuilt, with its own (fresh) state. */
+  readonly log: PartitionLog;
+  /** A runner over the target being rebuilt, with its own state. */
   readonly runner: ProjectionRunner;
   /** Where to start in each partition's log (exclusive); absent: from the beginning. */
   readonly after?: ReadonlyMap<number, string>;
   readonly batchSize?: number;
   /** How many partitions replay at once. */
   readonly concurrency?: number;
+  /** How many plans' changes are written at once (their writes share bulk requests). */
+  readonly writeConcurrency?: number;
+  /** Write out what is held once this many events are held (bounds memory; a plan may then be written more than once). */
+  readonly maxHeldEvents?: number;
   readonly onProgress?: (progress: ReplayProgress) => void;
+  readonly now?: () => number;
 }
 
 /**
- * Feeds a projection straight from the log: every partition read in order with XRANGE up to its
- * current end, through the same runner the live consumers use. Within a batch, different plans
- * are applied concurrently (so their writes share bulk requests) while each plan's events stay in
- * order. Returns the last position read per partition, to continue from, and how many events it fed.
+ * Feeds a projection straight from the log by folding: each partition is read in order up to its
+ * current end, its events grouped per plan, and each plan handed to the runner once, as one change
+ * from the state the target has to the folded final state. Its cost follows the events read and
+ * the plans written, not the depth of any plan's history. Returns the last position read per
+ * partition, to continue from, and how many events it read.
  */
-export async function replayProjection({ redis, keys, runner, after = new Map(), batchSize = 500, concurrency = 4, onProgress }: ReplayOptions): Promise<{ positions: Map<number, string>; events: number }> {
+export async function replayProjection(options: ReplayOptions): Promise<{ positions: Map<number, string>; events: number }> {
+  const { log, runner, after = new Map(), batchSize = 1000, concurrency = 4, writeConcurrency = 64, maxHeldEvents = 200_000, onProgress, now = Date.now } = options;
   const positions = new Map(after);
-  const queue = Array.from({ length: keys.partitions }, (_, partition) => partition);
+  const queue = Array.from({ length: log.partitions }, (_, partition) => partition);
+  const started = now();
+  const total = after.size === 0 ? (await Promise.all(queue.map((p) => log.length(p)))).reduce((sum, n) => sum + n, 0) : null;
   let events = 0;
   let partitionsDone = 0;
+  const report = () => {
+    if (!onProgress) return;
+    const seconds = Math.max(0.001, (now() - started) / 1000);
+    const eventsPerSecond = events / seconds;
+    const etaSeconds = total === null || eventsPerSecond === 0 ? null : Math.max(0, total - events) / eventsPerSecond;
+    onProgress({ events, total, partitionsDone, partitions: log.partitions, eventsPerSecond, etaSeconds });
+  };
+
+  const write = async (held: Map<string, PlanEvent[]>) => {
+    const chains = [...held.values()];
+    held.clear();
+    await Promise.all(
+      Array.from({ length: Math.min(writeConcurrency, chains.length) }, async () => {
+        for (let chain = chains.pop(); chain !== undefined; chain = chains.pop()) await runner.handleChain(chain);
+      }),
+    );
+  };
 
   const replayPartition = async (partition: number) => {
-    const stream = keys.log(partition);
+    const held = new Map<string, PlanEvent[]>();
+    let heldEvents = 0;
+    let readUpTo = positions.get(partition) ?? null;
     for (;;) {
-      const from = positions.get(partition);
-      const entries = await redis.xrange(stream, from ? `(${from}` : '-', '+', 'COUNT', batchSize);
+      const entries = await log.read(partition, { after: readUpTo, count: batchSize });
       if (entries.length === 0) break;
-      const byPlan = new Map<string, PlanEvent[]>();
-      for (const [, fields] of entries) {
-        const json = fields[fields.indexOf('event') + 1];
-        if (json === undefined) continue;
-        const event = JSON.parse(json) as PlanEvent;
-        const plan = planKey(refOf(event));
-        const chain = byPlan.get(plan);
+      for (const entry of entries) {
+        if (entry.json === '') continue;
+        const event = JSON.parse(entry.json) as PlanEvent;
+        const plan = entry.plan ?? planKey(refOf(event));
+        const chain = held.get(plan);
         if (chain) chain.push(event);
-        else byPlan.set(plan, [event]);
+        else held.set(plan, [event]);
       }
-      await Promise.all(
-        [...byPlan.values()].map(async (chain) => {
-          for (const event of chain) await runner.handle(event);
-        }),
-      );
-      positions.set(partition, entries.at(-1)![0]);
+      heldEvents += entries.length;
+      readUpTo = entries.at(-1)!.position;
       events += entries.length;
-      onProgress?.({ events, partitionsDone, partitions: keys.partitions });
+      if (heldEvents >= maxHeldEvents) {
+        await write(held);
+        heldEvents = 0;
+        positions.set(partition, readUpTo);
+      }
+      report();
     }
+    await write(held);
+    if (readUpTo !== null) positions.set(partition, readUpTo);
     partitionsDone += 1;
-    onProgress?.({ events, partitionsDone, partitions: keys.partitions });
+    report();
   };
 
   await Promise.all(

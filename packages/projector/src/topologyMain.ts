@@ -2,6 +2,7 @@
 import amqp from 'amqplib';
 import { commonSettings, readConfig } from '@planledger/core';
 import { createBrokerTopology, declareTopology } from '@planledger/core/rabbitmq';
+import { PROJECTION_NAMES } from './projections/index.js';
 import { runProcess } from './runProcess.js';
 
 const { amqpUrl, amqpNamespace, partitions, deliveryLimit, logLevel } = readConfig(commonSettings, process.env);
@@ -9,9 +10,9 @@ const { amqpUrl, amqpNamespace, partitions, deliveryLimit, logLevel } = readConf
 await runProcess('topology', logLevel, async (logger) => {
   const connection = await amqp.connect(amqpUrl);
   const channel = await connection.createChannel();
-  const topology = createBrokerTopology({ namespace: amqpNamespace, partitions, deliveryLimit });
+  const topology = createBrokerTopology({ namespace: amqpNamespace, partitions, deliveryLimit, projections: PROJECTION_NAMES });
   await declareTopology(channel, topology);
   await connection.close();
-  logger.info({ exchange: topology.exchange, partitions, deliveryLimit }, 'broker topology declared');
+  logger.info({ exchange: topology.exchange, partitions, deliveryLimit, projections: PROJECTION_NAMES }, 'broker topology declared');
   return { done: Promise.resolve(), stop: async () => undefined };
 });

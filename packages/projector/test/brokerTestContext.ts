@@ -1,13 +1,14 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { createBrokerTopology, declareTopology, deleteTopology, type BrokerTopology } from '@planledger/core/rabbitmq';
 import { randomPrefix } from '../../core/test/redisTestContext.js';
+import { PROJECTION_NAMES } from '../src/projections/index.js';
 
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /** A broker topology under a random namespace, declared for one test file and removed after it. */
 export async function declareTestTopology(partitions = 4): Promise<{ connection: ChannelModel; topology: BrokerTopology; remove: () => Promise<void> }> {
   const connection = await amqp.connect(TEST_AMQP_URL);
-  const topology = createBrokerTopology({ namespace: randomPrefix('planledger-test'), partitions, deliveryLimit: 3 });
+  const topology = createBrokerTopology({ namespace: randomPrefix('planledger-test'), partitions, deliveryLimit: 3, projections: PROJECTION_NAMES });
   const channel = await connection.createChannel();
   await declareTopology(channel, topology);
   await channel.close();

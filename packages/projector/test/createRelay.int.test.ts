@@ -1,7 +1,7 @@
 import test from 'ava';
 import { EVENT_SCHEMA_VERSION, refOf, refOfPlan, silentLogger, type PlanEvent } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
-import { createRelay } from '../src/createRelay.js';
+import { createBrokerRelay } from '../src/createBrokerRelay.js';
 import { aPlan } from '../../core/test/planMother.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
 import { consumeUntil, declareTestTopology } from './brokerTestContext.js';
@@ -37,7 +37,7 @@ test('relay › publishes every log entry to its partition queue in order, and a
 
   const blocking = redis.duplicate();
   const channel = await broker.connection.createConfirmChannel();
-  const relay = createRelay({ redis: blocking, keys, channel, topology: broker.topology, consumer: 'relay-test', blockMs: 100, logger: silentLogger });
+  const relay = createBrokerRelay({ redis: blocking, keys, channel, topology: broker.topology, consumer: 'relay-test', blockMs: 100, logger: silentLogger });
   const running = relay.run();
 
   const received = new Map<string, number[]>();
@@ -63,8 +63,8 @@ test('relay › publishes every log entry to its partition queue in order, and a
     const pending = (await redis.xpending(keys.log(partition), 'relay')) as [number, ...unknown[]];
     t.is(pending[0], 0, `partition ${partition} has nothing pending`);
   }
-  const redisQueues = await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => reader.checkQueue(broker.topology.queue('redis', p))));
-  t.is(redisQueues.reduce((sum, q) => sum + q.messageCount, 0), 18, 'the redis projection got its own copy of every event');
+  const directoryQueues = await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => reader.checkQueue(broker.topology.queue('directory', p))));
+  t.is(directoryQueues.reduce((sum, q) => sum + q.messageCount, 0), 18, 'the directory projection got its own copy of every event');
 });
 
 test('relay › takes over a partition whose relay died between publish and XACK, and publishes what it left pending', async (t) => {
@@ -84,7 +84,7 @@ test('relay › takes over a partition whose relay died between publish and XACK
   await redis.set(keys2.relayLease(0), 'dead-relay', 'PX', 400);
 
   const blocking = redis.duplicate();
-  const relay = createRelay({ redis: blocking, keys: keys2, channel: await broker2.connection.createConfirmChannel(), topology: broker2.topology, consumer: 'relay-b', blockMs: 100, leaseMs: 600, logger: silentLogger });
+  const relay = createBrokerRelay({ redis: blocking, keys: keys2, channel: await broker2.connection.createConfirmChannel(), topology: broker2.topology, consumer: 'relay-b', blockMs: 100, leaseMs: 600, logger: silentLogger });
   const running = relay.run();
   const messages = await consumeUntil(await broker2.connection.createChannel(), broker2.topology.queue('search', 0), (got) => got.length >= 4);
   await relay.stop();
@@ -107,7 +107,7 @@ test('relay › two instances serve disjoint partitions and every event gets pub
   });
   const start = async (consumer: string) => {
     const blocking = redis.duplicate();
-    const relay = createRelay({ redis: blocking, keys: keys3, channel: await broker3.connection.createConfirmChannel(), topology: broker3.topology, consumer, blockMs: 100, leaseMs: 3000, logger: silentLogger });
+    const relay = createBrokerRelay({ redis: blocking, keys: keys3, channel: await broker3.connection.createConfirmChannel(), topology: broker3.topology, consumer, blockMs: 100, leaseMs: 3000, logger: silentLogger });
     return { relay, running: relay.run(), blocking };
   };
   const a = await start('relay-a');

@@ -4,16 +4,23 @@ import { partitionOf, DEFAULT_PARTITIONS } from '../partitionOf.js';
 import type { PlanEvent } from '../planEvent.js';
 import { planKey, refOf, type PlanRef } from '../planRef.js';
 import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../ports/EventLog.js';
+import { InMemoryPartitionLog } from './InMemoryPartitionLog.js';
 
-/** The in-memory twin of the event log, for pure unit tests. Same contract as the Redis adapter (claims never expire here). */
+/**
+ * The in-memory twin of the event log, for pure unit tests. Same contract as the Redis adapter
+ * (claims never expire here). Its partition logs (`partitionLog`) hold every appended event, as
+ * the Redis streams do, for the relay and replay.
+ */
 export class InMemoryEventLog implements EventLog {
   private readonly heads = new Map<string, PlanHead>();
   private readonly histories = new Map<string, PlanEvent[]>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly claims = new Map<string, IdempotencyOwner>();
-  private sequence = 0;
+  readonly partitionLog: InMemoryPartitionLog;
 
-  constructor(private readonly partitions = DEFAULT_PARTITIONS) {}
+  constructor(private readonly partitions = DEFAULT_PARTITIONS) {
+    this.partitionLog = new InMemoryPartitionLog(partitions);
+  }
 
   async append({ event, document, idempotency }: AppendRequest): Promise<AppendResult> {
     const key = planKey(refOf(event));
@@ -26,9 +33,8 @@ export class InMemoryEventLog implements EventLog {
     history.push(structuredClone(event));
     this.histories.set(key, history);
     this.heads.set(key, { planId: event.planId, version: event.version, document: structuredClone(document), org: event.org, at: event.at });
-    this.sequence += 1;
-    const position = `${this.sequence}-0`;
     const partition = partitionOf(key, this.partitions);
+    const position = this.partitionLog.append(partition, JSON.stringify(event), { plan: key, version: event.version });
     if (idempotencyKey !== null && idempotency) {
       this.idempotency.set(idempotencyKey, { fingerprint: idempotency.fingerprint, version: event.version, position, partition });
     }

@@ -6,7 +6,7 @@ import { planKey, refOf } from '../planRef.js';
 
 /** The in-memory twin of the plan directory read model. Same contract as the Redis adapter. */
 export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
-  readonly name = 'redis';
+  readonly name = 'directory';
   private readonly plans = new Map<string, PlanSummary>();
   private readonly holders = new Map<string, Set<string>>();
 

@@ -1,7 +1,3 @@
-/** The projections fed by the broker; each has one queue per partition. */
-export const PROJECTIONS = ['search', 'redis'] as const;
-export type ProjectionName = (typeof PROJECTIONS)[number];
-
 export interface BrokerTopology {
   /** Topic exchange the relay publishes every event to, routed by partition. */
   readonly exchange: string;
@@ -9,9 +5,11 @@ export interface BrokerTopology {
   readonly deadLetterExchange: string;
   readonly partitions: number;
   readonly deliveryLimit: number;
+  /** The projections fed by the broker (names from the projector's registry); each has one queue per partition. */
+  readonly projections: readonly string[];
   routingKey(partition: number): string;
-  queue(projection: ProjectionName, partition: number): string;
-  deadLetterQueue(projection: ProjectionName): string;
+  queue(projection: string, partition: number): string;
+  deadLetterQueue(projection: string): string;
 }
 
 /** Names for every exchange and queue under one namespace, so tests can use their own. */
@@ -19,16 +17,19 @@ export function createBrokerTopology({
   namespace,
   partitions,
   deliveryLimit,
+  projections,
 }: {
   namespace: string;
   partitions: number;
   deliveryLimit: number;
+  projections: readonly string[];
 }): BrokerTopology {
   return {
     exchange: `${namespace}.events`,
     deadLetterExchange: `${namespace}.dead-letter`,
     partitions,
     deliveryLimit,
+    projections,
     routingKey: (partition) => `p.${partition}`,
     queue: (projection, partition) => `${namespace}.${projection}.p${partition}`,
     deadLetterQueue: (projection) => `${namespace}.${projection}.dead-letter`,

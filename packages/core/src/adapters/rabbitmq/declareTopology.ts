@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { PROJECTIONS, type BrokerTopology } from './brokerTopology.js';
+import type { BrokerTopology } from './brokerTopology.js';
 
 /**
  * Declares the exchange, one quorum queue per projection and partition (single active consumer,
@@ -9,7 +9,7 @@ import { PROJECTIONS, type BrokerTopology } from './brokerTopology.js';
 export async function declareTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
-  for (const projection of PROJECTIONS) {
+  for (const projection of topology.projections) {
     const deadLetterQueue = topology.deadLetterQueue(projection);
     await channel.assertQueue(deadLetterQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     await channel.bindQueue(deadLetterQueue, topology.deadLetterExchange, projection);
@@ -32,7 +32,7 @@ export async function declareTopology(channel: Channel, topology: BrokerTopology
 
 /** Removes everything `declareTopology` made (tests use this to clean up their namespace). */
 export async function deleteTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
-  for (const projection of PROJECTIONS) {
+  for (const projection of topology.projections) {
     for (let partition = 0; partition < topology.partitions; partition += 1) {
       await channel.deleteQueue(topology.queue(projection, partition));
     }

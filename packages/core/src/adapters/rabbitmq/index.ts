@@ -1,2 +1,3 @@
-export { PROJECTIONS, createBrokerTopology, type BrokerTopology, type ProjectionName } from './brokerTopology.js';
+export { createBrokerTopology, type BrokerTopology } from './brokerTopology.js';
 export { declareTopology, deleteTopology } from './declareTopology.js';
+export { AmqpMessageSource } from './AmqpMessageSource.js';

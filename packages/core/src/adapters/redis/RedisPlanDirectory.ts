@@ -47,7 +47,7 @@ export interface RedisPlanDirectoryOptions {
  * serving, then switch every reader and writer over by changing one pointer key.
  */
 export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
-  readonly name = 'redis';
+  readonly name = 'directory';
   private readonly redis: Redis & WithList;
   private readonly fixedGeneration: string | undefined;
   private readonly generationCacheMs: number;

@@ -4,5 +4,5 @@ export { assertDurableRedis } from './assertDurableRedis.js';
 export { APPEND_SCRIPT } from './appendScript.js';
 export { RedisProjectionState } from './RedisProjectionState.js';
 export { RedisPlanDirectory } from './RedisPlanDirectory.js';
-export { readRelayLag, readProjectionLag, type PartitionLag } from './readLag.js';
+export { RedisPartitionLog } from './RedisPartitionLog.js';
 export { failOnError } from './failOnError.js';

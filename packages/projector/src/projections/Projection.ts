@@ -1,0 +1,45 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import type { PlanHead, ProjectionTarget } from '@planledger/core';
+import type { RedisKeys } from '@planledger/core/redis';
+import type { BulkBatcherOptions } from '@planledger/core/elasticsearch';
+
+/** What every projection is built from: the services it writes to. */
+export interface ProjectionResources {
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly es: Client;
+  /** The alias of the search index. */
+  readonly alias: string;
+}
+
+export interface LiveTargetOptions {
+  /** How the target batches its writes, where it batches (Elasticsearch bulk requests). */
+  readonly bulk?: Omit<BulkBatcherOptions, 'client'>;
+}
+
+/** A fresh copy of a projection's target, filled by a rebuild while readers keep using the live one. */
+export interface Generation {
+  readonly target: ProjectionTarget;
+  /** What operators see (the index name, the generation id). */
+  readonly name: string;
+  /** Switches readers and live writers to this generation; returns the one it replaces. */
+  activate(): Promise<string | null>;
+  /** Removes the generation `activate` replaced, once no live write can reach it. */
+  dropOld(replaced: string | null): Promise<void>;
+}
+
+/**
+ * A projection, whole: its name (which names its queues, state keys and checkpoints), its live
+ * target, a fresh generation for a rebuild, and how to check it against the fold of the log.
+ * The registry (`projections/index.ts`) lists them; everything else iterates the registry.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Former names still accepted on the command line (with a warning). */
+  readonly formerNames?: readonly string[];
+  liveTarget(resources: ProjectionResources, options?: LiveTargetOptions): ProjectionTarget;
+  newGeneration(resources: ProjectionResources, stamp: string): Promise<Generation>;
+  /** One line per difference between the target and `live` (the heads of every existing plan, folded from the log). */
+  verify(resources: ProjectionResources, live: readonly PlanHead[]): Promise<string[]>;
+}

@@ -1,0 +1,59 @@
+import { planKey } from '@planledger/core';
+import { concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, planSearchDocuments } from '@planledger/core/elasticsearch';
+import type { Projection } from './Projection.js';
+
+/** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
+export const searchProjection: Projection = {
+  name: 'search',
+  liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
+  async newGeneration({ es, alias }, stamp) {
+    const index = `${alias}-${stamp}`;
+    await es.indices.create({ index, ...PLAN_INDEX_BODY } as never);
+    await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+    return {
+      target: new ElasticPlanIndex(es, index),
+      name: index,
+      async activate() {
+        const old = await concreteIndex(es, alias);
+        const actions: object[] = [{ add: { index, alias, is_write_index: true } }];
+        if (old) actions.unshift({ remove: { index: old, alias } });
+        await es.indices.updateAliases({ actions } as never);
+        return old;
+      },
+      async dropOld(old) {
+        if (old) await es.indices.delete({ index: old, ignore_unavailable: true });
+      },
+    };
+  },
+  async verify({ es, alias }, live) {
+    const mismatches: string[] = [];
+    await es.indices.refresh({ index: alias });
+    for (const head of live) {
+      const key = planKey(head);
+      const expected = new Map(planSearchDocuments(head.document!, head.version).map((d) => [d.id, d.source]));
+      const found = await es.search<Record<string, unknown>>({ index: alias, routing: key, size: 10_000, version: true, query: { term: { planKey: key } } });
+      for (const hit of found.hits.hits) {
+        const source = expected.get(hit._id ?? '');
+        if (!source) mismatches.push(`${key}: extra document ${hit._id}`);
+        else if (JSON.stringify(sortKeys(hit._source)) !== JSON.stringify(sortKeys(source)) || hit._version !== head.version) mismatches.push(`${key}: document ${hit._id} differs`);
+        expected.delete(hit._id ?? '');
+      }
+      for (const id of expected.keys()) mismatches.push(`${key}: missing document ${id}`);
+    }
+    const liveKeys = new Set(live.map((head) => planKey(head)));
+    for (let after: Record<string, string> | undefined; ; ) {
+      const page = await es.search({ index: alias, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } } });
+      const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
+      for (const bucket of agg?.buckets ?? []) if (!liveKeys.has(bucket.key.planKey)) mismatches.push(`${bucket.key.planKey}: documents of a plan that does not exist`);
+      if (!agg?.after_key || agg.buckets.length === 0) break;
+      after = agg.after_key;
+    }
+    return mismatches;
+  },
+};
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+}
