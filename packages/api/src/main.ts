@@ -36,7 +36,7 @@ const app = createApp({
   plans: createPlanService({ log, now: () => new Date() }),
   audit: createPlanAudit({ log }),
   directory: new RedisPlanDirectory(redis, config.keyPrefix),
-  search: new ElasticPlanSearch(es, config.esAlias),
+  search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: (plans) => Promise.all(plans.map(async (plan) => (await log.head(plan))?.version ?? null)) }),
   consistency: createConsistencyGate({
     checkpoint: (partition) => searchState.checkpoint(partition),
     refresh: async () => {

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { collectObjectIds, foldPlan, parsePlanKey, planKey, type EventLog, type PlanHead } from '@planledger/core';
 import { HEAD_MARKER, RedisPlanDirectory, type RedisKeys } from '@planledger/core/redis';
-import { planSearchDocuments } from '@planledger/core/elasticsearch';
+import { searchDocumentMismatches } from '@planledger/core/elasticsearch';
 import type { ProjectionContext } from './projectionContext.js';
 
 export interface VerifyResult {
@@ -49,15 +49,8 @@ async function verifySearch(es: Client, alias: string, live: PlanHead[]): Promis
   await es.indices.refresh({ index: alias });
   for (const head of live) {
     const key = planKey(head);
-    const expected = new Map(planSearchDocuments(head.document!, head.version).map((d) => [d.id, d.source]));
     const found = await es.search<Record<string, unknown>>({ index: alias, routing: key, size: 10_000, version: true, query: { term: { planKey: key } } });
-    for (const hit of found.hits.hits) {
-      const source = expected.get(hit._id ?? '');
-      if (!source) mismatches.push(`${key}: extra document ${hit._id}`);
-      else if (JSON.stringify(sortKeys(hit._source)) !== JSON.stringify(sortKeys(source)) || hit._version !== head.version) mismatches.push(`${key}: document ${hit._id} differs`);
-      expected.delete(hit._id ?? '');
-    }
-    for (const id of expected.keys()) mismatches.push(`${key}: missing document ${id}`);
+    mismatches.push(...searchDocumentMismatches(head, found.hits.hits));
   }
   const liveKeys = new Set(live.map((head) => planKey(head)));
   for (let after: Record<string, string> | undefined; ; ) {
@@ -93,10 +86,4 @@ async function verifyDirectory(redis: Redis, keys: RedisKeys, live: PlanHead[]):
     }
   }
   return mismatches;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
 }
