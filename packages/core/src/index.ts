@@ -39,3 +39,4 @@ export { SEARCH_FIELDS, SORT_FIELDS, isSearchPath, type SearchField, type Search
 export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
 export { comparePositions } from './comparePositions.js';
 export { canonicalJson } from './canonicalJson.js';
+export { isTransientError } from './isTransientError.js';

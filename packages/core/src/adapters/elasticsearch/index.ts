@@ -8,4 +8,5 @@ export { searchDocumentWrites, type SearchDocumentWrites } from './searchDocumen
 export { expectedSearchDocuments, searchDocumentMismatches, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
 export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './compileSearchQuery.js';
 export { ElasticPlanSearch, type ElasticPlanSearchOptions } from './ElasticPlanSearch.js';
-export { isTransientError } from './isTransientError.js';
+/** Re-exported from the core root, where it classifies Redis and RabbitMQ failures too. */
+export { isTransientError } from '../../isTransientError.js';
