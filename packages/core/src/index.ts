@@ -40,3 +40,4 @@ export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
 export { comparePositions } from './comparePositions.js';
 export { canonicalJson } from './canonicalJson.js';
 export { isTransientError } from './isTransientError.js';
+export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';
