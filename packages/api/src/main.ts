@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { createPlanAudit, createPlanService, readConfig } from '@planledger/core';
+import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
 import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
@@ -17,84 +17,89 @@ const config = readConfig(apiSettings, process.env);
 const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 const logger = pino({ name: 'api', level: config.logLevel });
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
 
-try {
-  await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
-} catch (error) {
-  logger.fatal({ err: error }, (error as Error).message);
-  process.exit(1);
+/** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
+async function start(): Promise<RunningProcess> {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
+  try {
+    await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
+  } catch (error) {
+    redis.disconnect();
+    await es.close();
+    throw error;
+  }
+
+  const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
+  const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
+  const metrics = createApiMetrics({ lag });
+  const log = metrics.timeAppends(new RedisEventLog(redis, keys));
+  const searchState = new RedisProjectionState(redis, keys, 'search');
+  const app = createApp({
+    plans: createPlanService({ log, now: () => new Date() }),
+    audit: createPlanAudit({ log }),
+    directory: new RedisPlanDirectory(redis, config.keyPrefix),
+    search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: (plans) => Promise.all(plans.map(async (plan) => (await log.head(plan))?.version ?? null)) }),
+    consistency: createConsistencyGate({
+      checkpoint: (partition) => searchState.checkpoint(partition),
+      refresh: async () => {
+        await es.indices.refresh({ index: config.esAlias });
+      },
+      partitions: config.partitions,
+    }),
+    logger,
+    metrics,
+    limits: {
+      maxJsonDepth: config.maxJsonDepth,
+      maxBodyBytes: config.maxBodyBytes,
+      maxArrayLength: config.maxArrayLength,
+      maxPatchOperations: config.maxPatchOperations,
+      maxQueryLength: config.maxQueryLength,
+    },
+    readinessDetails: async () => {
+      const report = await lag();
+      const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });
+      return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) } };
+    },
+    authenticate: bearerAuth({
+      resolveKey: createKeyResolver({
+        issuer: config.oidcIssuer,
+        ...(config.oidcJwksUri ? { jwksUri: config.oidcJwksUri } : {}),
+        algorithms: list(config.oidcAlgorithms),
+        tokenTypes: list(config.oidcTokenTypes),
+      }),
+      issuer: config.oidcIssuer,
+      audience: config.oidcAudience,
+      algorithms: list(config.oidcAlgorithms),
+      clockToleranceSec: config.oidcClockTolerance,
+      claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
+    }),
+    readiness: {
+      redis: async () => {
+        await redis.ping();
+      },
+      elasticsearch: async () => {
+        await es.ping();
+      },
+    },
+  });
+
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      redis.disconnect();
+      await es.close();
+    },
+  };
 }
 
-const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
-const metrics = createApiMetrics({ lag });
-const log = metrics.timeAppends(new RedisEventLog(redis, keys));
-const searchState = new RedisProjectionState(redis, keys, 'search');
-const app = createApp({
-  plans: createPlanService({ log, now: () => new Date() }),
-  audit: createPlanAudit({ log }),
-  directory: new RedisPlanDirectory(redis, config.keyPrefix),
-  search: new ElasticPlanSearch(es, config.esAlias),
-  consistency: createConsistencyGate({
-    checkpoint: (partition) => searchState.checkpoint(partition),
-    refresh: async () => {
-      await es.indices.refresh({ index: config.esAlias });
-    },
-    partitions: config.partitions,
-  }),
-  logger,
-  metrics,
-  limits: {
-    maxJsonDepth: config.maxJsonDepth,
-    maxBodyBytes: config.maxBodyBytes,
-    maxArrayLength: config.maxArrayLength,
-    maxPatchOperations: config.maxPatchOperations,
-    maxQueryLength: config.maxQueryLength,
-  },
-  readinessDetails: async () => {
-    const report = await lag();
-    const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });
-    return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) } };
-  },
-  authenticate: bearerAuth({
-    resolveKey: createKeyResolver({
-      issuer: config.oidcIssuer,
-      ...(config.oidcJwksUri ? { jwksUri: config.oidcJwksUri } : {}),
-      algorithms: list(config.oidcAlgorithms),
-      tokenTypes: list(config.oidcTokenTypes),
-    }),
-    issuer: config.oidcIssuer,
-    audience: config.oidcAudience,
-    algorithms: list(config.oidcAlgorithms),
-    clockToleranceSec: config.oidcClockTolerance,
-    claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
-  }),
-  readiness: {
-    redis: async () => {
-      await redis.ping();
-    },
-    elasticsearch: async () => {
-      await es.ping();
-    },
-  },
-});
-
-const server = app.listen(config.port, config.host, () => {
-  logger.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
-});
-
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) process.exit(130);
-  stopping = true;
-  logger.info({ signal }, 'api stopping');
-  server.close(() => {
-    redis.disconnect();
-    void es.close().finally(() => process.exit(0));
-  });
-  server.closeIdleConnections();
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+await runProcess({ name: 'api', logger, start });

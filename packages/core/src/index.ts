@@ -35,7 +35,6 @@ export type { PlanDirectory, PlanSummary, DirectoryPage } from './ports/PlanDire
 export { collectObjectIds } from './collectObjectIds.js';
 export { InMemoryPlanDirectory } from './memory/InMemoryPlanDirectory.js';
 export { parseSearchRequest, encodeSearchCursor, SEARCH_LIMITS, FILTER_OPS, type SearchRequest, type SearchFilter, type SortKey, type FilterOp, type FilterValue } from './search/parseSearchRequest.js';
-export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './search/compileSearchQuery.js';
 export { SEARCH_FIELDS, SORT_FIELDS, isSearchPath, type SearchField, type SearchPath, type SortField } from './search/searchFields.js';
 export type { PlanSearch, SearchPage, SearchHit } from './ports/PlanSearch.js';
 export { comparePositions } from './comparePositions.js';
@@ -45,3 +44,5 @@ export { InMemoryPartitionLog } from './memory/InMemoryPartitionLog.js';
 export type { MessageSource, SourceMessage, MessageHandler, Subscription } from './ports/MessageSource.js';
 export { InMemoryMessageSource } from './memory/InMemoryMessageSource.js';
 export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } from './readLag.js';
+export { isTransientError } from './isTransientError.js';
+export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { EVENT_SCHEMA_VERSION, evolvePlan, INITIAL_PLAN_STATE, type PlanDocument, type PlanEvent, type PlanState } from '../src/index.js';
-import { ElasticPlanIndex, ensurePlanIndex } from '../src/adapters/elasticsearch/index.js';
+import { EVENT_SCHEMA_VERSION, evolvePlan, INITIAL_PLAN_STATE, parseSearchRequest, type PlanDocument, type PlanEvent, type PlanState } from '../src/index.js';
+import { ElasticPlanIndex, ElasticPlanSearch, ensurePlanIndex } from '../src/adapters/elasticsearch/index.js';
 import { connectTestElastic, deleteAliasIndices, matchingPlans } from './elasticTestContext.js';
 import { aPlan } from './planMother.js';
 import { randomPrefix } from './redisTestContext.js';
@@ -86,4 +86,93 @@ test('search index › concurrent changes share bulk requests, batched by size a
   t.true(flushes.every((size) => size <= 40 + 8), 'no request grows far past the size bound');
   const found = await matchingPlans(client, alias, { terms: { planId: plans.map((p) => p.objectId) } });
   t.is(found.length, 12);
+});
+
+/** A plan of the sample's shape with `services` planservices, each with its service and cost share: 3 × services + 2 documents. */
+function aPlanWithServices(services: number): PlanDocument {
+  const plan = aPlan();
+  const [template] = plan.linkedPlanServices as Record<string, Record<string, unknown>>[];
+  const linkedPlanServices = Array.from({ length: services }, (_, i) => ({
+    ...template,
+    objectId: `${plan.objectId}-lps-${i}`,
+    linkedService: { ...template!.linkedService, objectId: `${plan.objectId}-svc-${i}` },
+    planserviceCostShares: { ...template!.planserviceCostShares, objectId: `${plan.objectId}-pscs-${i}` },
+  }));
+  return { ...plan, linkedPlanServices } as PlanDocument;
+}
+
+/** Every document of a plan in the index: id → [external version, source]. */
+async function documentsOf(planId: string): Promise<Map<string, [number, Record<string, unknown>]>> {
+  await client.indices.refresh({ index: alias });
+  const found = await client.search<Record<string, unknown>>({ index: alias, size: 1000, version: true, query: { term: { planId } } });
+  return new Map(found.hits.hits.map((hit) => [hit._id ?? '', [hit._version ?? 0, hit._source ?? {}]]));
+}
+
+test('search index › a one-field PATCH on a plan with 100 services writes 1 document, at the new version; the rest keep theirs', async (t) => {
+  const written: number[] = [];
+  const counting = new ElasticPlanIndex(client, alias, { onFlush: (actions) => written.push(actions) });
+  const plan = aPlanWithServices(100);
+  const createEvent: PlanEvent = { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 't', org: 'example.com', at: new Date().toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
+  const created = evolvePlan(INITIAL_PLAN_STATE, createEvent);
+  await counting.apply({ event: createEvent, before: INITIAL_PLAN_STATE, after: created });
+  t.deepEqual(written, [302]);
+  const patchEvent: PlanEvent = { ...createEvent, version: 2, type: 'patched', patch: [{ op: 'replace', path: '/linkedPlanServices/42/planserviceCostShares/copay', value: 7 }] };
+  const patched = evolvePlan(created, patchEvent);
+  written.length = 0;
+  await counting.apply({ event: patchEvent, before: created, after: patched });
+  t.deepEqual(written, [1], 'one document written');
+  const documents = await documentsOf(plan.objectId);
+  t.is(documents.size, 302);
+  const changedId = `example.com/${plan.objectId}:${plan.objectId}-pscs-42`;
+  t.deepEqual(documents.get(changedId)?.[0], 2);
+  t.is(documents.get(changedId)?.[1].copay, 7);
+  t.true([...documents].every(([id, [version]]) => id === changedId || version === 1), 'unchanged documents keep version 1');
+
+  written.length = 0;
+  await t.notThrowsAsync(counting.apply({ event: patchEvent, before: created, after: patched }), 'the same change again is a harmless conflict');
+  await t.notThrowsAsync(counting.apply({ event: createEvent, before: INITIAL_PLAN_STATE, after: created }), 'so is the older create');
+  t.deepEqual(written, [1, 302]);
+  t.deepEqual(await documentsOf(plan.objectId), documents, 'stale replays changed nothing');
+
+  const deleteEvent: PlanEvent = { ...createEvent, version: 3, type: 'deleted', patch: [] };
+  written.length = 0;
+  await counting.apply({ event: deleteEvent, before: patched, after: evolvePlan(patched, deleteEvent) });
+  t.deepEqual(written, [302]);
+  await counting.apply({ event: patchEvent, before: created, after: patched });
+  t.is((await documentsOf(plan.objectId)).size, 0, 'an old change replayed after the delete brings nothing back');
+});
+
+test('search index › a change that alters no document writes nothing; a service moved to another parent is rewritten', async (t) => {
+  const written: number[] = [];
+  const counting = new ElasticPlanIndex(client, alias, { onFlush: (actions) => written.push(actions) });
+  const plan = aPlan();
+  let state = await change(INITIAL_PLAN_STATE, 'created', [{ op: 'add', path: '', value: plan }], plan.objectId);
+  const reorder = { planId: plan.objectId, version: 2, type: 'patched', patch: [{ op: 'move', from: '/linkedPlanServices/1', path: '/linkedPlanServices/0' }], actor: 't', org: 'example.com', at: '', requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION } as PlanEvent;
+  let after = evolvePlan(state, reorder);
+  await counting.apply({ event: reorder, before: state, after });
+  t.deepEqual(written, [], 'reordering services changes no search document');
+  state = after;
+  const move = { ...reorder, version: 3, patch: [{ op: 'move', from: '/linkedPlanServices/0/linkedService', path: '/linkedPlanServices/1/linkedService' }] } as PlanEvent;
+  after = evolvePlan(state, move);
+  await counting.apply({ event: move, before: state, after });
+  t.deepEqual(written, [2], 'the moved service is rewritten under its new parent, the one it replaced deleted');
+  const documents = await documentsOf(plan.objectId);
+  t.deepEqual(documents.get(`example.com/${plan.objectId}:${plan.objectId}-svc2`)?.[1].plan_join, { name: 'linkedService', parent: `example.com/${plan.objectId}:${plan.objectId}-lps1` });
+  t.false(documents.has(`example.com/${plan.objectId}:${plan.objectId}-svc1`));
+});
+
+test('search hits › report the version the head gives, else the version the plan document was last written at', async (t) => {
+  const serviceName = `rare-${Date.now().toString(36)}`;
+  const plan = aPlan({ serviceName });
+  let state = await create(plan);
+  state = await change(state, 'patched', [{ op: 'replace', path: '/linkedPlanServices/0/planserviceCostShares/copay', value: 1 }], plan.objectId);
+  await client.indices.refresh({ index: alias });
+  const request = parseSearchRequest({ 'linkedPlanServices.linkedService.name': serviceName });
+  const bare = await new ElasticPlanSearch(client, alias).search(request, { org: 'example.com' });
+  t.deepEqual(bare.hits.map((hit) => [hit.planId, hit.version]), [[plan.objectId, 1]], 'the plan document itself was last written at version 1');
+  const asked: string[][] = [];
+  const withHeads = new ElasticPlanSearch(client, alias, { currentVersions: async (plans) => (asked.push(plans.map((p) => `${p.org}/${p.planId}`)), plans.map(() => state.version)) });
+  const page = await withHeads.search(request, { org: 'example.com' });
+  t.deepEqual(page.hits.map((hit) => [hit.planId, hit.version, hit.org]), [[plan.objectId, 2, 'example.com']]);
+  t.deepEqual(asked, [[`example.com/${plan.objectId}`]], 'one lookup for the page');
 });

@@ -4,10 +4,10 @@ import { aPlan } from './planMother.js';
 
 test('planSearchDocuments › makes one routed document per object with its join relation', (t) => {
   const plan = aPlan({ id: 'p1' });
-  const documents = planSearchDocuments(plan, 3);
+  const documents = planSearchDocuments(plan);
   const key = 'example.com/p1';
   t.is(documents.length, 8);
-  t.true(documents.every((d) => d.routing === key && d.source.planId === 'p1' && d.source.planKey === key && d.source.planVersion === 3));
+  t.true(documents.every((d) => d.routing === key && d.source.planId === 'p1' && d.source.planKey === key));
   const byId = new Map(documents.map((d) => [d.id, d.source]));
   t.is(byId.get(key)?.[JOIN_FIELD], 'plan');
   t.deepEqual(byId.get(`${key}:p1-pcs`)?.[JOIN_FIELD], { name: 'planCostShares', parent: key });
@@ -19,19 +19,19 @@ test('planSearchDocuments › makes one routed document per object with its join
 });
 
 test('planSearchDocuments › the same objectId in two orgs gives two plans with distinct ids and routing', (t) => {
-  const ours = planSearchDocuments(aPlan({ id: 'p1' }), 1);
-  const theirs = planSearchDocuments(aPlan({ id: 'p1', org: 'other.example' }), 1);
+  const ours = planSearchDocuments(aPlan({ id: 'p1' }));
+  const theirs = planSearchDocuments(aPlan({ id: 'p1', org: 'other.example' }));
   const ourIds = new Set(ours.map((d) => d.id));
   t.true(theirs.every((d) => !ourIds.has(d.id) && d.routing === 'other.example/p1'));
 });
 
 test('planSearchDocuments › keeps only scalar fields on each document', (t) => {
-  const [root] = planSearchDocuments(aPlan({ id: 'p2' }), 1).filter((d) => d.id === 'example.com/p2');
-  t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planKey', 'planType', 'planVersion'].sort());
+  const [root] = planSearchDocuments(aPlan({ id: 'p2' })).filter((d) => d.id === 'example.com/p2');
+  t.deepEqual(Object.keys(root?.source ?? {}).sort(), ['_org', 'creationDate', 'objectId', 'objectType', JOIN_FIELD, 'planId', 'planKey', 'planType'].sort());
 });
 
 test('planSearchDocuments › writes the date in its canonical form; a day the calendar lacks as null', (t) => {
-  const rootOf = (creationDate: string) => planSearchDocuments({ ...aPlan({ id: 'p3' }), creationDate }, 1).find((d) => d.id === 'example.com/p3')?.source;
+  const rootOf = (creationDate: string) => planSearchDocuments({ ...aPlan({ id: 'p3' }), creationDate }).find((d) => d.id === 'example.com/p3')?.source;
   t.is(rootOf('12-12-2017')?.creationDate, '2017-12-12');
   t.is(rootOf('2017-12-12')?.creationDate, '2017-12-12');
   t.is(rootOf('02-30-2020')?.creationDate, null);

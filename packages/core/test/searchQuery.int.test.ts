@@ -2,7 +2,7 @@ import test from 'ava';
 import type { estypes } from '@elastic/elasticsearch';
 import { EVENT_SCHEMA_VERSION, evolvePlan, INITIAL_PLAN_STATE, type JsonObject, type PlanDocument, type PlanEvent } from '../src/index.js';
 import { ElasticPlanIndex, ensurePlanIndex } from '../src/adapters/elasticsearch/index.js';
-import { compileSearchQuery } from '../src/search/compileSearchQuery.js';
+import { compileSearchQuery } from '../src/adapters/elasticsearch/compileSearchQuery.js';
 import { encodeSearchCursor, parseSearchRequest } from '../src/search/parseSearchRequest.js';
 import { connectTestElastic, deleteAliasIndices } from './elasticTestContext.js';
 import { aPlan } from './planMother.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { parse } from 'node:querystring';
 import { DomainError } from '../src/errors.js';
-import { compileSearchQuery } from '../src/search/compileSearchQuery.js';
+import { compileSearchQuery } from '../src/adapters/elasticsearch/compileSearchQuery.js';
 import { encodeSearchCursor, parseSearchRequest } from '../src/search/parseSearchRequest.js';
 
 const ISSUE_EXAMPLE = 'linkedPlanServices.planserviceCostShares.copay[gte]=100&linkedPlanServices.linkedService.name=well%20baby&planType=inNetwork';
@@ -42,7 +42,7 @@ test("compileSearchQuery › the issue's example groups both service filters int
   const json = JSON.stringify(compiled(ISSUE_EXAMPLE));
   t.is(json.split('"type":"linkedPlanServices"').length - 1, 1);
   t.deepEqual(compiled(ISSUE_EXAMPLE).sort, [{ planKey: 'asc' }]);
-  t.deepEqual(compiled(ISSUE_EXAMPLE)._source, ['planId', 'planVersion', 'planType', 'creationDate', '_org', 'objectId']);
+  t.deepEqual(compiled(ISSUE_EXAMPLE)._source, ['planId', 'planType', 'creationDate', '_org', 'objectId']);
   t.is(compiled(ISSUE_EXAMPLE).track_total_hits, true);
 });
 

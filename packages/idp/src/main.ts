@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 
 import { pino } from 'pino';
+import { runProcess, type RunningProcess } from '@planledger/core';
 
 import { IdpConfigError } from './idpConfigError.js';
 import { loadOrCreateKeys } from './loadOrCreateKeys.js';
@@ -11,7 +12,8 @@ import { startIdentityProvider } from './startIdentityProvider.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function main(): Promise<void> {
+/** Reads the config, loads or creates the signing key, and listens; the runner stops it on SIGINT or SIGTERM. */
+async function start(): Promise<RunningProcess> {
   const config = readIdpConfig(process.env, { repoRoot });
   const logger = pino({ name: 'idp', level: config.logLevel });
   const clients = await resolveClients({ nodeEnv: config.nodeEnv, clientsFile: config.clientsFile });
@@ -23,25 +25,7 @@ async function main(): Promise<void> {
   const startupMs = Math.round(process.uptime() * 1000);
   const { issuer } = idp;
   logger.info({ issuer, audience: config.audience, clients: clientIds, startupMs }, `idp listening at ${issuer}`);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal, exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'idp stopping');
-    idp.close().then(
-      () => logger.info('idp stopped'),
-      (error: unknown) => {
-        logger.error({ err: error }, 'idp did not stop cleanly');
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  return { logger, stop: () => idp.close() };
 }
 
 function describe(error: unknown): string {
@@ -51,7 +35,4 @@ function describe(error: unknown): string {
   return stack ?? String(error);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`idp: cannot start: ${describe(error)}\n`);
-  process.exit(1);
-});
+await runProcess({ name: 'idp', start, reportFailure: (error) => process.stderr.write(`idp: cannot start: ${describe(error)}\n`) });

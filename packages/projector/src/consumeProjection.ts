@@ -1,5 +1,4 @@
-import { planKey, refOf, type Logger, type MessageSource, type PlanEvent, type SourceMessage } from '@planledger/core';
-import { isTransientError } from '@planledger/core/elasticsearch';
+import { isTransientError, planKey, refOf, type Logger, type MessageSource, type PlanEvent, type SourceMessage } from '@planledger/core';
 import type { HandleOutcome, ProjectionRunner } from './createProjectionRunner.js';
 import { createWatermark } from './createWatermark.js';
 

@@ -1,6 +1,5 @@
 import type { Context, Next } from 'koa';
-import { DomainError, planEtag, VersionConflict } from '@planledger/core';
-import { isTransientError } from '@planledger/core/elasticsearch';
+import { DomainError, isTransientError, planEtag, VersionConflict } from '@planledger/core';
 import { PROBLEM_TYPES } from '../problemTypes.js';
 
 interface HttpLikeError {

@@ -1,5 +1,5 @@
 import { planKey } from '@planledger/core';
-import { concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, planSearchDocuments } from '@planledger/core/elasticsearch';
+import { concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, searchDocumentMismatches } from '@planledger/core/elasticsearch';
 import type { Projection } from './Projection.js';
 
 /** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
@@ -30,15 +30,8 @@ export const searchProjection: Projection = {
     await es.indices.refresh({ index: alias });
     for (const head of live) {
       const key = planKey(head);
-      const expected = new Map(planSearchDocuments(head.document!, head.version).map((d) => [d.id, d.source]));
       const found = await es.search<Record<string, unknown>>({ index: alias, routing: key, size: 10_000, version: true, query: { term: { planKey: key } } });
-      for (const hit of found.hits.hits) {
-        const source = expected.get(hit._id ?? '');
-        if (!source) mismatches.push(`${key}: extra document ${hit._id}`);
-        else if (JSON.stringify(sortKeys(hit._source)) !== JSON.stringify(sortKeys(source)) || hit._version !== head.version) mismatches.push(`${key}: document ${hit._id} differs`);
-        expected.delete(hit._id ?? '');
-      }
-      for (const id of expected.keys()) mismatches.push(`${key}: missing document ${id}`);
+      mismatches.push(...searchDocumentMismatches(head, found.hits.hits));
     }
     const liveKeys = new Set(live.map((head) => planKey(head)));
     for (let after: Record<string, string> | undefined; ; ) {
@@ -51,9 +44,3 @@ export const searchProjection: Projection = {
     return mismatches;
   },
 };
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
-}

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkItemResult, type BulkLine } from './createBulkBatcher.js';
-import { planSearchDocuments } from './planSearchDocuments.js';
+import { searchDocumentWrites } from './searchDocumentWrites.js';
 
 /** Elasticsearch refused some documents of a change: transient (429, 5xx) or not. */
 export class BulkRejected extends Error {
@@ -13,10 +13,19 @@ export class BulkRejected extends Error {
 }
 
 /**
- * Writes a plan's change into the index: every document of the plan indexed with
- * `version_type=external` = plan version, and the documents of objects that no longer exist
- * deleted at that version. Replaying an old change is refused by Elasticsearch as a version
- * conflict, which counts as done. Writes of concurrent changes share `_bulk` requests.
+ * Writes a plan's change into the index, incrementally: only the documents whose source differs
+ * between `before` and `after` are indexed, and the documents of objects that are gone deleted,
+ * each with `version_type=external` = `after.version`. So every document's external version is
+ * the plan version at which it was last written; an unchanged document keeps an older one. A
+ * one-field PATCH of a nested object writes 1 document, whatever the plan's size.
+ *
+ * Replaying the same change is refused by Elasticsearch as a version conflict, which counts as
+ * done. Older changes are kept out by the runner's next-version rule over the projection state
+ * (per-document versions alone cannot refuse every stale change once versions are coalesced, and
+ * Elasticsearch forgets a delete's version after `index.gc_deletes`). The diff assumes the index
+ * holds `before`'s documents: a runner must not record a state older than one whose writes may
+ * already be in the index (redo an interrupted change up to at least the version it attempted).
+ * Writes of concurrent changes share `_bulk` requests.
  */
 export class ElasticPlanIndex implements ProjectionTarget {
   readonly name = 'search';
@@ -27,19 +36,19 @@ export class ElasticPlanIndex implements ProjectionTarget {
   }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
-    const version = event.version;
-    const kept = after.document ? planSearchDocuments(after.document, version) : [];
-    const keptIds = new Set(kept.map((document) => document.id));
-    const gone = before.document ? planSearchDocuments(before.document, before.version).filter((d) => !keptIds.has(d.id)) : [];
+    const version = after.version;
+    const writes = searchDocumentWrites(before.document, after.document);
+    const actions = writes.index.length + writes.delete.length;
+    if (actions === 0) return;
     const lines: BulkLine[] = [];
-    for (const document of kept) {
+    for (const document of writes.index) {
       lines.push({ index: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
       lines.push(document.source);
     }
-    for (const document of gone) {
+    for (const document of writes.delete) {
       lines.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
     }
-    const failures = (await this.batcher.submit(lines, kept.length + gone.length)).filter(isFailure);
+    const failures = (await this.batcher.submit(lines, actions)).filter(isFailure);
     if (failures.length > 0) {
       const transient = failures.every((f) => f.status === 429 || f.status >= 500);
       throw new BulkRejected(`Elasticsearch refused ${failures.length} document(s) of ${event.planId}@${version}: ${JSON.stringify(failures[0]?.error)}`, transient);

@@ -1,34 +1,51 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { PlanSearch, SearchPage } from '../../ports/PlanSearch.js';
-import { compileSearchQuery } from '../../search/compileSearchQuery.js';
+import type { PlanRef } from '../../planRef.js';
 import { encodeSearchCursor } from '../../search/parseSearchRequest.js';
+import { compileSearchQuery } from './compileSearchQuery.js';
 
 interface PlanSource {
   planId?: string;
-  planVersion?: number;
   _org?: string;
   planType?: string;
   creationDate?: string;
 }
 
+export interface ElasticPlanSearchOptions {
+  /**
+   * The current version of each plan of a page (null when unknown), e.g. read from the log's
+   * heads. Search documents carry no plan version (a change rewrites only the documents it
+   * changed), so this is where a hit's version comes from. Without it, or for a plan it does not
+   * know, a hit reports the external version of its plan document: the version at which the
+   * plan's own fields last changed, a lower bound of the plan's version.
+   */
+  readonly currentVersions?: (plans: readonly PlanRef[]) => Promise<readonly (number | null)[]>;
+}
+
 /** Plan search on Elasticsearch: the compiled query against the alias, paged with search_after. */
 export class ElasticPlanSearch implements PlanSearch {
-  constructor(private readonly client: Client, private readonly alias: string) {}
+  constructor(
+    private readonly client: Client,
+    private readonly alias: string,
+    private readonly options: ElasticPlanSearchOptions = {},
+  ) {}
 
   async search(request: Parameters<PlanSearch['search']>[0], scope: { org: string | null }): Promise<SearchPage> {
     const compiled = compileSearchQuery(request, scope);
     // One hit more than asked tells whether another page exists.
-    const response = await this.client.search<PlanSource>({ index: this.alias, ...compiled, size: request.limit + 1 } as never);
+    const response = await this.client.search<PlanSource>({ index: this.alias, ...compiled, version: true, size: request.limit + 1 } as never);
     const more = response.hits.hits.length > request.limit;
     const hits = response.hits.hits.slice(0, request.limit);
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const last = hits.at(-1);
+    const refs = hits.map((hit) => ({ org: hit._source?._org ?? '', planId: hit._source?.planId ?? '' }));
+    const versions = this.options.currentVersions && refs.length > 0 ? await this.options.currentVersions(refs) : [];
     return {
       total,
-      hits: hits.map((hit) => ({
-        planId: hit._source?.planId ?? '',
-        version: hit._source?.planVersion ?? 0,
-        org: hit._source?._org ?? '',
+      hits: hits.map((hit, i) => ({
+        planId: refs[i]!.planId,
+        version: versions[i] ?? hit._version ?? 0,
+        org: refs[i]!.org,
         planType: hit._source?.planType ?? null,
         creationDate: hit._source?.creationDate ?? null,
         score: typeof hit._score === 'number' ? hit._score : null,

@@ -4,5 +4,9 @@ export { ElasticPlanIndex, BulkRejected } from './ElasticPlanIndex.js';
 export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './createBulkBatcher.js';
 export { PLAN_INDEX_BODY } from './planIndexMapping.js';
 export { planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type SearchDocument } from './planSearchDocuments.js';
-export { ElasticPlanSearch } from './ElasticPlanSearch.js';
-export { isTransientError } from './isTransientError.js';
+export { searchDocumentWrites, type SearchDocumentWrites } from './searchDocumentWrites.js';
+export { expectedSearchDocuments, searchDocumentMismatches, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
+export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './compileSearchQuery.js';
+export { ElasticPlanSearch, type ElasticPlanSearchOptions } from './ElasticPlanSearch.js';
+/** Re-exported from the core root, where it classifies Redis and RabbitMQ failures too. */
+export { isTransientError } from '../../isTransientError.js';

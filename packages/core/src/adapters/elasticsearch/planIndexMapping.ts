@@ -18,7 +18,6 @@ export const PLAN_INDEX_BODY = {
       [JOIN_FIELD]: { type: 'join', relations: JOIN_RELATIONS, eager_global_ordinals: true },
       planId: keyword,
       planKey: keyword,
-      planVersion: { type: 'long' },
       objectId: keyword,
       objectType: keyword,
       _org: keyword,

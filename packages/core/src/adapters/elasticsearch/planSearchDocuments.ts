@@ -24,15 +24,17 @@ export function searchDocumentId(key: string, planId: string, objectId: string):
 /**
  * Splits a plan into one search document per object: the plan's scalar fields form the `plan`
  * document; every nested object (a value with an objectId) becomes a child of the object holding
- * it, its relation named after the property that holds it.
+ * it, its relation named after the property that holds it. A document's source depends on its
+ * object only, never on the plan's version, so a change rewrites only the documents it changed
+ * (see searchDocumentWrites); the version a search hit reports comes from the plan's head.
  */
-export function planSearchDocuments(plan: PlanDocument, version: number): SearchDocument[] {
+export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
   const planId = plan.objectId;
   const key = planKey({ org: plan._org, planId });
   const documents: SearchDocument[] = [];
   const visit = (object: JsonObject, relation: string, parentId: string | null): void => {
     const id = searchDocumentId(key, planId, String(object.objectId));
-    const source: JsonObject = { planId, planKey: key, planVersion: version };
+    const source: JsonObject = { planId, planKey: key };
     for (const [key, value] of Object.entries(object)) {
       const nested = nestedObjects(value);
       if (nested.length > 0) nested.forEach((child) => visit(child, key, id));

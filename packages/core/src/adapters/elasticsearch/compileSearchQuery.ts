@@ -1,9 +1,9 @@
-import { JOIN_FIELD } from '../adapters/elasticsearch/planSearchDocuments.js';
-import { MISSING_DATE_SORT_VALUES, type SearchFilter, type SearchRequest, type SortKey } from './parseSearchRequest.js';
-import { isSearchPath, SEARCH_FIELDS, type SearchField } from './searchFields.js';
+import { JOIN_FIELD } from './planSearchDocuments.js';
+import { MISSING_DATE_SORT_VALUES, type SearchFilter, type SearchRequest, type SortKey } from '../../search/parseSearchRequest.js';
+import { isSearchPath, SEARCH_FIELDS, type SearchField } from '../../search/searchFields.js';
 
 /** The plan fields a search answer carries; the caller loads whole documents when asked to. */
-export const SEARCH_SOURCE_FIELDS = Object.freeze(['planId', 'planVersion', 'planType', 'creationDate', '_org', 'objectId'] as const);
+export const SEARCH_SOURCE_FIELDS = Object.freeze(['planId', 'planType', 'creationDate', '_org', 'objectId'] as const);
 
 export interface CompiledSearch {
   query: object;
