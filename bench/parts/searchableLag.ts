@@ -62,7 +62,8 @@ export const searchableLag: BenchPart = async ({ sizes, say }) => {
     const p99 = percentile(lags, 99) / 1000;
     return [
       {
-        figure: `searchable lag p99, ${count} PATCHes in ${Math.round(count / rate)} s to one plan`,
+        // Sequential writes: on a loaded machine the burst takes longer than count ÷ rate; the name says how long it took.
+        figure: `searchable lag p99, ${count} PATCHes in ${burstSeconds.toFixed(1)} s to one plan`,
         measured: Math.round(p99 * 1000) / 1000,
         unit: 's',
         target: '≤ 1.5 s',
