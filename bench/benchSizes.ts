@@ -34,7 +34,7 @@ export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
     connections: sized('BENCH_CONNECTIONS', 64, 64),
     seconds: sized('BENCH_SECONDS', 10, 3),
     cpuRate: sized('BENCH_CPU_RATE', 500, 500),
-    xadds: sized('BENCH_XADDS', 200_000, 20_000),
+    xadds: sized('BENCH_XADDS', 100_000, 20_000),
     patches: sized('BENCH_PATCHES', 1_000, 100),
     services: sized('BENCH_SERVICES', 100, 100),
     burstPatches: sized('BENCH_BURST_PATCHES', 1_000, 100),

@@ -66,4 +66,8 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const report = { at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, machine: { cpus: cpus().length, model: cpus()[0]?.model }, sizes, figures, table };
 writeFileSync(`${dir}/ratio-${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(`${dir}/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(`\nratio bench (scale ${sizes.scale}, ${report.seconds.toFixed(0)} s; ${cpus().length} cores shared by every process; Redis AOF appendfsync always)\n\n${table}\n\nwritten to .data/bench/ratio-${stamp}.json (and latest.json)\n`);
+const breakdowns = figures.flatMap((f) => {
+  const byProcess = f.details?.msPerWriteByProcess as Record<string, number> | undefined;
+  return byProcess ? [`${f.figure}: ${Object.entries(byProcess).map(([name, ms]) => `${name} ${ms}`).join(', ')} ms (less the services' idle: ${String(f.details?.msPerWriteLessIdle)} ms)`] : [];
+});
+process.stdout.write(`\nratio bench (scale ${sizes.scale}, ${report.seconds.toFixed(0)} s; ${cpus().length} cores shared by every process; Redis AOF appendfsync always)\n\n${table}\n\n${breakdowns.join('\n')}\n\nwritten to .data/bench/ratio-${stamp}.json (and latest.json)\n`);

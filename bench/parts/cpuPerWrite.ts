@@ -10,6 +10,7 @@ import { cpuDelta, readCpu } from '../processCpu.js';
 import { writePathSubjects } from '../servicePids.js';
 
 const SEED_PLANS = 1_000;
+const IDLE_MS = 3_000;
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
@@ -28,13 +29,19 @@ export const cpuPerWrite: BenchPart = async ({ redis, es, sizes, say }) => {
     const { connections, seconds: duration, cpuRate } = sizes;
     const measure = async (kind: string, target: number, options: Parameters<typeof loadRun>[0]): Promise<Figure> => {
       say(`CPU per ${kind}: ${cpuRate}/s offered on ${connections} connections for ${duration} s, then until projections catch up`);
+      // The services are shared: what they spend while this stack is idle, per second, is reported beside.
+      const idleFrom = readCpu(subjects);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
       const before = readCpu(subjects);
+      const idlePerSecond = Object.fromEntries(Object.entries(cpuDelta(idleFrom, before)).map(([name, ms]) => [name, (ms * 1000) / IDLE_MS]));
       const started = Date.now();
       const run = await loadRun({ connections, duration, overallRate: cpuRate, ...options });
       const catchUpSeconds = await waitCaughtUp(stack.baseUrl, { pollMs: 250 });
       const spent = cpuDelta(before, readCpu(subjects));
       const total = Object.values(spent).reduce((a, b) => a + b, 0);
       const perWrite = total / Math.max(run.ok, 1);
+      const windowSeconds = (Date.now() - started) / 1000;
+      const idle = Object.values(idlePerSecond).reduce((a, b) => a + b, 0) * windowSeconds;
       return {
         figure: `end-to-end CPU per ${kind}, all processes`,
         measured: round(perWrite),
@@ -44,7 +51,9 @@ export const cpuPerWrite: BenchPart = async ({ redis, es, sizes, say }) => {
         details: {
           acknowledged: run.ok,
           offeredRate: cpuRate,
-          windowSeconds: (Date.now() - started) / 1000,
+          windowSeconds,
+          msPerWriteLessIdle: round((total - idle) / Math.max(run.ok, 1)),
+          idleMsPerSecondByProcess: Object.fromEntries(Object.entries(idlePerSecond).map(([name, ms]) => [name, Math.round(ms)])),
           catchUpSeconds,
           msPerWriteByProcess: Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, round(ms / Math.max(run.ok, 1))])),
           run,
