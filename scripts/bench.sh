@@ -8,7 +8,7 @@ ensure_installed
 ensure_built
 start_infrastructure
 benches=("$@")
-(( ${#benches[@]} )) || benches=(apiBench projectionBench)
+(( ${#benches[@]} )) || benches=(ratioBench)
 for bench in "${benches[@]}"; do
   step "bench: $bench"
   (cd "$ROOT" && node --import tsx "bench/$bench.ts")

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { aPlan } from '../../packages/core/test/planMother.js';
+import { startStack } from '../../packages/api/test/stackProcesses.js';
+import type { BenchPart } from '../benchContext.js';
+import { benchApi, copayPatch, inParallel } from '../benchApi.js';
+import { waitCaughtUp } from '../caughtUp.js';
+import type { Figure } from '../figureTable.js';
+import { loadRun } from '../loadRun.js';
+import { cpuDelta, readCpu } from '../processCpu.js';
+import { writePathSubjects } from '../servicePids.js';
+
+const SEED_PLANS = 1_000;
+const IDLE_MS = 3_000;
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * End-to-end CPU per write, every process summed (Redis, RabbitMQ, Elasticsearch, api, relay,
+ * projector), from /proc utime+stime deltas over a steady run at a fixed offered rate plus the
+ * wait until every projection has caught up, divided by the acknowledged writes.
+ */
+export const cpuPerWrite: BenchPart = async ({ redis, es, sizes, say }) => {
+  const stack = await startStack({ LOG_LEVEL: 'error' });
+  try {
+    const api = await benchApi(stack);
+    const seed = Array.from({ length: SEED_PLANS }, () => aPlan());
+    await inParallel(seed, 16, (plan) => api.post(plan));
+    await waitCaughtUp(stack.baseUrl);
+    const subjects = await writePathSubjects({ redis, es, stack });
+    const { connections, seconds: duration, cpuRate } = sizes;
+    const measure = async (kind: string, target: number, options: Parameters<typeof loadRun>[0]): Promise<Figure> => {
+      say(`CPU per ${kind}: ${cpuRate}/s offered on ${connections} connections for ${duration} s, then until projections catch up`);
+      // The services are shared: what they spend while this stack is idle, per second, is reported beside.
+      const idleFrom = readCpu(subjects);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const before = readCpu(subjects);
+      const idlePerSecond = Object.fromEntries(Object.entries(cpuDelta(idleFrom, before)).map(([name, ms]) => [name, (ms * 1000) / IDLE_MS]));
+      const started = Date.now();
+      const run = await loadRun({ connections, duration, overallRate: cpuRate, ...options });
+      const catchUpSeconds = await waitCaughtUp(stack.baseUrl, { pollMs: 250 });
+      const spent = cpuDelta(before, readCpu(subjects));
+      const total = Object.values(spent).reduce((a, b) => a + b, 0);
+      const perWrite = total / Math.max(run.ok, 1);
+      const windowSeconds = (Date.now() - started) / 1000;
+      const idle = Object.values(idlePerSecond).reduce((a, b) => a + b, 0) * windowSeconds;
+      return {
+        figure: `end-to-end CPU per ${kind}, all processes`,
+        measured: round(perWrite),
+        unit: 'ms',
+        target: `≤ ${target} ms`,
+        met: perWrite <= target,
+        details: {
+          acknowledged: run.ok,
+          offeredRate: cpuRate,
+          windowSeconds,
+          msPerWriteLessIdle: round((total - idle) / Math.max(run.ok, 1)),
+          idleMsPerSecondByProcess: Object.fromEntries(Object.entries(idlePerSecond).map(([name, ms]) => [name, Math.round(ms)])),
+          catchUpSeconds,
+          msPerWriteByProcess: Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, round(ms / Math.max(run.ok, 1))])),
+          run,
+        },
+      };
+    };
+    const post = await measure('POST', 2.0, {
+      url: `${stack.baseUrl}/v1/plans`,
+      method: 'POST',
+      headers: { authorization: api.writer, 'content-type': 'application/json' },
+      requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
+    });
+    let next = 0;
+    const patch = await measure('one-field PATCH', 0.8, {
+      url: stack.baseUrl,
+      method: 'PATCH',
+      headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' },
+      requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}`, body: copayPatch(next % 1000) }) }],
+    });
+    return [post, patch];
+  } finally {
+    await stack.stop();
+  }
+};
