@@ -105,7 +105,7 @@ async function rebuild(stack: Stack, es: Client, built: BuiltLog, say: (line: st
   if (code !== 0) throw new Error(`replay exited ${code}: ${output.slice(-2000)}`);
   const rate = built.events / seconds;
 
-  const documents = [...built.finals.values()].flatMap(({ document, version }) => planSearchDocuments(document, version).map((d) => ({ ...d, version })));
+  const documents = [...built.finals.values()].flatMap(({ document, version }) => planSearchDocuments(document).map((d) => ({ ...d, version })));
   say(`raw _bulk of the same ${documents.length} final documents into an index with the same settings`);
   const bulkSeconds = await rawBulkSeconds(es, stack.env.ES_URL ?? '', `${stack.env.ES_ALIAS}-rawbulk`, documents);
   const limit = built.events / bulkSeconds;
