@@ -69,7 +69,8 @@ export function createRelay(options: RelayOptions): Relay {
         channel.publish(topology.exchange, topology.routingKey(partition), Buffer.from(event), {
           persistent: true,
           contentType: 'application/json',
-          messageId: `${fieldValue(fields, 'plan')}@${fieldValue(fields, 'version')}`,
+          // The log holds each event once, in one field: its position names it uniquely.
+          messageId: `${partition}/${id}`,
           headers: { position: id, partition },
         });
         count += 1;
