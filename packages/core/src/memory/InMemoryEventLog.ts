@@ -48,9 +48,14 @@ export class InMemoryEventLog implements EventLog {
     return foldPlan(await this.events(plan, { to: version }));
   }
 
+  /** The newest version whose time, and every earlier version's, is at or before `at` (as the Redis log's version records). */
   async versionAt(plan: PlanRef, at: Date): Promise<number> {
-    const earlier = (this.histories.get(planKey(plan)) ?? []).filter((e) => Date.parse(e.at) <= at.getTime());
-    return earlier.at(-1)?.version ?? 0;
+    let version = 0;
+    for (const event of this.histories.get(planKey(plan)) ?? []) {
+      if (Date.parse(event.at) > at.getTime()) break;
+      version = event.version;
+    }
+    return version;
   }
 
   async idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null> {
