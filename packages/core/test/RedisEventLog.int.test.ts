@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { createRedisKeys, RedisEventLog, assertDurableRedis } from '../src/adapters/redis/index.js';
-import { refOfPlan } from '../src/index.js';
+import { createRedisKeys, RedisEventLog, assertDurableRedis, VERSION_RECORD_WIDTH } from '../src/adapters/redis/index.js';
+import { EVENT_SCHEMA_VERSION, refOfPlan, type PlanDocument, type PlanEvent } from '../src/index.js';
+import { aPlan } from './planMother.js';
 import { eventLogContract } from './eventLogContract.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from './redisTestContext.js';
 
@@ -17,7 +19,6 @@ eventLogContract(test, 'RedisEventLog', async (options) => new RedisEventLog(red
 test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSCRIPT)', async (t) => {
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }));
   await redis.script('FLUSH');
-  const { aPlan } = await import('./planMother.js');
   const plan = aPlan();
   await log.append({
     event: { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 'a', org: plan._org, at: new Date().toISOString(), requestId: 'r', schemaVersion: 1 },
@@ -29,3 +30,130 @@ test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSC
 test('RedisEventLog › the log Redis runs with AOF appendfsync always', async (t) => {
   await t.notThrowsAsync(assertDurableRedis(redis, { allowNonDurable: false }));
 });
+
+const eventOf = (plan: PlanDocument, version: number, patch: PlanEvent['patch']): PlanEvent => ({
+  planId: plan.objectId,
+  version,
+  type: version === 1 ? 'created' : 'patched',
+  patch,
+  actor: 'dev-writer',
+  org: plan._org as string,
+  at: new Date(Date.UTC(2026, 0, 1) + version * 1000).toISOString(),
+  requestId: randomUUID(),
+  schemaVersion: EVENT_SCHEMA_VERSION,
+});
+
+async function appendPatches(log: RedisEventLog, plan: PlanDocument, versions: number): Promise<void> {
+  await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
+  for (let version = 2; version <= versions; version += 1) {
+    await log.append({ event: eventOf(plan, version, [{ op: 'replace', path: '/planCostShares/copay', value: version }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: version } } });
+  }
+}
+
+test('RedisEventLog › each event is stored once: one stream entry with one field; the plan keeps 18-byte version records', async (t) => {
+  const own = randomPrefix('eventlog-once');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
+  const plan = aPlan();
+  try {
+    await appendPatches(log, plan, 25);
+    const entries = await redis.xrange(keys.log(0), '-', '+');
+    t.is(entries.length, 25);
+    t.true(entries.every(([, fields]) => fields.length === 2 && fields[0] === 'event'));
+    t.deepEqual(entries.map(([, fields]) => JSON.parse(fields[1]!).version), Array.from({ length: 25 }, (_, i) => i + 1));
+    t.is(await redis.strlen(keys.versions(refOfPlan(plan))), 25 * VERSION_RECORD_WIDTH);
+    t.deepEqual((await redis.hkeys(keys.snapshots(refOfPlan(plan)))).sort(), ['10', '20']);
+    const all = await scanKeys(own);
+    t.deepEqual(all.sort(), [keys.head(refOfPlan(plan)), keys.log(0), keys.snapshots(refOfPlan(plan)), keys.versions(refOfPlan(plan))].sort());
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});
+
+test('RedisEventLog › one-field PATCHes cost at most 1.5× their event JSON in Redis memory (every key the log writes)', async (t) => {
+  const own = randomPrefix('eventlog-bytes');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys);
+  const plan = aPlan();
+  try {
+    await appendPatches(log, plan, 300);
+    const json = (await log.events(refOfPlan(plan))).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
+    let bytes = 0;
+    for (const key of await scanKeys(own)) bytes += Number(await redis.memory('USAGE', key, 'SAMPLES', 0));
+    t.log(`${(bytes / 300).toFixed(0)} B/event for ${(json / 300).toFixed(0)} B of JSON`);
+    t.true(bytes <= 1.5 * json, `${bytes} bytes for ${json} bytes of event JSON`);
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});
+
+test('RedisEventLog › reads longer than one script chunk come back whole and in order', async (t) => {
+  const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { readChunk: 4, snapshotEvery: 7 });
+  const plan = aPlan();
+  await appendPatches(log, plan, 23);
+  t.deepEqual((await log.events(refOfPlan(plan))).map((e) => e.version), Array.from({ length: 23 }, (_, i) => i + 1));
+  t.deepEqual((await log.events(refOfPlan(plan), { from: 3, to: 12 })).map((e) => e.version), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  t.deepEqual((await log.events(refOfPlan(plan), { from: 5, to: 8 })).map((e) => e.version), [5, 6, 7, 8]);
+  t.like((await log.stateAt(refOfPlan(plan), 20)).document?.planCostShares, { copay: 20 });
+});
+
+test('RedisEventLog › reads and time travel survive a flushed script cache', async (t) => {
+  const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 3 });
+  const plan = aPlan();
+  await appendPatches(log, plan, 5);
+  await redis.script('FLUSH');
+  t.is((await log.events(refOfPlan(plan))).length, 5);
+  await redis.script('FLUSH');
+  t.is(await log.versionAt(refOfPlan(plan), new Date(Date.UTC(2026, 0, 1) + 4500)), 4);
+  await redis.script('FLUSH');
+  t.is((await log.stateAt(refOfPlan(plan), 4)).version, 4);
+});
+
+test('RedisEventLog › snapshots written with another K: stateAt folds from the start instead', async (t) => {
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const plan = aPlan();
+  await appendPatches(new RedisEventLog(redis, keys, { snapshotEvery: 7 }), plan, 12);
+  const state = await new RedisEventLog(redis, keys, { snapshotEvery: 5 }).stateAt(refOfPlan(plan), 11);
+  t.is(state.version, 11);
+  t.like(state.document?.planCostShares, { copay: 11 });
+});
+
+test('RedisEventLog › a plan of an older layout (a head without version records) refuses appends and changes nothing', async (t) => {
+  const own = randomPrefix('eventlog-layout');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys);
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    await redis.hset(keys.head(ref), 'version', '3', 'document', JSON.stringify(plan), 'org', plan._org as string, 'at', '0');
+    await t.throwsAsync(log.append({ event: eventOf(plan, 4, []), document: plan }), { message: /PLANLEDGER_LAYOUT.*relayout/ });
+    t.is(await redis.exists(keys.log(0)), 0);
+    t.is(await redis.hget(keys.head(ref), 'version'), '3');
+    t.is(await redis.exists(keys.versions(ref)), 0);
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});
+
+test('RedisEventLog › a version record pointing at an entry the log lost is an error, not a shorter history', async (t) => {
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const log = new RedisEventLog(redis, keys);
+  const plan = aPlan();
+  await appendPatches(log, plan, 3);
+  const [second] = await log.events(refOfPlan(plan), { from: 2, to: 2 });
+  const entries = await redis.xrange(keys.log(keys.partitionOf(refOfPlan(plan))), '-', '+');
+  const id = entries.find(([, fields]) => fields[1] === JSON.stringify(second))?.[0] ?? '';
+  await redis.xdel(keys.log(keys.partitionOf(refOfPlan(plan))), id);
+  await t.throwsAsync(log.events(refOfPlan(plan)), { message: /PLANLEDGER_MISSING version 2/ });
+});
+
+async function scanKeys(under: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${under}:*`, 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}

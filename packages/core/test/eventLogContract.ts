@@ -112,6 +112,109 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     t.is(await log.versionAt(refOfPlan(plan), new Date(Date.UTC(2027, 0, 1))), 12);
   });
 
+  const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+  const timed = (e: PlanEvent, ms: number): PlanEvent => ({ ...e, at: at(ms).toISOString() });
+
+  test(`${name} › across several snapshot boundaries every version folds to what was written, and ranges read across them`, async (t) => {
+    const log = await makeLog({ snapshotEvery: 10 });
+    const plan = aPlan();
+    await appendVersions(log, plan, 35);
+    for (let version = 1; version <= 35; version += 1) {
+      const state = await log.stateAt(refOfPlan(plan), version);
+      t.is(state.version, version);
+      t.is(state.document?.planType, version === 1 ? 'inNetwork' : `type-${version}`, `version ${version}`);
+    }
+    t.deepEqual((await log.events(refOfPlan(plan), { from: 8, to: 23 })).map((e) => e.version), Array.from({ length: 16 }, (_, i) => 8 + i));
+    t.deepEqual((await log.events(refOfPlan(plan), { from: 30, to: 99 })).map((e) => e.version), [30, 31, 32, 33, 34, 35]);
+    t.deepEqual(await log.events(refOfPlan(plan), { from: 36 }), []);
+  });
+
+  test(`${name} › a page in the middle of a long history is exactly those versions`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await appendVersions(log, plan, 260);
+    const page = await log.events(refOfPlan(plan), { from: 120, to: 139 });
+    t.deepEqual(page.map((e) => e.version), Array.from({ length: 20 }, (_, i) => 120 + i));
+    t.deepEqual(page[0]?.patch, [{ op: 'replace', path: '/planType', value: 'type-120' }]);
+    t.is((await log.events(refOfPlan(plan))).length, 260);
+    t.is((await log.stateAt(refOfPlan(plan), 250)).document?.planType, 'type-250');
+    t.is((await log.stateAt(refOfPlan(plan), 199)).document?.planType, 'type-199');
+  });
+
+  test(`${name} › versionAt at an event's exact time is that version; between two events, the earlier`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    // Versions 1…6 at ms 1000, 2000, 2000, 2000, 5000, 5001: equal times are allowed.
+    const times = [1000, 2000, 2000, 2000, 5000, 5001];
+    await log.append({ event: timed(event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), times[0]!), document: plan });
+    for (let version = 2; version <= times.length; version += 1) {
+      await log.append({ event: timed(event(plan.objectId, version, 'patched', [{ op: 'replace', path: '/planType', value: `type-${version}` }]), times[version - 1]!), document: { ...plan, planType: `type-${version}` } });
+    }
+    const versionAt = (ms: number) => log.versionAt(refOfPlan(plan), at(ms));
+    t.is(await versionAt(999), 0);
+    t.is(await versionAt(1000), 1);
+    t.is(await versionAt(1999), 1);
+    t.is(await versionAt(2000), 4, 'the newest of the versions at that time');
+    t.is(await versionAt(4999), 4);
+    t.is(await versionAt(5000), 5);
+    t.is(await versionAt(5001), 6);
+    t.is(await versionAt(-1e12), 0);
+    t.is(await log.versionAt({ org: 'example.com', planId: 'no-such-plan' }, at(5001)), 0);
+  });
+
+  test(`${name} › a plan deleted and re-created: history, stateAt and versionAt see each life`, async (t) => {
+    const log = await makeLog({ snapshotEvery: 2 });
+    const plan = aPlan();
+    const second = { ...plan, planType: 'second-life' };
+    await log.append({ event: timed(event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), 1000), document: plan });
+    await log.append({ event: timed(event(plan.objectId, 2, 'deleted', []), 2000), document: null });
+    await log.append({ event: timed(event(plan.objectId, 3, 'created', [{ op: 'add', path: '', value: second }]), 3000), document: second });
+    await log.append({ event: timed(event(plan.objectId, 4, 'deleted', []), 4000), document: null });
+    await log.append({ event: timed(event(plan.objectId, 5, 'created', [{ op: 'add', path: '', value: plan }]), 5000), document: plan });
+    const ref = refOfPlan(plan);
+    t.deepEqual((await log.events(ref)).map((e) => e.type), ['created', 'deleted', 'created', 'deleted', 'created']);
+    t.deepEqual((await log.stateAt(ref, 2)).document, null);
+    t.deepEqual((await log.stateAt(ref, 3)).document, second);
+    t.deepEqual((await log.stateAt(ref, 4)).document, null);
+    t.deepEqual((await log.stateAt(ref, 5)).document, plan);
+    t.is(await log.versionAt(ref, at(2500)), 2);
+    t.is(await log.versionAt(ref, at(3500)), 3);
+  });
+
+  test(`${name} › events of many plans appended interleaved stay each plan's own, in order`, async (t) => {
+    const log = await makeLog({ snapshotEvery: 5 });
+    const plans = Array.from({ length: 6 }, () => aPlan());
+    for (let version = 1; version <= 12; version += 1) {
+      await Promise.all(
+        plans.map((plan, i) =>
+          log.append(
+            version === 1
+              ? { event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan }
+              : { event: event(plan.objectId, version, 'patched', [{ op: 'replace', path: '/planType', value: `p${i}-v${version}` }]), document: { ...plan, planType: `p${i}-v${version}` } },
+          ),
+        ),
+      );
+    }
+    for (const [i, plan] of plans.entries()) {
+      const events = await log.events(refOfPlan(plan));
+      t.deepEqual(events.map((e) => [e.planId, e.version]), Array.from({ length: 12 }, (_, v) => [plan.objectId, v + 1]));
+      t.is((await log.stateAt(refOfPlan(plan), 11)).document?.planType, `p${i}-v11`);
+      t.deepEqual(foldPlan(events).document, (await log.head(refOfPlan(plan)))?.document);
+    }
+  });
+
+  test(`${name} › versionAt counts times that went backwards from the latest time before them`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    // The plan service never writes this (times never go backwards per plan); a copied log might.
+    await log.append({ event: timed(event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), 3000), document: plan });
+    await log.append({ event: timed(event(plan.objectId, 2, 'patched', []), 1000), document: plan });
+    await log.append({ event: timed(event(plan.objectId, 3, 'patched', []), 4000), document: plan });
+    t.is(await log.versionAt(refOfPlan(plan), at(1500)), 0);
+    t.is(await log.versionAt(refOfPlan(plan), at(3000)), 2);
+    t.is(await log.versionAt(refOfPlan(plan), at(4000)), 3);
+  });
+
   test(`${name} › an idempotency key makes a second append with it a replay, appending nothing`, async (t) => {
     const log = await makeLog();
     const plan = aPlan();

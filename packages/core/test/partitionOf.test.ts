@@ -13,7 +13,7 @@ test('createRedisKeys › every key of a plan shares its partition log hash tag'
   const keys = createRedisKeys({ prefix: 'pl', partitions: 16 });
   const abc = { org: 'example.com', planId: 'abc' };
   const tag = `{p${keys.partitionOf(abc)}}`;
-  for (const key of [keys.head(abc), keys.history(abc), keys.log(keys.partitionOf(abc)), keys.projectionState('search', abc), keys.checkpoint('search', keys.partitionOf(abc))]) {
+  for (const key of [keys.head(abc), keys.versions(abc), keys.snapshots(abc), keys.log(keys.partitionOf(abc)), keys.projectionState('search', abc), keys.checkpoint('search', keys.partitionOf(abc))]) {
     t.true(key.startsWith(`pl:${tag}:`), key);
   }
 });

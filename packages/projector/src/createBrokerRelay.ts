@@ -43,7 +43,8 @@ export function createAmqpPublisher(channel: ConfirmChannel, topology: BrokerTop
       channel.publish(topology.exchange, topology.routingKey(entry.partition), Buffer.from(entry.json), {
         persistent: true,
         contentType: 'application/json',
-        messageId: `${entry.plan}@${entry.version}`,
+        // The log holds each event once, in one field: its position names it uniquely.
+        messageId: `${entry.partition}/${entry.position}`,
         headers: { position: entry.position, partition: entry.partition },
       });
     },

@@ -16,8 +16,10 @@ export interface RelayoutOptions {
 /**
  * Copies every event of a log written under an older key layout into `to`, in each old
  * partition's order (so each plan's events stay in order), through the ordinary atomic append:
- * heads, histories, time indexes and snapshots come out in today's layout, keyed by org and
- * objectId, with the events themselves (versions, times, actors) unchanged. An event already in
+ * heads, version records and snapshots come out in today's layout (each event stored once, in
+ * its partition's stream), keyed by org and objectId, with the events themselves (versions,
+ * times, actors) unchanged. Only the old streams' `event` field is read, so any earlier layout
+ * copies: objectId-keyed plans, and the two-copy layout with a per-plan history list. An event already in
  * the target (a second run after an interruption) is skipped, so the copy can be resumed.
  */
 export async function relayoutLog({ redis, fromPrefix, fromPartitions, to, batchSize = 500, onProgress }: RelayoutOptions): Promise<{ copied: number; skipped: number }> {

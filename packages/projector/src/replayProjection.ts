@@ -73,7 +73,7 @@ export async function replayProjection(options: ReplayOptions): Promise<{ positi
       for (const entry of entries) {
         if (entry.json === '') continue;
         const event = JSON.parse(entry.json) as PlanEvent;
-        const plan = entry.plan ?? planKey(refOf(event));
+        const plan = planKey(refOf(event));
         const chain = held.get(plan);
         if (chain) chain.push(event);
         else held.set(plan, [event]);

@@ -37,3 +37,33 @@ test('relayoutLog › copies an older layout’s log (one objectId in two orgs) 
   t.is((await to.events(refOfPlan(theirs)))[0]?.actor, 'old', 'events are copied unchanged');
   t.deepEqual(await relayoutLog({ redis, fromPrefix: oldPrefix, fromPartitions: 4, to }), { copied: 0, skipped: 4 });
 });
+
+test('relayoutLog › copies a log of the two-copy layout (stream fields plan, version, event plus a history list) into one copy per event', async (t) => {
+  const from = randomPrefix('twocopy');
+  const into = randomPrefix('onecopy');
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    // The layout before one copy per event: the stream entry and the plan's history list both held the event.
+    const events = [
+      event(plan.objectId, 'example.com', 1, 'created', [{ op: 'add', path: '', value: plan }]),
+      ...Array.from({ length: 4 }, (_, i) => event(plan.objectId, 'example.com', i + 2, 'patched', [{ op: 'replace', path: '/planType', value: `t${i + 2}` }])),
+    ];
+    for (const e of events) {
+      await redis.xadd(`${from}:{p0}:log`, '*', 'plan', `example.com/${plan.objectId}`, 'version', String(e.version), 'event', JSON.stringify(e));
+      await redis.rpush(`${from}:{p0}:history:example.com/${plan.objectId}`, JSON.stringify(e));
+    }
+    const keys = createRedisKeys({ prefix: into, partitions: 2 });
+    const to = new RedisEventLog(redis, keys, { snapshotEvery: 2 });
+    t.deepEqual(await relayoutLog({ redis, fromPrefix: from, fromPartitions: 1, to }), { copied: 5, skipped: 0 });
+    t.deepEqual(await to.events(ref), events);
+    const entries = await redis.xrange(keys.log(keys.partitionOf(ref)), '-', '+');
+    t.true(entries.every(([, fields]) => fields.length === 2 && fields[0] === 'event'), 'one field per entry');
+    // Time travel uses the events' own times (2026-01-01T00:00:0Ns), not when the copy ran.
+    t.is(await to.versionAt(ref, new Date(Date.UTC(2026, 0, 1, 0, 0, 3, 500))), 3);
+    t.is((await to.stateAt(ref, 3)).document?.planType, 't3');
+  } finally {
+    await deleteKeys(redis, from);
+    await deleteKeys(redis, into);
+  }
+});

@@ -34,7 +34,7 @@ export class InMemoryEventLog implements EventLog {
     this.histories.set(key, history);
     this.heads.set(key, { planId: event.planId, version: event.version, document: structuredClone(document), org: event.org, at: event.at });
     const partition = partitionOf(key, this.partitions);
-    const position = this.partitionLog.append(partition, JSON.stringify(event), { plan: key, version: event.version });
+    const position = this.partitionLog.append(partition, JSON.stringify(event));
     if (idempotencyKey !== null && idempotency) {
       this.idempotency.set(idempotencyKey, { fingerprint: idempotency.fingerprint, version: event.version, position, partition });
     }
@@ -54,9 +54,14 @@ export class InMemoryEventLog implements EventLog {
     return foldPlan(await this.events(plan, { to: version }));
   }
 
+  /** The newest version whose time, and every earlier version's, is at or before `at` (as the Redis log's version records). */
   async versionAt(plan: PlanRef, at: Date): Promise<number> {
-    const earlier = (this.histories.get(planKey(plan)) ?? []).filter((e) => Date.parse(e.at) <= at.getTime());
-    return earlier.at(-1)?.version ?? 0;
+    let version = 0;
+    for (const event of this.histories.get(planKey(plan)) ?? []) {
+      if (Date.parse(event.at) > at.getTime()) break;
+      version = event.version;
+    }
+    return version;
   }
 
   async idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null> {

@@ -20,10 +20,10 @@ export class InMemoryPartitionLog implements PartitionLog {
   }
 
   /** Appends an event's JSON to a partition; returns its position. */
-  append(partition: number, json: string, { plan = null, version = null }: { plan?: string | null; version?: number | null } = {}): string {
+  append(partition: number, json: string): string {
     this.sequence += 1;
     const position = `${this.sequence}-0`;
-    this.entriesOf(partition).push({ partition, position, json, plan, version });
+    this.entriesOf(partition).push({ partition, position, json });
     for (const wake of [...this.waiters]) wake();
     return position;
   }

@@ -72,7 +72,12 @@ export interface EventLog {
   events(plan: PlanRef, range?: EventRange): Promise<PlanEvent[]>;
   /** The plan as it was at `version` (nothing at 0), folded from the nearest snapshot at or below it. */
   stateAt(plan: PlanRef, version: number): Promise<PlanState>;
-  /** The plan's version at time `at` (0 before it was created). */
+  /**
+   * The plan's version at time `at` (0 before it was created): the newest version whose event
+   * time is at or before `at`. Event times never go backwards within a plan (the plan service
+   * ensures it); should a log hold one that does, an event counts as happening no earlier than
+   * the one before it.
+   */
   versionAt(plan: PlanRef, at: Date): Promise<number>;
   /** The outcome of the write the plan's log recorded for an idempotency key (atomically with its event). */
   idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null>;

@@ -5,9 +5,6 @@ export interface LogEntry {
   readonly position: string;
   /** The event, as stored (JSON of a `PlanEvent`). */
   readonly json: string;
-  /** The plan's key (`planKey`) and the event's version, when the log stores them beside the event. */
-  readonly plan: string | null;
-  readonly version: number | null;
 }
 
 /** Where a consumer group stands in a partition. */

@@ -5,8 +5,9 @@ import { foldPlan, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { PlanEvent } from '../../planEvent.js';
 import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
-import { planKey, refOf, type PlanRef } from '../../planRef.js';
+import { refOf, type PlanRef } from '../../planRef.js';
 import { APPEND_SCRIPT } from './appendScript.js';
+import { EVENTS_SCRIPT, VERSION_AT_SCRIPT } from './readScripts.js';
 import type { RedisKeys } from './redisKeys.js';
 
 type AppendReply = [0, number] | [1, string] | [2, string];
@@ -14,6 +15,8 @@ type AppendReply = [0, number] | [1, string] | [2, string];
 interface WithAppend {
   planledgerAppend(...keysAndArgs: string[]): Promise<AppendReply>;
   planledgerRelease(claimKey: string, fingerprint: string): Promise<number>;
+  planledgerEvents(versions: string, log: string, from: string, to: string): Promise<string[]>;
+  planledgerVersionAt(versions: string, at: string): Promise<number>;
 }
 
 /** Deletes an idempotency claim only while the given fingerprint still holds it. KEYS: claim. ARGV: fingerprint. */
@@ -26,25 +29,31 @@ return 0
 export interface RedisEventLogOptions {
   /** Keep a snapshot of the document every this many versions (time travel folds at most this many events). */
   readonly snapshotEvery?: number;
+  /** Most events one read script returns (a long history is read in several, so no script blocks Redis for long). */
+  readonly readChunk?: number;
 }
 
-/** Time-index members sort as strings among equal scores: pad so that order is numeric. */
-const timeMember = (version: number) => String(version).padStart(12, '0');
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (JSON.parse(json) as PlanDocument) : null);
 
 /**
- * The event log on Redis Streams. `defineCommand` runs the script by EVALSHA and reloads it on
- * NOSCRIPT, so a restarted Redis that lost its script cache is handled.
+ * The event log on Redis Streams. Each event is stored once, in its partition's log stream; a
+ * plan's history, time travel and snapshots are indexes into it (see versionRecords.ts).
+ * `defineCommand` runs the scripts by EVALSHA and reloads them on NOSCRIPT, so a restarted Redis
+ * that lost its script cache is handled.
  */
 export class RedisEventLog implements EventLog {
   private readonly redis: Redis & WithAppend;
   private readonly snapshotEvery: number;
+  private readonly readChunk: number;
 
-  constructor(redis: Redis, private readonly keys: RedisKeys, { snapshotEvery = 100 }: RedisEventLogOptions = {}) {
-    redis.defineCommand('planledgerAppend', { numberOfKeys: 6, lua: APPEND_SCRIPT });
+  constructor(redis: Redis, private readonly keys: RedisKeys, { snapshotEvery = 100, readChunk = 500 }: RedisEventLogOptions = {}) {
+    redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    redis.defineCommand('planledgerEvents', { numberOfKeys: 2, lua: EVENTS_SCRIPT });
+    redis.defineCommand('planledgerVersionAt', { numberOfKeys: 1, lua: VERSION_AT_SCRIPT });
     this.redis = redis as Redis & WithAppend;
     this.snapshotEvery = snapshotEvery;
+    this.readChunk = readChunk;
   }
 
   async append({ event, document, idempotency }: AppendRequest): Promise<AppendResult> {
@@ -54,21 +63,18 @@ export class RedisEventLog implements EventLog {
     const reply = await this.redis.planledgerAppend(
       this.keys.log(partition),
       this.keys.head(plan),
-      this.keys.history(plan),
-      this.keys.times(plan),
+      this.keys.versions(plan),
       this.keys.snapshots(plan),
       this.keys.idempotency(plan, scopeKey(idempotency?.key ?? '')),
       String(version - 1),
       JSON.stringify(event),
       document === null ? '' : JSON.stringify(document),
-      planKey(plan),
       String(version),
       String(Date.parse(event.at)),
       event.org,
       String(this.snapshotEvery),
       idempotency?.fingerprint ?? '',
       String(idempotency?.ttlSeconds ?? 0),
-      timeMember(version),
       String(partition),
     );
     if (reply[0] === 0) throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
@@ -82,25 +88,32 @@ export class RedisEventLog implements EventLog {
     return { planId: plan.planId, version: Number(version), document: decodeDocument(document), org: plan.org, at: new Date(Number(at)).toISOString() };
   }
 
-  async events(plan: PlanRef, { from = 1, to }: EventRange = {}): Promise<PlanEvent[]> {
-    const first = Math.max(from, 1);
-    // LRANGE reads a negative end as "from the end": a range ending before version 1 is empty.
-    if (to !== undefined && to < first) return [];
-    const raw = await this.redis.lrange(this.keys.history(plan), first - 1, to === undefined ? -1 : to - 1);
-    return raw.map((json) => JSON.parse(json) as PlanEvent);
+  async events(plan: PlanRef, { from = 1, to = Number.MAX_SAFE_INTEGER }: EventRange = {}): Promise<PlanEvent[]> {
+    const events: PlanEvent[] = [];
+    const versions = this.keys.versions(plan);
+    const log = this.keys.log(this.keys.partitionOf(plan));
+    for (let first = Math.max(from, 1); first <= to; first += this.readChunk) {
+      const last = Math.min(to, first + this.readChunk - 1);
+      const chunk = await this.redis.planledgerEvents(versions, log, String(first), String(last));
+      for (const json of chunk) events.push(JSON.parse(json) as PlanEvent);
+      if (chunk.length < last - first + 1) break;
+    }
+    return events;
   }
 
   async stateAt(plan: PlanRef, version: number): Promise<PlanState> {
     if (version <= 0) return { version: 0, document: null };
     const base = Math.floor(version / this.snapshotEvery) * this.snapshotEvery;
-    const snapshot = base > 0 ? await this.redis.hget(this.keys.snapshots(plan), String(base)) : null;
-    const start: PlanState = snapshot === null ? { version: 0, document: null } : { version: base, document: decodeDocument(snapshot) };
-    return foldPlan(await this.events(plan, { from: start.version + 1, to: version }), start);
+    if (base === 0) return foldPlan(await this.events(plan, { to: version }));
+    // The snapshot and the events after it in one round trip (both commands go out together).
+    const [snapshot, tail] = await Promise.all([this.redis.hget(this.keys.snapshots(plan), String(base)), this.events(plan, { from: base + 1, to: version })]);
+    // No snapshot there (a log written with another K): fold from the start.
+    if (snapshot === null) return foldPlan(await this.events(plan, { to: version }));
+    return foldPlan(tail, { version: base, document: decodeDocument(snapshot) });
   }
 
   async versionAt(plan: PlanRef, at: Date): Promise<number> {
-    const [member] = await this.redis.zrevrangebyscore(this.keys.times(plan), at.getTime(), '-inf', 'LIMIT', 0, 1);
-    return member === undefined ? 0 : Number(member);
+    return Number(await this.redis.planledgerVersionAt(this.keys.versions(plan), String(at.getTime())));
   }
 
   async idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null> {

@@ -84,8 +84,7 @@ export class RedisPartitionLog implements PartitionLog {
 }
 
 function entryOf(partition: number, [position, fields]: StreamEntry): LogEntry {
-  const version = fieldValue(fields, 'version');
-  return { partition, position, json: fieldValue(fields, 'event') ?? '', plan: fieldValue(fields, 'plan'), version: version === null ? null : Number(version) };
+  return { partition, position, json: fieldValue(fields, 'event') ?? '' };
 }
 
 function fieldValue(fields: string[] | null, name: string): string | null {

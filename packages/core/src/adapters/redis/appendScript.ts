@@ -1,36 +1,50 @@
+import { VERSION_RECORD_FORMAT, VERSION_RECORD_WIDTH, VERSION_TIME_OFFSET } from './versionRecords.js';
+
 /**
  * The atomic append. Redis runs a script as one unit and writes its effects to the AOF as one
- * transaction, so a crash leaves all of it or none:
+ * transaction, so a crash leaves all of it or none. Every check comes before the first write
+ * (Redis does not undo a script's writes when it fails midway):
  *  1. with an idempotency key already used: return its record, change nothing;
- *  2. check the expected version;
- *  3. append the event to the partition's log and to the plan's history; index its time;
+ *  2. check the expected version, and that the plan's version records cover exactly its versions
+ *     (a log of an older layout has none: it must be copied with `npm run relayout` first);
+ *  3. append the event, once, to the partition's log (one field, `event`); append its record
+ *     (log entry id, time) to the plan's version records (see versionRecords.ts);
  *  4. move the head (version, document, org, time); every K versions keep a snapshot;
  *  5. with an idempotency key: remember the outcome for its TTL.
  *
- * KEYS: log, head, history, times, snapshots, idempotency (all in the plan's hash slot).
- * ARGV: expected version, event JSON, document JSON ('' = deleted), plan key (org/objectId), new version,
- *       time (ms), org, snapshot interval K, idempotency fingerprint ('' = none), TTL (s),
- *       time-index member (zero-padded version), partition.
- * Returns {1, log entry id} | {0, current version} | {2, idempotency record JSON}.
+ * KEYS: log, head, versions, snapshots, idempotency (all in the plan's hash slot).
+ * ARGV: expected version, event JSON, document JSON ('' = deleted), new version, time (ms), org,
+ *       snapshot interval K, idempotency fingerprint ('' = none), TTL (s), partition.
+ * Returns {1, log entry id} | {0, current version} | {2, idempotency record JSON}, or the error
+ * `PLANLEDGER_LAYOUT …` (nothing written).
  */
 export const APPEND_SCRIPT = `
-if ARGV[9] ~= '' then
-  local prior = redis.call('GET', KEYS[6])
+local width = ${VERSION_RECORD_WIDTH}
+if ARGV[8] ~= '' then
+  local prior = redis.call('GET', KEYS[5])
   if prior then return {2, prior} end
 end
 local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then
   return {0, current}
 end
-local id = redis.call('XADD', KEYS[1], '*', 'plan', ARGV[4], 'version', ARGV[5], 'event', ARGV[2])
-redis.call('RPUSH', KEYS[3], ARGV[2])
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[11])
-redis.call('HSET', KEYS[2], 'version', ARGV[5], 'document', ARGV[3], 'org', ARGV[7], 'at', ARGV[6])
-if tonumber(ARGV[5]) % tonumber(ARGV[8]) == 0 then
-  redis.call('HSET', KEYS[5], ARGV[5], ARGV[3])
+if redis.call('STRLEN', KEYS[3]) ~= current * width then
+  return redis.error_reply('PLANLEDGER_LAYOUT the plan has ' .. current .. ' versions but not as many version records: copy the log into this layout with npm run relayout')
 end
-if ARGV[9] ~= '' then
-  redis.call('SET', KEYS[6], cjson.encode({fingerprint = ARGV[9], version = tonumber(ARGV[5]), position = id, partition = tonumber(ARGV[12])}), 'EX', ARGV[10])
+local at = tonumber(ARGV[5])
+if current > 0 then
+  local last = struct.unpack('>I6', redis.call('GETRANGE', KEYS[3], (current - 1) * width + ${VERSION_TIME_OFFSET}, current * width - 1))
+  if last > at then at = last end
+end
+local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2])
+local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+redis.call('APPEND', KEYS[3], struct.pack('${VERSION_RECORD_FORMAT}', tonumber(ms), tonumber(seq), at))
+redis.call('HSET', KEYS[2], 'version', ARGV[4], 'document', ARGV[3], 'org', ARGV[6], 'at', ARGV[5])
+if tonumber(ARGV[4]) % tonumber(ARGV[7]) == 0 then
+  redis.call('HSET', KEYS[4], ARGV[4], ARGV[3])
+end
+if ARGV[8] ~= '' then
+  redis.call('SET', KEYS[5], cjson.encode({fingerprint = ARGV[8], version = tonumber(ARGV[4]), position = id, partition = tonumber(ARGV[10])}), 'EX', ARGV[9])
 end
 return {1, id}
 `;

@@ -10,14 +10,12 @@ export interface RedisKeys {
   readonly prefix: string;
   readonly partitions: number;
   partitionOf(plan: PlanRef): number;
-  /** The partition's log stream: every event of every plan in the partition, in order. */
+  /** The partition's log stream: every event of every plan in the partition, in order, each once (field `event`). */
   log(partition: number): string;
   /** The plan's head: version, current document. */
   head(plan: PlanRef): string;
-  /** The plan's own events, version n at index n-1. */
-  history(plan: PlanRef): string;
-  /** The plan's event times (score: ms) to versions, for time travel by date. */
-  times(plan: PlanRef): string;
+  /** The plan's version records (a string, version n at byte (n-1)·W): where each event is in the log, and when it happened. */
+  versions(plan: PlanRef): string;
   /** The plan's document every K versions (field: version). */
   snapshots(plan: PlanRef): string;
   /** The outcome of a write made with an idempotency key (`key` is already scoped and hashed). */
@@ -45,8 +43,7 @@ export function createRedisKeys({ prefix, partitions }: { prefix: string; partit
     partitionOf: partitionOfPlan,
     log: (partition) => `${tag(partition)}:log`,
     head: (plan) => `${tag(partitionOfPlan(plan))}${HEAD_MARKER}${planKey(plan)}`,
-    history: planScoped('history'),
-    times: planScoped('times'),
+    versions: planScoped('versions'),
     snapshots: planScoped('snapshots'),
     idempotency: (plan, key) => `${tag(partitionOfPlan(plan))}:idempotency:${planKey(plan)}:${key}`,
     idempotencyClaim: (key) => `${prefix}:idempotency-claim:${key}`,
