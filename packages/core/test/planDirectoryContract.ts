@@ -48,4 +48,19 @@ export function planDirectoryContract(test: TestFn<unknown>, name: string, makeD
     const directory = await makeDirectory();
     await t.throwsAsync(directory.list('example.com', { limit: 5, cursor: 'not-a-cursor' }), { message: /cursor/ });
   });
+
+  test(`${name} › a change older than what it holds (a late or replayed write) changes nothing, deletes included`, async (t) => {
+    const directory = await makeDirectory();
+    const plan = aPlan();
+    const v1 = await create(directory, plan, 1);
+    const v2 = await feed(directory, v1, 'patched', [{ op: 'replace', path: '/planType', value: 'second' }], plan, 2);
+    // The change to v1 arrives again, late.
+    await directory.apply({ event: { planId: plan.objectId, version: 1, type: 'created', patch: [{ op: 'add', path: '', value: plan }], actor: 't', org: plan._org, at: new Date(Date.UTC(2026, 0, 1, 0, 0, 1)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION }, before: INITIAL_PLAN_STATE, after: v1 });
+    const listed = (await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId);
+    t.like(listed[0], { version: 2, planType: 'second' });
+    await feed(directory, v2, 'deleted', [], plan, 3);
+    await directory.apply({ event: { planId: plan.objectId, version: 2, type: 'patched', patch: [], actor: 't', org: plan._org, at: new Date(Date.UTC(2026, 0, 1, 0, 0, 2)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION }, before: v1, after: v2 });
+    t.deepEqual((await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId), [], 'a late change does not bring a deleted plan back');
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc1`), []);
+  });
 }

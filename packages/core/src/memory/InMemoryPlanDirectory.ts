@@ -9,10 +9,14 @@ export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
   readonly name = 'directory';
   private readonly plans = new Map<string, PlanSummary>();
   private readonly holders = new Map<string, Set<string>>();
+  private readonly versions = new Map<string, number>();
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
     const { planId, org } = event;
     const key = planKey(refOf(event));
+    // Never backwards: a change older than the newest seen (deletes included) changes nothing.
+    if ((this.versions.get(key) ?? 0) > after.version) return;
+    this.versions.set(key, after.version);
     const holding = (objectId: string) => planKey({ org, planId: objectId });
     for (const objectId of collectObjectIds(before.document)) this.holders.get(holding(objectId))?.delete(planId);
     for (const objectId of collectObjectIds(after.document)) this.holders.set(holding(objectId), (this.holders.get(holding(objectId)) ?? new Set()).add(planId));

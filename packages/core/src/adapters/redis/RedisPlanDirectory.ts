@@ -14,7 +14,29 @@ type ListReply = [entries: string[], summaries: (string | null)[]];
 
 interface WithList {
   planledgerDirectoryList(order: string, summaries: string, max: string, count: string): Promise<ListReply>;
+  planledgerDirectoryPut(order: string, summaries: string, versions: string, planId: string, version: string, score: string, summary: string): Promise<number>;
 }
+
+/**
+ * Moves one plan's listing entry to a version, in one atomic step, unless the directory already
+ * holds a newer one: a late or replayed change (a rebuild and the live projector both writing a
+ * generation, a redelivery) never takes the listing back, deletes included (the version stays).
+ * KEYS: order, summaries, versions (one org's slot). ARGV: planId, version, score, summary JSON ('' = deleted).
+ * Returns 1 when the change is the newest seen (or the same again), 0 when it is older.
+ */
+const PUT_SCRIPT = `
+local current = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+if current > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+if ARGV[4] == '' then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+end
+return 1
+`;
 
 /**
  * One page of an org's listing read in one atomic step: the order (by last change) and the
@@ -55,6 +77,7 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
 
   constructor(redis: Redis, private readonly prefix: string, { generation, generationCacheMs = 1000 }: RedisPlanDirectoryOptions = {}) {
     redis.defineCommand('planledgerDirectoryList', { numberOfKeys: 2, lua: LIST_SCRIPT });
+    redis.defineCommand('planledgerDirectoryPut', { numberOfKeys: 3, lua: PUT_SCRIPT });
     this.redis = redis as Redis & WithList;
     this.fixedGeneration = generation;
     this.generationCacheMs = generationCacheMs;
@@ -88,12 +111,15 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     return generation;
   }
 
-  private async keys(): Promise<{ key: (...parts: string[]) => string; orgKeys: (org: string) => { order: string; summaries: string; holding: (objectId: string) => string } }> {
+  private async keys(): Promise<{ key: (...parts: string[]) => string; orgKeys: (org: string) => { order: string; summaries: string; versions: string; holding: (objectId: string) => string } }> {
     const base = `${this.prefix}:directory:g${await this.generation()}`;
     const key = (...parts: string[]) => [base, ...parts].join(':');
     // Orgs are percent-encoded in keys, so no org can break out of its hash tag or key segment.
     const tag = (org: string) => `{org:${encodeURIComponent(org)}}`;
-    return { key, orgKeys: (org) => ({ order: key(tag(org), 'order'), summaries: key(tag(org), 'summaries'), holding: (objectId) => key('object', encodeURIComponent(org), objectId) }) };
+    return {
+      key,
+      orgKeys: (org) => ({ order: key(tag(org), 'order'), summaries: key(tag(org), 'summaries'), versions: key(tag(org), 'versions'), holding: (objectId) => key('object', encodeURIComponent(org), objectId) }),
+    };
   }
 
   async apply({ event, before, after }: PlanChange): Promise<void> {
@@ -101,18 +127,17 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     const { planId, org } = event;
     const was = collectObjectIds(before.document);
     const is = collectObjectIds(after.document);
-    const { order, summaries, holding } = orgKeys(org);
-    // The org's order and summary change in one transaction (same slot); the rest is idempotent.
-    const listing = this.redis.multi();
-    if (after.document === null) listing.zrem(order, planId).hdel(summaries, planId);
-    else {
-      const summary: PlanSummary = { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
-      listing.zadd(order, Date.parse(event.at), planId).hset(summaries, planId, JSON.stringify(summary));
-    }
+    const { order, summaries, versions, holding } = orgKeys(org);
+    const summary: PlanSummary | null =
+      after.document === null ? null : { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
+    // The org's order, summary and version move in one atomic step (same slot), never backwards.
+    const newest = await this.redis.planledgerDirectoryPut(order, summaries, versions, planId, String(after.version), String(Date.parse(event.at)), summary ? JSON.stringify(summary) : '');
+    if (newest === 0) return;
+    // The lookups are idempotent; they follow the listing, so a redo of the same change repeats them.
     const lookups = this.redis.pipeline().sadd(key('orgs'), org);
     for (const objectId of was) if (!is.has(objectId)) lookups.srem(holding(objectId), planId);
     for (const objectId of is) lookups.sadd(holding(objectId), planId);
-    await Promise.all([failOnError(listing.exec()), failOnError(lookups.exec())]);
+    await failOnError(lookups.exec());
   }
 
   async list(org: string, { cursor, limit }: { cursor?: string; limit: number }): Promise<DirectoryPage> {
