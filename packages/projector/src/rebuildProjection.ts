@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@planledger/core';
-import { RedisPartitionLog, RedisProjectionState, type RedisKeys } from '@planledger/core/redis';
+import { RedisPartitionLog } from '@planledger/core/redis';
+import { createFoldingState } from './createFoldingState.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
 import type { ProjectionContext } from './projectionContext.js';
 import { projectionNamed } from './projections/index.js';
@@ -37,9 +37,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const partitionLog = options.partitionLog ?? new RedisPartitionLog(redis, keys);
   const started = Date.now();
   const stamp = now().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
-  const stateName = `${projection.name}-rebuild-${stamp}`;
   const generation = await projection.newGeneration(options, stamp);
-  const runner = createProjectionRunner({ log, state: new RedisProjectionState(redis, keys, stateName), target: generation.target, logger });
+  const runner = createProjectionRunner({ log, state: createFoldingState(log), target: generation.target, logger });
 
   const first = await replayProjection({ log: partitionLog, runner, ...(options.after ? { after: options.after } : {}), onProgress: (p) => options.onProgress?.({ ...p, phase: 'replay' }) });
   const replaced = await generation.activate();
@@ -47,18 +46,5 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const second = await replayProjection({ log: partitionLog, runner, after: first.positions, onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }) });
   const events = first.events + second.events;
   await generation.dropOld(replaced);
-  await deleteState(redis, keys, stateName);
   return { target: generation.name, replaced, events, seconds: (Date.now() - started) / 1000 };
-}
-
-async function deleteState(redis: Redis, keys: RedisKeys, stateName: string): Promise<void> {
-  const patterns = [`${keys.prefix}:*:projection:${stateName}:*`, `${keys.prefix}:*:checkpoint:${stateName}`];
-  for (const pattern of patterns) {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (found.length > 0) await redis.unlink(...found);
-      cursor = next;
-    } while (cursor !== '0');
-  }
 }
