@@ -9,7 +9,7 @@ import { replayProjection, type ReplayProgress } from './replayProjection.js';
 export interface RebuildOptions extends ProjectionContext {
   /** Where to start in each partition (exclusive); absent: the whole log. */
   readonly after?: ReadonlyMap<number, string>;
-  /** How long live writers may keep using the old target after the switch (their caches, requests in flight). */
+  /** How long live writers may keep using the old target after the switch (default: the projection's own `settleMs`). */
   readonly settleMs?: number;
   readonly logger: Logger;
   readonly onProgress?: (progress: ReplayProgress & { phase: 'replay' | 'catch-up' }) => void;
@@ -32,8 +32,9 @@ export interface RebuildResult {
  * harmless.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
-  const { projection: name, redis, keys, log, settleMs = 2_000, logger, now = () => new Date() } = options;
+  const { projection: name, redis, keys, log, logger, now = () => new Date() } = options;
   const projection = projectionNamed(name);
+  const settleMs = options.settleMs ?? projection.settleMs;
   const partitionLog = options.partitionLog ?? new RedisPartitionLog(redis, keys);
   const started = Date.now();
   const stamp = now().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);

@@ -38,6 +38,12 @@ export interface Projection {
   readonly name: string;
   /** Former names still accepted on the command line (with a warning). */
   readonly formerNames?: readonly string[];
+  /**
+   * After a rebuild activates a generation, how long a live writer may still start a write on the
+   * old one. Writes already started then are of events in the log, which the rebuild's catch-up
+   * pass reads after this wait; writes started later must reach the new generation.
+   */
+  readonly settleMs: number;
   liveTarget(resources: ProjectionResources, options?: LiveTargetOptions): ProjectionTarget;
   newGeneration(resources: ProjectionResources, stamp: string): Promise<Generation>;
   /** One line per difference between the target and `live` (the heads of every existing plan, folded from the log). */

@@ -8,6 +8,8 @@ import type { Projection } from './Projection.js';
  */
 export const directoryProjection: Projection = {
   name: 'directory',
+  // Live writers re-read the active generation at most every second (RedisPlanDirectory's cache).
+  settleMs: 1_500,
   formerNames: ['redis'],
   liveTarget: ({ redis, keys }) => new RedisPlanDirectory(redis, keys.prefix),
   async newGeneration({ redis, keys }, stamp) {

@@ -5,6 +5,9 @@ import type { Projection } from './Projection.js';
 /** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
 export const searchProjection: Projection = {
   name: 'search',
+  // Live writes name the alias, which Elasticsearch resolves per request: a write started after
+  // the swap reaches the new index. The margin covers a bulk batch already being assembled.
+  settleMs: 250,
   liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
   async newGeneration({ es, alias }, stamp) {
     const index = `${alias}-${stamp}`;
