@@ -3,6 +3,7 @@ import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
 import { objectIdProblem } from './objectIdProblem.js';
 import { readPlanDate } from './parsePlanDate.js';
+import { jsonText } from './jsonText.js';
 import { isJsonObject } from './planDocument.js';
 import { PLAN_SCHEMA } from './planSchema.js';
 
@@ -68,7 +69,7 @@ function pointerOf(entry: { readonly parent: unknown; readonly key: string }): s
 function checkSize(document: object): Violation[] | undefined {
   let size: number;
   try {
-    size = JSON.stringify(document).length;
+    size = jsonText(document).length;
   } catch {
     return [{ pointer: '', message: 'is not a JSON value' }];
   }
