@@ -11,7 +11,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,8 @@ export interface Rate {
   readonly p99: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** CPU milliseconds the measured process spent per request, when known. */
+  readonly cpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -38,11 +40,28 @@ export interface LoadOptions {
   readonly seconds: number;
 }
 
-/** autocannon over `options`, as one figure. */
-export async function measureHttp(name: string, options: autocannon.Options & LoadOptions): Promise<Rate> {
-  const { connections, seconds, ...rest } = options;
+/** autocannon over `options`, as one figure; with `cpuMs` (a process's CPU clock), also its CPU per request. */
+export async function measureHttp(name: string, options: autocannon.Options & LoadOptions & { cpuMs?: () => number }): Promise<Rate> {
+  const { connections, seconds, cpuMs, ...rest } = options;
+  const cpuBefore = cpuMs?.();
   const result = await autocannon({ ...rest, connections, duration: seconds });
-  return { name, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  const cpu = cpuMs && cpuBefore !== undefined ? cpuMs() - cpuBefore : undefined;
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    ...(cpu !== undefined && result.requests.total > 0 ? { cpuMsPerRequest: cpu / result.requests.total } : {}),
+  };
+}
+
+/** User plus system CPU milliseconds a process has used so far (Linux `/proc`). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based), in clock ticks (100 Hz on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export interface ApiOnly {
@@ -51,6 +70,8 @@ export interface ApiOnly {
   readonly keyPrefix: string;
   /** A token of the dev writer (plans:read plans:write). */
   readonly authorization: string;
+  /** CPU milliseconds the api process has used so far. */
+  cpuMs(): number;
   /** Stops the processes (SIGINT, so `--cpu-prof` writes its profile) and deletes the keys they wrote. */
   stop(): Promise<void>;
 }
@@ -81,6 +102,7 @@ export async function startApiOnly({ apiPort = 3100, idpPort = 4100, redisUrl = 
     issuer,
     keyPrefix,
     authorization,
+    cpuMs: () => processCpuMs(api.pid ?? 0),
     async stop() {
       await Promise.all([idp, api].map((child) => stopChild(child)));
       rmSync(idpDataDir, { recursive: true, force: true });
@@ -100,7 +122,7 @@ export interface ApiPathFigures {
 }
 
 /** Durable POST of fresh plans, one-field JSON Patch (`If-Match: *`) and GET by id, against `baseUrl`. */
-export async function measureApiPaths({ baseUrl, authorization, connections, seconds, seedPlans = 256 }: { baseUrl: string; authorization: string; seedPlans?: number } & LoadOptions): Promise<ApiPathFigures> {
+export async function measureApiPaths({ baseUrl, authorization, connections, seconds, seedPlans = 256, cpuMs }: { baseUrl: string; authorization: string; seedPlans?: number; cpuMs?: () => number } & LoadOptions): Promise<ApiPathFigures> {
   const json = { authorization, 'content-type': 'application/json' };
   const seed = Array.from({ length: seedPlans }, () => aPlan());
   for (const plan of seed) {
@@ -114,6 +136,7 @@ export async function measureApiPaths({ baseUrl, authorization, connections, sec
     headers: json,
     connections,
     seconds,
+    ...(cpuMs ? { cpuMs } : {}),
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
   });
   const patch = await measureHttp('PATCH /v1/plans/:id (one field)', {
@@ -122,6 +145,7 @@ export async function measureApiPaths({ baseUrl, authorization, connections, sec
     headers: { authorization, 'content-type': 'application/json-patch+json', 'if-match': '*' },
     connections,
     seconds,
+    ...(cpuMs ? { cpuMs } : {}),
     requests: [
       {
         setupRequest: (request) => ({
@@ -137,6 +161,7 @@ export async function measureApiPaths({ baseUrl, authorization, connections, sec
     headers: { authorization },
     connections,
     seconds,
+    ...(cpuMs ? { cpuMs } : {}),
     requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}` }) }],
   });
   return { post, patch, get, plan: JSON.stringify(seed[0]) };
@@ -264,6 +289,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       'req/s': figure.rps,
       'p99 ms': figure.p99,
       'errors/non-2xx': `${figure.errors}/${figure.non2xx}`,
+      'api CPU ms/req': figure.cpuMsPerRequest?.toFixed(3) ?? '—',
       limit: limit.name,
       'limit/s': limit.rps,
       ratio: percent(figure.rps, limit.rps),
