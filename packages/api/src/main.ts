@@ -73,7 +73,7 @@ async function start(): Promise<RunningProcess> {
       algorithms: list(config.oidcAlgorithms),
       clockToleranceSec: config.oidcClockTolerance,
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
-    tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
+      tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),
     readiness: {
       redis: async () => {
