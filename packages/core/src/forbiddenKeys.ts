@@ -52,5 +52,6 @@ export function assertNoForbiddenKeys(value: unknown): void {
 }
 
 export function escapePointer(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -22,8 +22,10 @@ export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Vi
   const walk = (node: JsonValue): void => {
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index += 1) {
+        const item = node[index]!;
+        if (typeof item !== 'object' || item === null) continue;
         path.push(String(index));
-        walk(node[index]!);
+        walk(item);
         path.pop();
       }
       return;
@@ -31,8 +33,10 @@ export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Vi
     if (!isJsonObject(node)) return;
     if ((pointer !== '' || path.length > 0) && 'objectId' in node && node._org !== org) violations.push({ pointer: `${here()}/_org`, message: `must be the plan's org '${org}'` });
     for (const key of Object.keys(node)) {
+      const member = node[key]!;
+      if (typeof member !== 'object' || member === null) continue;
       path.push(escapePointer(key));
-      walk(node[key]!);
+      walk(member);
       path.pop();
     }
   };

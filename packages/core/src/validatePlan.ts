@@ -123,8 +123,10 @@ function findDuplicateObjectIds(document: object): Violation[] {
       else violations.push({ pointer: `${here()}/objectId`, message: `duplicates the objectId at '${first}'` });
     }
     for (const key of Object.keys(value)) {
+      const member = record[key];
+      if (typeof member !== 'object' || member === null) continue;
       path.push(key);
-      walk(record[key]);
+      walk(member);
       path.pop();
     }
   };
