@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
@@ -20,7 +20,7 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = coalesceWrites(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }));
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
     await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
