@@ -82,17 +82,20 @@ export interface ApiOnlyOptions {
   readonly redisUrl?: string;
   /** Extra node flags for the api process (e.g. `--cpu-prof`). */
   readonly apiNodeArgs?: readonly string[];
+  /** Extra environment for the api process (e.g. `REDIS_COALESCE_WRITES`). */
+  readonly apiEnv?: Readonly<Record<string, string>>;
 }
 
 /** The identity provider and the api, from their built entry points, on the given Redis under a random key prefix. */
-export async function startApiOnly({ apiPort = 3100, idpPort = 4100, redisUrl = REDIS_URL, apiNodeArgs = [] }: ApiOnlyOptions = {}): Promise<ApiOnly> {
+export async function startApiOnly({ apiPort = 3100, idpPort = 4100, redisUrl = REDIS_URL, apiNodeArgs = [], apiEnv = {} }: ApiOnlyOptions = {}): Promise<ApiOnly> {
   const keyPrefix = randomPrefix('hotpath');
   const idpDataDir = mkdtempSync(join(tmpdir(), 'planledger-bench-idp-'));
   const issuer = `http://127.0.0.1:${idpPort}`;
   const env = { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl, KEY_PREFIX: keyPrefix, PORT: String(apiPort), IDP_PORT: String(idpPort), IDP_DATA_DIR: idpDataDir, OIDC_ISSUER: issuer, LOG_LEVEL: 'error' };
-  const run = (script: string, args: readonly string[] = []): ChildProcess => spawn(process.execPath, [...args, join(ROOT, script)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const run = (script: string, args: readonly string[] = [], extra: Readonly<Record<string, string>> = {}): ChildProcess =>
+    spawn(process.execPath, [...args, join(ROOT, script)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
   const idp = run('packages/idp/dist/main.js');
-  const api = run('packages/api/dist/main.js', apiNodeArgs);
+  const api = run('packages/api/dist/main.js', apiNodeArgs, apiEnv);
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor(`${issuer}/.well-known/openid-configuration`);
   await waitFor(`${baseUrl}/health/live`);
@@ -266,7 +269,8 @@ const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) /
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const load: LoadOptions = { connections: Number(process.env.BENCH_CONNECTIONS ?? 64), seconds: Number(process.env.BENCH_SECONDS ?? 8) };
   const apiNodeArgs = (process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const api = await startApiOnly({ apiPort: Number(process.env.BENCH_API_PORT ?? 3100), idpPort: Number(process.env.BENCH_IDP_PORT ?? 4100), apiNodeArgs });
+  const coalesce = process.env.REDIS_COALESCE_WRITES ?? 'false';
+  const api = await startApiOnly({ apiPort: Number(process.env.BENCH_API_PORT ?? 3100), idpPort: Number(process.env.BENCH_IDP_PORT ?? 4100), apiNodeArgs, apiEnv: { REDIS_COALESCE_WRITES: coalesce } });
   let figures: ApiPathFigures;
   try {
     figures = await measureApiPaths({ ...api, ...load });
@@ -282,7 +286,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     { figure: figures.patch, limit: xaddPatched, target: '≥ 25%' },
     { figure: figures.get, limit: koa, target: '≥ 35%' },
   ];
-  console.log(`\napi only, ${load.connections} connections, ${load.seconds} s each (Redis AOF appendfsync always; ${figures.plan.length} B plan)`);
+  console.log(`\napi only, ${load.connections} connections, ${load.seconds} s each (Redis AOF appendfsync always; ${figures.plan.length} B plan; REDIS_COALESCE_WRITES=${coalesce})`);
   console.table(
     rows.map(({ figure, limit, target }) => ({
       figure: figure.name,

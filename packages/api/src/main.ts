@@ -20,7 +20,8 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const redis = coalesceWrites(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }));
+  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
     await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
