@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
@@ -20,7 +20,8 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
     await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
@@ -73,6 +74,7 @@ async function start(): Promise<RunningProcess> {
       algorithms: list(config.oidcAlgorithms),
       clockToleranceSec: config.oidcClockTolerance,
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
+      tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),
     readiness: {
       redis: async () => {

@@ -63,11 +63,17 @@ function byObjectId(objects: Map<string, JsonObject>): Map<string, Identity> {
 
 /** Every object in `value` by JSON Pointer, parents before children. */
 function objectsByPointer(value: JsonValue, pointer = '', into = new Map<string, JsonObject>()): Map<string, JsonObject> {
+  // Scalars hold no objects: only containers get a pointer built.
   if (Array.isArray(value)) {
-    value.forEach((item, index) => objectsByPointer(item, `${pointer}/${index}`, into));
+    value.forEach((item, index) => {
+      if (typeof item === 'object' && item !== null) objectsByPointer(item, `${pointer}/${index}`, into);
+    });
   } else if (isJsonObject(value)) {
     into.set(pointer, value);
-    for (const [key, member] of Object.entries(value)) objectsByPointer(member, `${pointer}/${escapePointer(key)}`, into);
+    for (const key of Object.keys(value)) {
+      const member = value[key]!;
+      if (typeof member === 'object' && member !== null) objectsByPointer(member, `${pointer}/${escapePointer(key)}`, into);
+    }
   }
   return into;
 }

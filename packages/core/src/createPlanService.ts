@@ -108,7 +108,11 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     claim: IdempotencyClaim | undefined,
   ): Promise<WriteResult> => {
     for (let attempt = 0; ; attempt += 1) {
-      const head = await log.head(plan);
+      // A create first assumes the plan is absent (the common case) and lets the append's version
+      // check say otherwise: one round trip instead of two. On a conflict it reads the head and
+      // decides again (a live plan is PlanExists; a deleted one is created at its next version).
+      const assumeAbsent = command.kind === 'create' && attempt === 0;
+      const head = assumeAbsent ? null : await log.head(plan);
       const live = head?.document ?? null;
       if (expected !== 'absent') {
         if (live === null || !tenantMayAccess(context, plan.org)) throw new PlanNotFound(plan.planId);
@@ -123,6 +127,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
         return { planId: plan.planId, org: plan.org, version: event.version, document: decision.document, changed: true, replayed: false, position: { partition: result.partition, id: result.position } };
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
+        if (assumeAbsent) continue;
         if (command.kind === 'create') throw new PlanExists(plan.planId);
         // `If-Match: *` asks for whatever the current version is: another write winning the race
         // between our read and our append is no reason to refuse; decide again on the new head.

@@ -9,27 +9,39 @@ export function isForbiddenKey(key: string): boolean {
 
 /**
  * Every forbidden key anywhere in a parsed JSON value, as JSON Pointers, in document order. Walks
- * with an explicit stack, so no nesting depth can overflow the call stack.
+ * with an explicit stack, so no nesting depth can overflow the call stack; a pointer is spelled
+ * out only for a key it reports (a valid document costs no string work).
  */
 export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
-  type Entry = { value: unknown; pointer: string; key?: string };
+  type Entry = { readonly value: unknown; readonly parent: Entry | null; readonly segment: string | number };
   const violations: Violation[] = [];
-  const stack: Entry[] = [{ value, pointer }];
+  const stack: Entry[] = [{ value, parent: null, segment: '' }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    if (item.key !== undefined && isForbiddenKey(item.key)) violations.push({ pointer: item.pointer, message: `'${item.key}' is not allowed as a key` });
     const here = item.value;
+    if (typeof item.segment === 'string' && item.parent !== null && isForbiddenKey(item.segment)) {
+      violations.push({ pointer: pointer + pointerOf(item), message: `'${item.segment}' is not allowed as a key` });
+    }
     if (typeof here !== 'object' || here === null) continue;
     if (Array.isArray(here)) {
-      for (let index = here.length - 1; index >= 0; index -= 1) stack.push({ value: here[index] as unknown, pointer: `${item.pointer}/${index}` });
+      for (let index = here.length - 1; index >= 0; index -= 1) stack.push({ value: here[index] as unknown, parent: item, segment: index });
       continue;
     }
     const keys = Object.keys(here);
     for (let index = keys.length - 1; index >= 0; index -= 1) {
       const key = keys[index]!;
-      stack.push({ value: (here as Record<string, unknown>)[key], pointer: `${item.pointer}/${escapePointer(key)}`, key });
+      stack.push({ value: (here as Record<string, unknown>)[key], parent: item, segment: key });
     }
   }
   return violations;
+}
+
+/** The JSON Pointer of a walk entry, from its chain of parents (the root's own segment is not part of it). */
+function pointerOf(entry: { readonly parent: unknown; readonly segment: string | number }): string {
+  const segments: string[] = [];
+  for (let at = entry as { readonly parent: unknown; readonly segment: string | number } | null; at !== null && at.parent !== null; at = at.parent as typeof at) {
+    segments.push(typeof at.segment === 'number' ? String(at.segment) : escapePointer(at.segment));
+  }
+  return segments.length === 0 ? '' : `/${segments.reverse().join('/')}`;
 }
 
 export function assertNoForbiddenKeys(value: unknown): void {
@@ -40,5 +52,6 @@ export function assertNoForbiddenKeys(value: unknown): void {
 }
 
 export function escapePointer(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -46,3 +46,4 @@ export { InMemoryMessageSource } from './memory/InMemoryMessageSource.js';
 export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } from './readLag.js';
 export { isTransientError } from './isTransientError.js';
 export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';
+export { jsonText, parseJsonText } from './jsonText.js';

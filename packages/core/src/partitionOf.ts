@@ -7,8 +7,9 @@ export const DEFAULT_PARTITIONS = 16;
  */
 export function partitionOf(planId: string, partitions: number): number {
   let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(planId, 'utf8')) {
-    hash ^= byte;
+  const bytes = Buffer.from(planId, 'utf8');
+  for (let index = 0; index < bytes.length; index += 1) {
+    hash ^= bytes[index]!;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % partitions;

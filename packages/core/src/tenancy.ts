@@ -14,11 +14,32 @@ export function tenantMayAccess(tenant: Tenant, org: unknown): boolean {
   return tenant.crossOrg || (tenant.org !== null && tenant.org === org);
 }
 
-/** Every nested object (anything with an objectId) must belong to the plan's org. */
+/** Every nested object (anything with an objectId) must belong to the plan's org; a pointer is spelled out only for a violation. */
 export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Violation[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => findForeignOrgs(item, org, `${pointer}/${index}`));
-  if (!isJsonObject(value)) return [];
-  const own: Violation[] =
-    pointer !== '' && 'objectId' in value && value._org !== org ? [{ pointer: `${pointer}/_org`, message: `must be the plan's org '${org}'` }] : [];
-  return [...own, ...Object.entries(value).flatMap(([key, child]) => findForeignOrgs(child, org, `${pointer}/${escapePointer(key)}`))];
+  const violations: Violation[] = [];
+  const path: string[] = [];
+  const here = () => pointer + path.map((segment) => `/${segment}`).join('');
+  const walk = (node: JsonValue): void => {
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index += 1) {
+        const item = node[index]!;
+        if (typeof item !== 'object' || item === null) continue;
+        path.push(String(index));
+        walk(item);
+        path.pop();
+      }
+      return;
+    }
+    if (!isJsonObject(node)) return;
+    if ((pointer !== '' || path.length > 0) && 'objectId' in node && node._org !== org) violations.push({ pointer: `${here()}/_org`, message: `must be the plan's org '${org}'` });
+    for (const key of Object.keys(node)) {
+      const member = node[key]!;
+      if (typeof member !== 'object' || member === null) continue;
+      path.push(escapePointer(key));
+      walk(member);
+      path.pop();
+    }
+  };
+  walk(value);
+  return violations;
 }

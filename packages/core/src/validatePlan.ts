@@ -3,6 +3,7 @@ import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
 import { objectIdProblem } from './objectIdProblem.js';
 import { readPlanDate } from './parsePlanDate.js';
+import { jsonText } from './jsonText.js';
 import { isJsonObject } from './planDocument.js';
 import { PLAN_SCHEMA } from './planSchema.js';
 
@@ -39,29 +40,36 @@ function findImpossibleDates(document: Record<string, unknown>): Violation[] {
   return 'problem' in result ? [{ pointer: '/creationDate', message: result.problem }] : [];
 }
 
-/** Walks without recursion and stops at the first bound it crosses. */
+/** Walks without recursion and stops at the first bound it crosses; spells out only the pointer it reports. */
 function checkBounds(document: object): Violation[] | undefined {
-  const stack: { value: unknown; depth: number; pointer: string }[] = [{ value: document, depth: 1, pointer: '' }];
+  type Entry = { readonly value: unknown; readonly depth: number; readonly parent: Entry | null; readonly key: string };
+  const stack: Entry[] = [{ value: document, depth: 1, parent: null, key: '' }];
   let nodes = 1;
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, depth, pointer } = item;
+    const { value, depth } = item;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_PLAN_DEPTH) return [{ pointer, message: `nests deeper than ${MAX_PLAN_DEPTH} levels` }];
+    if (depth > MAX_PLAN_DEPTH) return [{ pointer: pointerOf(item), message: `nests deeper than ${MAX_PLAN_DEPTH} levels` }];
     const keys = Object.keys(value);
     nodes += keys.length;
     if (nodes > MAX_PLAN_NODES) return [{ pointer: '', message: `has more than ${MAX_PLAN_NODES} values` }];
     for (const key of keys) {
       const child: unknown = (value as Record<string, unknown>)[key];
-      stack.push({ value: child, depth: depth + 1, pointer: `${pointer}/${escapePointer(key)}` });
+      stack.push({ value: child, depth: depth + 1, parent: item, key });
     }
   }
   return undefined;
 }
 
+function pointerOf(entry: { readonly parent: unknown; readonly key: string }): string {
+  let pointer = '';
+  for (let at = entry as { readonly parent: unknown; readonly key: string } | null; at !== null && at.parent !== null; at = at.parent as typeof at) pointer = `/${escapePointer(at.key)}${pointer}`;
+  return pointer;
+}
+
 function checkSize(document: object): Violation[] | undefined {
   let size: number;
   try {
-    size = JSON.stringify(document).length;
+    size = jsonText(document).length;
   } catch {
     return [{ pointer: '', message: 'is not a JSON value' }];
   }
@@ -103,17 +111,25 @@ function patternProblem(pointer: string, value: unknown): string | null {
 function findDuplicateObjectIds(document: object): Violation[] {
   const seen = new Map<string, string>();
   const violations: Violation[] = [];
-  const walk = (value: unknown, pointer: string): void => {
+  const path: string[] = [];
+  const here = () => (path.length === 0 ? '' : `/${path.map(escapePointer).join('/')}`);
+  const walk = (value: unknown): void => {
     if (typeof value !== 'object' || value === null) return;
     const record = value as Record<string, unknown>;
     const id = Array.isArray(value) ? undefined : record['objectId'];
     if (typeof id === 'string') {
       const first = seen.get(id);
-      if (first === undefined) seen.set(id, `${pointer}/objectId`);
-      else violations.push({ pointer: `${pointer}/objectId`, message: `duplicates the objectId at '${first}'` });
+      if (first === undefined) seen.set(id, `${here()}/objectId`);
+      else violations.push({ pointer: `${here()}/objectId`, message: `duplicates the objectId at '${first}'` });
     }
-    for (const key of Object.keys(value)) walk(record[key], `${pointer}/${escapePointer(key)}`);
+    for (const key of Object.keys(value)) {
+      const member = record[key];
+      if (typeof member !== 'object' || member === null) continue;
+      path.push(key);
+      walk(member);
+      path.pop();
+    }
   };
-  walk(document, '');
+  walk(document);
   return violations;
 }

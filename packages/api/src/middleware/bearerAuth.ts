@@ -1,7 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import koaJwt from 'koa-jwt';
-import compose from 'koa-compose';
 import type { JwtHeader } from '../auth/createKeyResolver.js';
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from '../auth/createVerifiedTokenCache.js';
 import { principalFromClaims, type ClaimMapping, type Principal } from '../auth/principalFromClaims.js';
 
 /** Longest bearer token accepted; real access tokens are far shorter. */
@@ -10,12 +11,14 @@ export const MAX_TOKEN_LENGTH = 8192;
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 export interface BearerAuthOptions {
-  readonly resolveKey: (header: JwtHeader) => Promise<string>;
+  readonly resolveKey: (header: JwtHeader) => Promise<KeyObject | string>;
   readonly issuer: string;
   readonly audience: string;
   readonly algorithms: readonly string[];
   readonly clockToleranceSec: number;
   readonly claims: ClaimMapping;
+  /** Remembering verified tokens until their `exp` (on by default; `{ maxEntries: 0 }` turns it off). */
+  readonly tokenCache?: VerifiedTokenCacheOptions;
 }
 
 export class Unauthorized extends Error {
@@ -36,11 +39,20 @@ export class Unauthorized extends Error {
  * never expire), `sub`, and the org claim (every caller acts for an org, admins included); an
  * `iat` in the future is refused, and so is any `crit` header (we understand no extensions).
  * Anything else is a 401 before any handler runs. The caller lands in `ctx.state.principal`.
+ *
+ * A token that passed every check is remembered by its exact text (see `createVerifiedTokenCache`)
+ * until its `exp`, and at most `tokenCache.maxAgeSec` (5 minutes by default, less than the JWKS
+ * cache's 10): a client reusing its token is not verified again on every request. A token that
+ * fails is never remembered, and any other text is a miss that runs every check. This api knows no
+ * revocation list: a JWT access token is good until its `exp` with or without the cache; what the
+ * cache adds is that a token verified before its signing key left the JWKS keeps working for up
+ * to `maxAgeSec` (bounded by `exp`), where without it the JWKS cache already kept the key up to 10 minutes.
  */
-export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockToleranceSec, claims }: BearerAuthOptions): Middleware {
+export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockToleranceSec, claims, tokenCache }: BearerAuthOptions): Middleware {
+  const verified = createVerifiedTokenCache<Principal>(tokenCache);
   const verify = koaJwt({
     secret: (header: JwtHeader) => resolveKey(header),
-    getToken: bearerToken,
+    getToken: (ctx: Context) => ctx.state.bearerToken as string,
     passthrough: true,
     key: 'claims',
     algorithms: [...algorithms],
@@ -49,20 +61,31 @@ export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockTole
     clockTolerance: clockToleranceSec,
   } as koaJwt.Options);
 
-  const toPrincipal = async (ctx: Context, next: Next): Promise<void> => {
+  const checked = async (ctx: Context): Promise<{ principal: Principal; exp: number }> => {
+    await (verify as Middleware)(ctx, async () => undefined);
     const failure = ctx.state.jwtOriginalError as Error | undefined;
     if (failure || !ctx.state.claims) throw new Unauthorized(describe(failure));
-    const verified = ctx.state.claims as Record<string, unknown>;
-    if (typeof verified.exp !== 'number') throw new Unauthorized('the token has no expiry (exp)');
-    if (typeof verified.iat === 'number' && verified.iat > Date.now() / 1000 + clockToleranceSec) throw new Unauthorized('the token is issued in the future (iat)');
-    const principal: Principal = principalFromClaims(verified, claims);
+    const payload = ctx.state.claims as Record<string, unknown>;
+    if (typeof payload.exp !== 'number') throw new Unauthorized('the token has no expiry (exp)');
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockToleranceSec) throw new Unauthorized('the token is issued in the future (iat)');
+    const principal: Principal = principalFromClaims(payload, claims);
     if (!principal.subject) throw new Unauthorized('the token has no subject');
     if (principal.org === null) throw new Unauthorized(`the token names no org (${claims.orgClaim})`);
+    return { principal, exp: payload.exp };
+  };
+
+  return async function authenticate(ctx: Context, next: Next): Promise<void> {
+    const token = bearerToken(ctx);
+    let principal = verified.lookup(token);
+    if (principal === undefined) {
+      ctx.state.bearerToken = token;
+      const outcome = await checked(ctx);
+      verified.remember(token, outcome.principal, outcome.exp);
+      principal = outcome.principal;
+    }
     ctx.state.principal = principal;
     await next();
   };
-
-  return compose<Context>([verify as Middleware, toPrincipal]) as Middleware;
 }
 
 function bearerToken(ctx: Context): string {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { evaluatePreconditions, findObject, isJsonObject, ObjectNotFound, planEtag, SchemaViolation, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
+import { evaluatePreconditions, findObject, isJsonObject, jsonText, ObjectNotFound, planEtag, SchemaViolation, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
 import { preconditionsOf, writePreconditionsOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -65,7 +65,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
         const past = await audit.at(planRefOf(ctx), tenantOf(ctx), when);
         ctx.set('X-Plan-Version', String(past.version));
         ctx.set('ETag', planEtag(past.version));
-        ctx.body = past.document;
+        sendJson(ctx, past.document);
         return;
       }
       const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
@@ -76,7 +76,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
         ctx.status = 304;
         return;
       }
-      ctx.body = head.document;
+      sendJson(ctx, head.document);
     });
 
     router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), acceptQuery(), async (ctx) => {
@@ -84,7 +84,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
       const object = findObject(head.document, ctx.params.objectId ?? '');
       if (object === null) throw new ObjectNotFound(head.planId, ctx.params.objectId ?? '');
       ctx.set('X-Plan-Version', String(head.version));
-      ctx.body = object;
+      sendJson(ctx, object);
     });
 
     router.put(`${base}/:id`, requireScope('plans:write'), acceptQuery(), async (ctx) => {
@@ -119,5 +119,18 @@ function answerWrite(ctx: Context, result: WriteResult, status: number): void {
   if (result.position) ctx.set('X-Consistency-Token', `${result.position.partition}:${result.position.id}`);
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
   ctx.status = status;
-  if (status !== 204) ctx.body = result.document;
+  if (status !== 204) sendJson(ctx, result.document);
+}
+
+/**
+ * The body as JSON, serialised once: a document read from the log or just written already has its
+ * text (`jsonText`), so it is not stringified again here. Null stays null (Koa answers 204).
+ */
+function sendJson(ctx: Context, value: unknown): void {
+  if (value === null || value === undefined) {
+    ctx.body = null;
+    return;
+  }
+  ctx.type = 'application/json; charset=utf-8';
+  ctx.body = jsonText(value);
 }

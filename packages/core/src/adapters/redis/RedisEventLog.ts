@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { VersionConflict } from '../../errors.js';
 import { foldPlan, type PlanState } from '../../evolvePlan.js';
+import { jsonText, parseJsonText } from '../../jsonText.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { PlanEvent } from '../../planEvent.js';
 import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
@@ -33,7 +34,7 @@ export interface RedisEventLogOptions {
   readonly readChunk?: number;
 }
 
-const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (JSON.parse(json) as PlanDocument) : null);
+const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
 
 /**
  * The event log on Redis Streams. Each event is stored once, in its partition's log stream; a
@@ -68,7 +69,7 @@ export class RedisEventLog implements EventLog {
       this.keys.idempotency(plan, scopeKey(idempotency?.key ?? '')),
       String(version - 1),
       JSON.stringify(event),
-      document === null ? '' : JSON.stringify(document),
+      document === null ? '' : jsonText(document),
       String(version),
       String(Date.parse(event.at)),
       event.org,

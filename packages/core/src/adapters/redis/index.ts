@@ -7,3 +7,4 @@ export { RedisProjectionState } from './RedisProjectionState.js';
 export { RedisPlanDirectory } from './RedisPlanDirectory.js';
 export { RedisPartitionLog } from './RedisPartitionLog.js';
 export { failOnError } from './failOnError.js';
+export { coalesceWrites } from './coalesceWrites.js';
