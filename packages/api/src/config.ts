@@ -13,7 +13,7 @@ export const apiSettings = {
   oidcAlgorithms: setting('string', 'OIDC_ALGORITHMS', 'Accepted signature algorithms, comma-separated.', 'RS256,ES256'),
   oidcTokenTypes: setting('string', 'OIDC_TOKEN_TYPES', 'Accepted JWT `typ` headers, comma-separated (`JWT` for Google ID tokens).', 'at+jwt'),
   oidcClockTolerance: setting('integer', 'OIDC_CLOCK_TOLERANCE', 'Seconds of clock skew allowed on `exp` and `nbf`.', 5),
-  coalesceRedisWrites: setting('boolean', 'REDIS_COALESCE_WRITES', "Send the Redis commands of one event-loop turn in one socket write (about halves the api's CPU per GET). Off until the projector keeps its documented invariant after a crash (see faults.e2e).", false),
+  coalesceRedisWrites: setting('boolean', 'REDIS_COALESCE_WRITES', "Send the Redis commands of one event-loop turn in one socket write (about halves the api's CPU per GET).", true),
   oidcTokenCacheSize: setting('integer', 'OIDC_TOKEN_CACHE_SIZE', 'Most verified tokens remembered until their `exp` (0: verify every request).', DEFAULT_TOKEN_CACHE.maxEntries),
   oidcTokenCacheMaxAge: setting('integer', 'OIDC_TOKEN_CACHE_MAX_AGE', 'Longest a verified token is remembered, in seconds, whatever its `exp`.', DEFAULT_TOKEN_CACHE.maxAgeSec),
   oidcScopeClaim: setting('string', 'OIDC_SCOPE_CLAIM', 'Claim holding the granted scopes (`scope`, `scp`).', 'scope'),

@@ -48,6 +48,12 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
   const inFlight = new Set<Promise<void>>();
   const subscriptions: { cancel(): Promise<void> }[] = [];
 
+  const applyOneByOne = async (batch: Held[]): Promise<Fate[]> => {
+    const fates: Fate[] = [];
+    for (const held of batch) fates.push(...(await applyBatch([held])));
+    return fates;
+  };
+
   /** Settles the events of one plan: retried while a dependency is down, split up when one of them fails. */
   const applyBatch = async (batch: Held[]): Promise<Fate[]> => {
     for (let attempt = 1; ; attempt += 1) {
@@ -66,12 +72,8 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
           await sleep(delay);
           continue;
         }
-        if (batch.length > 1) {
-          // Find the culprit: one event at a time, in order.
-          const fates: Fate[] = [];
-          for (const held of batch) fates.push(...(await applyBatch([held])));
-          return fates;
-        }
+        // Find the culprit: one event at a time, in order.
+        if (batch.length > 1) return applyOneByOne(batch);
         const [{ message, event }] = batch as [Held];
         onHandled?.('failed');
         const final = message.returned >= source.deliveryLimit;
@@ -97,7 +99,11 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (held.length > 0 && !stopping) {
         const batch = held.splice(0);
-        const fates = await applyBatch(batch);
+        // A consumer that went away may have applied a redelivered event without settling it, so
+        // the target may already be past the projection's state: such events go one version at a
+        // time (each change's diff is then exactly that version's), never folded over states the
+        // target may hold. Fresh events are coalesced.
+        const fates = batch.length > 1 && batch.some((h) => h.message.redelivered) ? await applyOneByOne(batch) : await applyBatch(batch);
         batch.forEach((h, i) => {
           const fate = fates[i];
           if (fate && fate !== 'stopped') settle(h.message.position, fate);

@@ -22,7 +22,7 @@ async function givenConsumer(options: { fail?: (change: PlanChange) => Error | n
     onHandled: (outcome) => void outcomes.push(outcome),
     ...(options.isTransient ? { isTransient: options.isTransient } : {}),
   });
-  const publish = (entries: { event: unknown; position: string }[]) => entries.forEach(({ event, position }) => source.publish(0, JSON.stringify(event), position));
+  const publish = (entries: { event: unknown; position: string }[], redelivered = false) => entries.forEach(({ event, position }) => source.publish(0, JSON.stringify(event), position, { redelivered }));
   return { log, source, state, target, checkpoints, sleeps, outcomes, consumer, publish };
 }
 
@@ -37,6 +37,16 @@ test('consumer › a burst of one plan is written as few coalesced changes, ever
   for (let i = 1; i < kit.target.changes.length; i += 1) t.is(kit.target.changes[i]!.before.version, kit.target.changes[i - 1]!.after.version, 'changes chain');
   t.is(kit.source.depth(0), 0, 'every message settled');
   t.is(kit.outcomes.filter((o) => o === 'applied').length, 40);
+  await kit.consumer.stop();
+});
+
+test('consumer › redelivered events (a consumer died holding them) are applied one version at a time, never folded', async (t) => {
+  const kit = await givenConsumer();
+  const entries = await appendVersions(kit.log, 'p', 12);
+  kit.publish(entries, true);
+  t.true(await until(() => kit.checkpoints.at(-1) === entries.at(-1)!.position));
+  t.deepEqual(kit.target.changes.map((c) => [c.before.version, c.after.version]), Array.from({ length: 12 }, (_, i) => [i, i + 1]));
+  t.is(kit.source.depth(0), 0, 'every message settled');
   await kit.consumer.stop();
 });
 

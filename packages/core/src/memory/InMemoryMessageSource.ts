@@ -21,8 +21,8 @@ export class InMemoryMessageSource implements MessageSource {
   }
 
   /** Publishes a message to a partition's queue. */
-  publish(partition: number, body: string, position = ''): void {
-    this.queue(partition).ready.push({ partition, position, body, returned: 0 });
+  publish(partition: number, body: string, position = '', { redelivered = false }: { redelivered?: boolean } = {}): void {
+    this.queue(partition).ready.push({ partition, position, body, returned: 0, redelivered });
     this.pump(partition);
   }
 
@@ -50,7 +50,7 @@ export class InMemoryMessageSource implements MessageSource {
 
   requeue(message: SourceMessage): void {
     this.settle(message);
-    const returned = { ...message, returned: message.returned + 1 };
+    const returned = { ...message, returned: message.returned + 1, redelivered: true };
     if (returned.returned > this.deliveryLimit) this.deadLetters.push(returned);
     else this.queue(message.partition).ready.unshift(returned);
     this.pump(message.partition);

@@ -6,6 +6,11 @@ export interface SourceMessage {
   readonly body: string;
   /** How many times it was delivered and returned before this delivery (0 the first time). */
   readonly returned: number;
+  /**
+   * True when it may have been in a consumer's hands before (returned, or left unsettled by a
+   * consumer that went away): that consumer may have applied it, partly or whole, without settling.
+   */
+  readonly redelivered: boolean;
 }
 
 export type MessageHandler = (message: SourceMessage) => void;

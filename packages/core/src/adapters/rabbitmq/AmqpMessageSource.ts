@@ -23,7 +23,8 @@ export class AmqpMessageSource implements MessageSource {
     const { consumerTag } = await this.channel.consume(this.topology.queue(this.projection, partition), (delivery) => {
       if (delivery === null) return;
       const headers = delivery.properties.headers ?? {};
-      const message: SourceMessage = { partition, position: String(headers.position ?? ''), body: delivery.content.toString('utf8'), returned: Number(headers['x-delivery-count'] ?? 0) };
+      const returned = Number(headers['x-delivery-count'] ?? 0);
+      const message: SourceMessage = { partition, position: String(headers.position ?? ''), body: delivery.content.toString('utf8'), returned, redelivered: delivery.fields.redelivered || returned > 0 };
       this.raw.set(message, delivery);
       handler(message);
     });
