@@ -14,7 +14,8 @@ export const searchProjection: Projection = {
     await es.indices.create({ index, ...PLAN_INDEX_BODY } as never);
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
     return {
-      target: new ElasticPlanIndex(es, index),
+      // A rebuild writes in bulk: larger requests than the live projector's, which favours latency.
+      target: new ElasticPlanIndex(es, index, { maxActions: 4000, maxWaitMs: 20 }),
       name: index,
       async activate() {
         const old = await concreteIndex(es, alias);
