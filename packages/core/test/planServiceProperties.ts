@@ -11,7 +11,8 @@ type Step =
 type Service = { objectId: string; planserviceCostShares: { copay: number } };
 const servicesOf = (plan: PlanDocument) => plan.linkedPlanServices as unknown as Service[];
 
-const amount = fc.integer({ min: -5, max: 5000 }); // negatives exercise refused writes
+// One amount in five is negative, so refused writes are exercised in every run, not by luck.
+const amount = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 5000 }), weight: 4 }, { arbitrary: fc.integer({ min: -5, max: -1 }), weight: 1 });
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   amount.map((copay): Step => ({ kind: 'patch', format: 'json-patch', body: () => [{ op: 'replace', path: '/planCostShares/copay', value: copay }] })),
   fc.tuple(fc.nat(), amount).map(([pick, copay]): Step => ({
