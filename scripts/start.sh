@@ -6,17 +6,25 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
 PIDS=()
+INTERRUPTED=0
+alive() { local pid; for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
 cleanup() {
   trap - INT TERM EXIT
   if ((${#PIDS[@]})); then
     step "stopping"
+    # Ctrl-C reaches every process of the terminal's group at once, and to each a second signal
+    # means "exit now": give them up to 5 s to stop cleanly before a TERM for whatever remains.
+    if ((INTERRUPTED)); then
+      for _ in {1..50}; do alive || break; sleep 0.1; done
+    fi
     kill -TERM "${PIDS[@]}" 2>/dev/null || true
     wait "${PIDS[@]}" 2>/dev/null || true
   fi
   stop_infrastructure
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'INTERRUPTED=1; exit 130' INT
+trap 'exit 143' TERM
 
 t0=$SECONDS
 ensure_installed
