@@ -60,8 +60,12 @@ export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
 
     async at(plan, tenant, when) {
       const { planId } = plan;
-      const head = await auditable(plan, tenant);
-      const version = 'version' in when ? versionIn(head, when.version, 'version') : await log.versionAt(plan, when.asOf);
+      if (!tenantMayAccess(tenant, plan.org)) throw new PlanNotFound(planId);
+      // By time, the head (existence) and the version at that time are read at once: one round
+      // trip fewer. By version, the head's bounds are checked first, so a version past the end
+      // costs no fold.
+      const [head, at] = await Promise.all([auditable(plan, tenant), 'asOf' in when ? log.versionAt(plan, when.asOf) : null]);
+      const version = at ?? versionIn(head, (when as { version: number }).version, 'version');
       if (version === 0) throw new PlanNotFound(planId, `Plan '${planId}' did not exist yet at that time.`);
       const state = await log.stateAt(plan, version);
       if (state.document === null) throw new PlanNotFound(planId, `Plan '${planId}' was deleted at version ${version}.`);
