@@ -105,7 +105,9 @@ function aPlanWithServices(services: number): PlanDocument {
 async function documentsOf(planId: string): Promise<Map<string, [number, Record<string, unknown>]>> {
   await client.indices.refresh({ index: alias });
   const found = await client.search<Record<string, unknown>>({ index: alias, size: 1000, version: true, query: { term: { planId } } });
-  return new Map(found.hits.hits.map((hit) => [hit._id ?? '', [hit._version ?? 0, hit._source ?? {}]]));
+  // Hits of equal score come in no set order: sort by id, so two reads of the same documents compare equal.
+  const entries = found.hits.hits.map((hit): [string, [number, Record<string, unknown>]] => [hit._id ?? '', [hit._version ?? 0, hit._source ?? {}]]);
+  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 test('search index › a one-field PATCH on a plan with 100 services writes 1 document, at the new version; the rest keep theirs', async (t) => {
