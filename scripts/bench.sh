@@ -4,9 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 trap stop_infrastructure EXIT
-ensure_installed
-ensure_built
-start_infrastructure
+prepare_stack
 benches=("$@")
 (( ${#benches[@]} )) || benches=(ratioBench)
 for bench in "${benches[@]}"; do

@@ -7,9 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 trap stop_infrastructure EXIT
 
 set -e
-ensure_installed
-ensure_built
-start_infrastructure
+prepare_stack
 set +e
 
 step "fuzz"

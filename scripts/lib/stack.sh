@@ -51,6 +51,13 @@ start_infrastructure() {
   fi
 }
 
+# What every command that runs the stack needs first: packages, a build, the local services.
+prepare_stack() {
+  ensure_installed
+  ensure_built
+  start_infrastructure
+}
+
 stop_infrastructure() {
   local i
   for (( i=${#STARTED_SERVICES[@]}-1; i>=0; i-- )); do
