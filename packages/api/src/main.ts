@@ -40,7 +40,7 @@ async function start(): Promise<RunningProcess> {
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
     directory: new RedisPlanDirectory(redis, config.keyPrefix),
-    search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: (plans) => Promise.all(plans.map(async (plan) => (await log.head(plan))?.version ?? null)) }),
+    search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: async (plans) => (await log.versions(plans)).map((version) => version || null) }),
     consistency: createConsistencyGate({
       checkpoint: (partition) => searchState.checkpoint(partition),
       refresh: async () => {

@@ -81,6 +81,7 @@ export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {
           }
         },
         head: (plan) => log.head(plan),
+        versions: (plans) => log.versions(plans),
         events: (plan, range) => log.events(plan, range),
         stateAt: (plan, version) => log.stateAt(plan, version),
         versionAt: (plan, at) => log.versionAt(plan, at),

@@ -255,4 +255,13 @@ export function eventLogContract(test: TestFn<unknown>, name: string, makeLog: (
     await log.releaseIdempotencyKey(key, 'f1');
     t.is(await log.claimIdempotencyKey(key, { fingerprint: 'f2', plan: { org: 'example.com', planId: 'b' } }, 60), null, 'released, the key is free');
   });
+
+  test(`${name} › versions reads each plan's current version without its document, 0 for a plan never seen`, async (t) => {
+    const log = await makeLog();
+    const plan = aPlan();
+    await log.append({ event: event(plan.objectId, 1, 'created', [{ op: 'add', path: '', value: plan }]), document: plan });
+    await log.append({ event: event(plan.objectId, 2, 'deleted', []), document: null });
+    t.deepEqual(await log.versions([refOfPlan(plan), { org: 'other.example', planId: plan.objectId }, { org: 'example.com', planId: 'never' }]), [2, 0, 0]);
+    t.deepEqual(await log.versions([]), []);
+  });
 }

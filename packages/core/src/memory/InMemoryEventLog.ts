@@ -46,6 +46,10 @@ export class InMemoryEventLog implements EventLog {
     return head ? structuredClone(head) : null;
   }
 
+  async versions(plans: readonly PlanRef[]): Promise<number[]> {
+    return plans.map((plan) => this.heads.get(planKey(plan))?.version ?? 0);
+  }
+
   async events(plan: PlanRef, { from = 1, to = Number.MAX_SAFE_INTEGER }: EventRange = {}): Promise<PlanEvent[]> {
     return (this.histories.get(planKey(plan)) ?? []).filter((e) => e.version >= from && e.version <= to).map((e) => structuredClone(e));
   }

@@ -68,6 +68,8 @@ export interface EventLog {
   /** Appends to the log of the plan the event names (its `org` and `planId`). */
   append(request: AppendRequest): Promise<AppendResult>;
   head(plan: PlanRef): Promise<PlanHead | null>;
+  /** Each plan's current version (0 for a plan that never existed), without reading documents: what a page of search hits needs. */
+  versions(plans: readonly PlanRef[]): Promise<number[]>;
   /** The plan's own events in version order; time proportional to the plan's events, not the log. */
   events(plan: PlanRef, range?: EventRange): Promise<PlanEvent[]>;
   /** The plan as it was at `version` (nothing at 0), folded from the nearest snapshot at or below it. */

@@ -89,6 +89,11 @@ export class RedisEventLog implements EventLog {
     return { planId: plan.planId, version: Number(version), document: decodeDocument(document), org: plan.org, at: new Date(Number(at)).toISOString() };
   }
 
+  async versions(plans: readonly PlanRef[]): Promise<number[]> {
+    // One HGET a plan (each in its own slot), sent together.
+    return Promise.all(plans.map(async (plan) => Number((await this.redis.hget(this.keys.head(plan), 'version')) ?? 0)));
+  }
+
   async events(plan: PlanRef, { from = 1, to = Number.MAX_SAFE_INTEGER }: EventRange = {}): Promise<PlanEvent[]> {
     const events: PlanEvent[] = [];
     const versions = this.keys.versions(plan);
