@@ -3,7 +3,8 @@
  * writes, partition streams included) against the event's JSON bytes, for one-field PATCHes of
  * the sample plan; and time travel latency (`stateAt` by version, `versionAt` + `stateAt` by
  * time) on a plan with many versions. Prints figures; asserts nothing.
- * Run through `npm run bench -- logCostBench`; the bench table imports the two functions.
+ * Run through `npm run bench -- logCostBench`; the ratio bench (`bench/ratioBench.ts`) measures
+ * the bytes per event and time travel through the api as well.
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
