@@ -79,6 +79,8 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
    * outcome itself is recorded in the plan's log in the same atomic step as its event.
    */
   const write = async (plan: PlanRef, command: PlanCommand, expected: ExpectedVersion | 'absent', context: WriteContext): Promise<WriteResult> => {
+    // Another org's plan is never read, let alone changed: for this caller it does not exist.
+    if (expected !== 'absent' && !tenantMayAccess(context, plan.org)) throw new PlanNotFound(plan.planId);
     const claim = claimOf(context);
     if (claim) {
       const owner = await log.claimIdempotencyKey(claim.key, { fingerprint: claim.fingerprint, plan }, claim.ttlSeconds);
@@ -115,7 +117,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       const head = assumeAbsent ? null : await log.head(plan);
       const live = head?.document ?? null;
       if (expected !== 'absent') {
-        if (live === null || !tenantMayAccess(context, plan.org)) throw new PlanNotFound(plan.planId);
+        if (live === null) throw new PlanNotFound(plan.planId);
         evaluatePreconditions({ planId: plan.planId, exists: true, version: head?.version ?? 0, at: head?.at ?? null }, expected);
       }
       const decision = decidePlanChange(live, command, { tenant: context, validate });
