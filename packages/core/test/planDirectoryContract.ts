@@ -63,4 +63,15 @@ export function planDirectoryContract(test: TestFn<unknown>, name: string, makeD
     t.deepEqual((await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId), [], 'a late change does not bring a deleted plan back');
     t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc1`), []);
   });
+
+  test(`${name} › a coalesced change forgets the objectIds of the states it passed through`, async (t) => {
+    const directory = await makeDirectory();
+    const plan = aPlan();
+    const v1 = await create(directory, plan, 1);
+    // Another writer's change from nothing to deleted, which passed through v1.
+    const deleted: PlanEvent = { planId: plan.objectId, version: 2, type: 'deleted', patch: [], actor: 't', org: plan._org, at: new Date(Date.UTC(2026, 0, 1, 0, 0, 2)).toISOString(), requestId: 'r', schemaVersion: EVENT_SCHEMA_VERSION };
+    await directory.apply({ event: deleted, before: INITIAL_PLAN_STATE, after: evolvePlan(v1, deleted), passed: [v1.document] });
+    t.deepEqual(await directory.plansHolding(plan._org, `${plan.objectId}-svc1`), []);
+    t.deepEqual((await directory.list(plan._org, { limit: 1000 })).items.filter((p) => p.planId === plan.objectId), []);
+  });
 }

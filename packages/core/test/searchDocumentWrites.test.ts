@@ -16,8 +16,8 @@ class IndexModel {
   readonly live = new Map<string, { version: number; source: JsonObject }>();
   private readonly tombstones = new Map<string, number>();
 
-  apply(before: PlanDocument | null, after: PlanDocument | null, version: number): number {
-    const writes = searchDocumentWrites(before, after);
+  apply(before: PlanDocument | null, after: PlanDocument | null, version: number, passed: readonly (PlanDocument | null)[] = []): number {
+    const writes = searchDocumentWrites(before, after, passed);
     for (const document of writes.index) {
       if (this.current(document.id) < version) {
         this.live.set(document.id, { version, source: document.source });
@@ -190,4 +190,33 @@ test('searchDocumentMismatches › accepts any version up to the head’s, and r
     `example.com/v: missing document ${rest.at(-1)!._id}`,
   ]);
   t.deepEqual(searchDocumentMismatches({ ...head, document: null }, []), []);
+});
+
+test('searchDocumentWrites › with the states passed through, the writes are right whichever of them the index holds (property)', (t) => {
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.array(planArbitrary, { minLength: 3, maxLength: 6 }), fc.nat(), (states, pick) => {
+      const [before, ...rest] = states as [PlanDocument | null, ...(PlanDocument | null)[]];
+      const after = rest.at(-1) ?? null;
+      const passed = rest.slice(0, -1);
+      // The index holds one of the earlier states (written at its own version), not necessarily `before`.
+      const held = [before, ...passed];
+      const at = pick % held.length;
+      const index = new IndexModel();
+      index.apply(null, held[at] ?? null, at + 1);
+      index.apply(before, after, held.length + 1, passed);
+      deepStrictEqual(index.documents(), documentsOf(after));
+      runs += 1;
+    }),
+    { numRuns: 300 },
+  );
+  t.is(runs, 300);
+});
+
+test('searchDocumentWrites › a plan created and deleted in one coalesced change removes what the passed-through version wrote', (t) => {
+  const plan = aPlan({ id: 'p-gone' });
+  const writes = searchDocumentWrites(null, null, [plan]);
+  t.is(writes.index.length, 0);
+  t.is(writes.delete.length, planSearchDocuments(plan).length);
+  t.deepEqual(searchDocumentWrites(null, null), { index: [], delete: [] }, 'without passed states there is nothing to do');
 });

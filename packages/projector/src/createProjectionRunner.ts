@@ -21,10 +21,16 @@ export interface ProjectionRunnerOptions {
   readonly state: ProjectionState;
   readonly target: ProjectionTarget;
   readonly logger: Logger;
+  /**
+   * Whether the target is written by this runner alone, so it holds exactly the runner's state (a
+   * rebuild's first pass into a fresh generation). Otherwise (default) a change spanning several
+   * versions tells the target every state it passed through (`PlanChange.passed`).
+   */
+  readonly soleWriter?: boolean;
 }
 
 /** The same runner serves live consumption from the broker and replay straight from the log. */
-export function createProjectionRunner({ log, state, target, logger }: ProjectionRunnerOptions): ProjectionRunner {
+export function createProjectionRunner({ log, state, target, logger, soleWriter = false }: ProjectionRunnerOptions): ProjectionRunner {
   const handleChain = async (events: readonly PlanEvent[]): Promise<HandleOutcome[]> => {
     const first = events[0];
     if (first === undefined) return [];
@@ -40,8 +46,12 @@ export function createProjectionRunner({ log, state, target, logger }: Projectio
     const newest = Math.max(...inHand.keys());
     const chain = await chainOf(plan, before, newest, inHand);
     let after: PlanState = before;
-    for (const event of chain) after = evolvePlan(after, event);
-    await target.apply({ event: chain.at(-1)!, before, after });
+    const passed: (PlanState['document'])[] = [];
+    for (const [i, event] of chain.entries()) {
+      if (i > 0 && !soleWriter) passed.push(after.document);
+      after = evolvePlan(after, event);
+    }
+    await target.apply({ event: chain.at(-1)!, before, after, ...(passed.length > 0 ? { passed } : {}) });
     await state.set(plan, after);
     return outcomes;
   };

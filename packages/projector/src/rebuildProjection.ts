@@ -39,12 +39,15 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const started = Date.now();
   const stamp = now().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
   const generation = await projection.newGeneration(options, stamp);
-  const runner = createProjectionRunner({ log, state: createFoldingState(log), target: generation.target, logger });
+  // Until the switch the rebuild alone writes the new generation; after it, live writers do too.
+  const state = createFoldingState(log);
+  const alone = createProjectionRunner({ log, state, target: generation.target, logger, soleWriter: true });
+  const shared = createProjectionRunner({ log, state, target: generation.target, logger });
 
-  const first = await replayProjection({ log: partitionLog, runner, ...(options.after ? { after: options.after } : {}), onProgress: (p) => options.onProgress?.({ ...p, phase: 'replay' }) });
+  const first = await replayProjection({ log: partitionLog, runner: alone, ...(options.after ? { after: options.after } : {}), onProgress: (p) => options.onProgress?.({ ...p, phase: 'replay' }) });
   const replaced = await generation.activate();
   await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const second = await replayProjection({ log: partitionLog, runner, after: first.positions, onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }) });
+  const second = await replayProjection({ log: partitionLog, runner: shared, after: first.positions, onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }) });
   const events = first.events + second.events;
   await generation.dropOld(replaced);
   return { target: generation.name, replaced, events, seconds: (Date.now() - started) / 1000 };

@@ -70,6 +70,7 @@ test('projection runner › coalesces consecutive versions of one plan into one 
   t.is(change.after.version, 4);
   t.is(change.event.version, 4, 'the change carries the newest event');
   t.is(change.after.document?.planType, 'type-4');
+  t.deepEqual(change.passed?.map((document) => document?.planType), ['type-2', 'type-3'], 'the states passed through, for targets that write only what changed');
   t.deepEqual(await runner.handleChain([events[1]!, events[2]!]), ['duplicate', 'duplicate']);
   t.is(target.changes.length, 2, 'nothing new: nothing written');
 });
@@ -89,4 +90,13 @@ test('projection runner › a failing target leaves the state where it was', asy
   const runner = createProjectionRunner({ log, state, target: { name: 'broken', apply: async () => Promise.reject(new Error('down')) }, logger: silentLogger });
   await t.throwsAsync(runner.handle(events[0]!), { message: 'down' });
   t.is((await state.get({ org: 'example.com', planId: 'p' })).version, 0);
+});
+
+test('projection runner › as the sole writer of its target (a rebuild before the switch) it passes no intermediate states', async (t) => {
+  const { log, events } = await givenLogWithVersions('p', 4);
+  const target = recordingTarget();
+  const runner = createProjectionRunner({ log, state: new InMemoryProjectionState(), target, logger: silentLogger, soleWriter: true });
+  await runner.handleChain(events);
+  t.is(target.changes.length, 1);
+  t.is(target.changes[0]!.passed, undefined);
 });

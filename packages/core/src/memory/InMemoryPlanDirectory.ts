@@ -11,14 +11,14 @@ export class InMemoryPlanDirectory implements ProjectionTarget, PlanDirectory {
   private readonly holders = new Map<string, Set<string>>();
   private readonly versions = new Map<string, number>();
 
-  async apply({ event, before, after }: PlanChange): Promise<void> {
+  async apply({ event, before, after, passed }: PlanChange): Promise<void> {
     const { planId, org } = event;
     const key = planKey(refOf(event));
     // Never backwards: a change older than the newest seen (deletes included) changes nothing.
     if ((this.versions.get(key) ?? 0) > after.version) return;
     this.versions.set(key, after.version);
     const holding = (objectId: string) => planKey({ org, planId: objectId });
-    for (const objectId of collectObjectIds(before.document)) this.holders.get(holding(objectId))?.delete(planId);
+    for (const document of [before.document, ...(passed ?? [])]) for (const objectId of collectObjectIds(document)) this.holders.get(holding(objectId))?.delete(planId);
     for (const objectId of collectObjectIds(after.document)) this.holders.set(holding(objectId), (this.holders.get(holding(objectId)) ?? new Set()).add(planId));
     if (after.document === null) this.plans.delete(key);
     else {

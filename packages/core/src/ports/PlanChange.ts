@@ -1,4 +1,5 @@
 import type { PlanState } from '../evolvePlan.js';
+import type { PlanDocument } from '../planDocument.js';
 import type { PlanEvent } from '../planEvent.js';
 
 /**
@@ -15,6 +16,14 @@ export interface PlanChange {
   readonly event: PlanEvent;
   readonly before: PlanState;
   readonly after: PlanState;
+  /**
+   * The plan's documents at the versions strictly between `before` and `after` (null where it did
+   * not exist), when the change spans several. The target may hold any of them instead of
+   * `before` — a rebuild's generation is written by the rebuild and by the live projector, whose
+   * states differ — so a target that writes only what changed treats each as a possible before.
+   * Absent when the target is known to hold `before` (a rebuild's own first pass).
+   */
+  readonly passed?: readonly (PlanDocument | null)[];
 }
 
 /** A projection's target (an index, a read model). Writing the same change twice must be harmless. */

@@ -35,9 +35,9 @@ export class ElasticPlanIndex implements ProjectionTarget {
     this.batcher = createBulkBatcher({ client, ...batching });
   }
 
-  async apply({ event, before, after }: PlanChange): Promise<void> {
+  async apply({ event, before, after, passed }: PlanChange): Promise<void> {
     const version = after.version;
-    const writes = searchDocumentWrites(before.document, after.document);
+    const writes = searchDocumentWrites(before.document, after.document, passed);
     const actions = writes.index.length + writes.delete.length;
     if (actions === 0) return;
     const lines: BulkLine[] = [];

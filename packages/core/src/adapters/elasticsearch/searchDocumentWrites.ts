@@ -15,18 +15,21 @@ export interface SearchDocumentWrites {
  * new or whose source differs (compared as canonical JSON), delete every document whose object is
  * gone, leave the rest alone. Correct for any pair of states of one plan, whatever lies between
  * them (a coalesced run of versions): null is no plan, before a create or a fresh rebuild
- * generation, and after a delete.
+ * generation, and after a delete. With `passed` (the states in between), the writes are right
+ * whichever of `before` and `passed` the index holds.
  */
-export function searchDocumentWrites(before: PlanDocument | null, after: PlanDocument | null): SearchDocumentWrites {
-  const old = byId(before);
+export function searchDocumentWrites(before: PlanDocument | null, after: PlanDocument | null, passed: readonly (PlanDocument | null)[] = []): SearchDocumentWrites {
+  // Every state the index may hold: `before`, or any the change passed through.
+  const priors = [before, ...passed].map(byId);
   const next = byId(after);
   const index: SearchDocument[] = [];
   for (const [id, document] of next) {
-    const previous = old.get(id);
-    if (previous === undefined || canonicalJson(previous.source) !== canonicalJson(document.source)) index.push(document);
+    const source = canonicalJson(document.source);
+    if (priors.some((old) => { const previous = old.get(id); return previous === undefined || canonicalJson(previous.source) !== source; })) index.push(document);
   }
-  const gone = [...old.values()].filter((document) => !next.has(document.id));
-  return { index, delete: gone };
+  const gone = new Map<string, SearchDocument>();
+  for (const old of priors) for (const [id, document] of old) if (!next.has(id)) gone.set(id, document);
+  return { index, delete: [...gone.values()] };
 }
 
 /** One document per id; should two objects share an objectId, the later wins, as it would in a bulk request. */

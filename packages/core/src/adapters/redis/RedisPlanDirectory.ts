@@ -122,10 +122,11 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     };
   }
 
-  async apply({ event, before, after }: PlanChange): Promise<void> {
+  async apply({ event, before, after, passed }: PlanChange): Promise<void> {
     const { key, orgKeys } = await this.keys();
     const { planId, org } = event;
-    const was = collectObjectIds(before.document);
+    // Objects the lookups may hold: those of `before` and of every state the change passed through.
+    const was = new Set([before.document, ...(passed ?? [])].flatMap((document) => [...collectObjectIds(document)]));
     const is = collectObjectIds(after.document);
     const { order, summaries, versions, holding } = orgKeys(org);
     const summary: PlanSummary | null =
