@@ -49,7 +49,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     ctx.body = await metrics.registry.metrics();
   });
   // Behind the token, in match order.
-  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
+  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, audit, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);

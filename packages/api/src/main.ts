@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
 import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
-import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
+import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
 import { createLagReport } from './lagReport.js';
@@ -35,16 +35,21 @@ async function start(): Promise<RunningProcess> {
   const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
   const log = metrics.timeAppends(new RedisEventLog(redis, keys));
-  const searchState = new RedisProjectionState(redis, keys, 'search');
+  const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
+  const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
     directory: new RedisPlanDirectory(redis, config.keyPrefix),
-    search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: async (plans) => (await log.versions(plans)).map((version) => version || null) }),
+    search: new ElasticPlanSearch(es, config.esAlias, {
+      currentVersions: async (plans) => (await log.versions(plans)).map((version) => version || null),
+      temporalAlias: indexOf.asof,
+      versionsAt: (plans, at) => Promise.all(plans.map(async (plan) => (await log.versionAt(plan, at)) || null)),
+    }),
     consistency: createConsistencyGate({
-      checkpoint: (partition) => searchState.checkpoint(partition),
-      refresh: async () => {
-        await es.indices.refresh({ index: config.esAlias });
+      checkpoint: (partition, projection) => searchStates[projection].checkpoint(partition),
+      refresh: async (projection) => {
+        await es.indices.refresh({ index: indexOf[projection] });
       },
       partitions: config.partitions,
     }),

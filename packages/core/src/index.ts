@@ -18,6 +18,7 @@ export { evaluatePreconditions, type EntityTags, type Preconditions, type Precon
 export { createPlanService, type PlanService, type PlanServiceOptions, type WriteContext, type WriteResult, type ExpectedVersion } from './createPlanService.js';
 export { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision, type DecideOptions } from './decidePlanChange.js';
 export type { ProjectionState } from './ports/ProjectionState.js';
+export type { TemporalState, HeldTemporalState, TemporalStateUpdate, OpenVersion } from './ports/TemporalState.js';
 export { InMemoryProjectionState } from './memory/InMemoryProjectionState.js';
 export { silentLogger, type Logger, type LogFn } from './ports/Logger.js';
 export { readConfig, setting, type Setting, type ConfigOf } from './readConfig.js';
@@ -47,3 +48,4 @@ export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } f
 export { isTransientError } from './isTransientError.js';
 export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';
 export { jsonText, parseJsonText } from './jsonText.js';
+export { isCalendarTime } from './isCalendarTime.js';

@@ -51,7 +51,7 @@ export function createProjectionRunner({ log, state, target, logger, soleWriter 
       if (i > 0 && !soleWriter) passed.push(after.document);
       after = evolvePlan(after, event);
     }
-    await target.apply({ event: chain.at(-1)!, before, after, ...(passed.length > 0 ? { passed } : {}) });
+    await target.apply({ event: chain.at(-1)!, events: chain, before, after, ...(passed.length > 0 ? { passed } : {}) });
     await state.set(plan, after);
     return outcomes;
   };

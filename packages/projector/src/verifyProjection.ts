@@ -24,7 +24,7 @@ export async function verifyProjection(context: ProjectionContext): Promise<Veri
     const folded = foldPlan(await log.events(head));
     if (folded.version !== head.version || JSON.stringify(folded.document) !== JSON.stringify(head.document)) mismatches.push(`${planKey(head)}: head differs from the fold of its log`);
   }
-  mismatches.push(...(await projection.verify(context, heads.filter((head) => head.document !== null))));
+  mismatches.push(...(await projection.verify(context, projection.keepsDeletedPlans ? heads : heads.filter((head) => head.document !== null))));
   return { plans: heads.length, mismatches };
 }
 

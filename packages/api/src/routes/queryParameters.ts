@@ -1,7 +1,6 @@
 import type { Context, Next } from 'koa';
-import { escapePointer, InvalidParameter, type PointInTime, type Violation } from '@planledger/core';
+import { escapePointer, InvalidParameter, isCalendarTime, type PointInTime, type Violation } from '@planledger/core';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 /**
  * Declares the query parameters a route takes: any other parameter, or one given more than once,
@@ -42,16 +41,6 @@ export function wholeNumber(name: string, value: string | string[] | undefined, 
   if (number < min) throw invalid(name, `${value} is below ${min}; give ${min} to ${max}.`);
   if (value.length > 16 || number > max) throw invalid(name, `${clip(value)} is above ${max}; give ${min} to ${max}.`);
   return number;
-}
-
-/** Whether `text` is RFC 3339 and its calendar fields name a real moment (no 30 February, no hour 24). */
-function isCalendarTime(text: string): boolean {
-  const match = RFC3339.exec(text);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second, offsetHour = 0, offsetMinute = 0] = [1, 2, 3, 4, 5, 6, 8, 9].map((i) => Number(match[i] ?? 0)) as number[];
-  const date = new Date(0);
-  date.setUTCFullYear(year!, month! - 1, day!);
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! <= 23 && minute! <= 59 && second! <= 59 && offsetHour <= 23 && offsetMinute <= 59 && !Number.isNaN(Date.parse(text));
 }
 
 function invalid(name: string, message: string): InvalidParameter {

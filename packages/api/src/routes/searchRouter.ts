@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { escapePointer, InvalidParameter, parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
+import { escapePointer, InvalidParameter, parseSearchRequest, PlanNotFound, type PlanAudit, type PlanSearch, type PlanService } from '@planledger/core';
 import type { ConsistencyGate } from '../consistencyGate.js';
-import { requireScope } from '../middleware/requireScope.js';
+import { assertScope, requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
 import { hrefOf, nextLink } from './nextLink.js';
 import { planHref, tenantOf } from './principalContext.js';
@@ -12,6 +12,8 @@ const withoutCursor = ({ cursor, ...rest }: Record<string, unknown>): Record<str
 export interface SearchRouterOptions {
   readonly search: PlanSearch;
   readonly plans: PlanService;
+  /** Where a search `asOf` a moment reads each hit's document as it was then. */
+  readonly audit: PlanAudit;
   readonly consistency: ConsistencyGate;
   /** Longest wait for a consistency token before answering anyway. */
   readonly consistencyTimeoutMs?: number;
@@ -19,16 +21,20 @@ export interface SearchRouterOptions {
 
 /**
  * `GET /v1/search?<filters>` and `POST /v1/search` (the same as a JSON object): plans of the
- * caller's org matching every filter (admins: every org), paged by cursor.
+ * caller's org matching every filter (admins: every org), paged by cursor. With `asOf` (scope
+ * `audit:read` too), the same search over every plan as it was at that moment, answered by the
+ * temporal index; hits carry each plan's version then.
  */
-export function searchRouter({ search, plans, consistency, consistencyTimeoutMs = 5_000 }: SearchRouterOptions): Router {
+export function searchRouter({ search, plans, audit, consistency, consistencyTimeoutMs = 5_000 }: SearchRouterOptions): Router {
   const router = new Router();
   const answer = async (ctx: Context, params: Record<string, unknown>) => {
     const request = parseSearchRequest(params);
+    // The past of every plan is an auditor's question.
+    if (request.asOf !== null) assertScope(ctx, 'audit:read');
     const tenant = tenantOf(ctx);
     let consistent: boolean | null = null;
     if (request.consistentWith !== null) {
-      const outcome = await consistency(request.consistentWith, consistencyTimeoutMs);
+      const outcome = await consistency(request.consistentWith, consistencyTimeoutMs, request.asOf === null ? 'search' : 'asof');
       if (outcome === 'invalid') ctx.throw(400, 'consistentWith must be a consistency token from a write response (X-Consistency-Token).');
       consistent = outcome === 'visible';
     }
@@ -37,8 +43,9 @@ export function searchRouter({ search, plans, consistency, consistencyTimeoutMs 
       page.hits.map(async (hit) => {
         const item = { ...hit, href: planHref(ctx, hit) };
         if (request.include !== 'document') return item;
-        const head = await plans.get({ org: hit.org, planId: hit.planId }, tenant).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
-        return { ...item, document: head?.document ?? null };
+        const ref = { org: hit.org, planId: hit.planId };
+        const found = await (request.asOf === null ? plans.get(ref, tenant) : audit.at(ref, tenant, { version: hit.version })).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
+        return { ...item, document: found?.document ?? null };
       }),
     );
     if (consistent !== null) ctx.set('X-Consistency', consistent ? 'visible' : 'timeout');

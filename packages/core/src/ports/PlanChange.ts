@@ -24,6 +24,11 @@ export interface PlanChange {
    * Absent when the target is known to hold `before` (a rebuild's own first pass).
    */
   readonly passed?: readonly (PlanDocument | null)[];
+  /**
+   * Every event from `before.version + 1` to `after.version`, in order, when the consumer has
+   * them (it always does): what a target that records every version (the temporal index) needs.
+   */
+  readonly events?: readonly PlanEvent[];
 }
 
 /** A projection's target (an index, a read model). Writing the same change twice must be harmless. */

@@ -1,5 +1,6 @@
 import { InvalidCursor, InvalidParameter, type Violation } from '../errors.js';
 import { escapePointer, isForbiddenKey } from '../forbiddenKeys.js';
+import { isCalendarTime } from '../isCalendarTime.js';
 import { parsePlanDate, PLAN_DATE_FORMATS, readPlanDate } from '../parsePlanDate.js';
 import { isSearchPath, isSortField, SEARCH_FIELDS, SORT_FIELDS, type FieldKind, type SearchPath, type SortField } from './searchFields.js';
 
@@ -27,10 +28,12 @@ export interface SearchRequest {
   readonly cursor: unknown[] | null;
   readonly include: 'summary' | 'document';
   readonly consistentWith: string | null;
+  /** Search the plans as they were at this moment (epoch ms), or now when null. */
+  readonly asOf: number | null;
 }
 
 export const SEARCH_LIMITS = Object.freeze({ filters: 20, valueLength: 256, inValues: 50, qLength: 200, sortKeys: 3, limit: 100, defaultLimit: 20, tokenLength: 200, cursorLength: 2048 });
-const RESERVED = new Set(['q', 'sort', 'limit', 'cursor', 'include', 'consistentWith']);
+const RESERVED = new Set(['q', 'sort', 'limit', 'cursor', 'include', 'consistentWith', 'asOf']);
 const MAX_PARAMS = SEARCH_LIMITS.filters + RESERVED.size;
 const OPS_BY_KIND: Record<FieldKind, readonly FilterOp[]> = { keyword: FILTER_OPS, number: FILTER_OPS, date: FILTER_OPS, text: ['eq', 'in', 'exists'] };
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
@@ -52,7 +55,7 @@ export function encodeSearchCursor(values: unknown[]): string {
 /**
  * Validates a search request: a parsed query string (values string | string[]) or a JSON body
  * with the same keys. Keys are `<path>` or `<path>[<op>]` (see SEARCH_FIELDS) plus `q`, `sort`,
- * `limit`, `cursor`, `include` and `consistentWith`. Throws InvalidParameter listing every problem
+ * `limit`, `cursor`, `include`, `consistentWith` and `asOf`. Throws InvalidParameter listing every problem
  * (InvalidCursor when the cursor is the only one).
  */
 export function parseSearchRequest(params: Record<string, unknown>): SearchRequest {
@@ -70,10 +73,12 @@ export function parseSearchRequest(params: Record<string, unknown>): SearchReque
   const include = text(own('include'), 16, reporter('include')) ?? 'summary';
   if (include !== 'summary' && include !== 'document') reporter('include')("Must be 'summary' or 'document'.");
   const consistentWith = text(own('consistentWith'), SEARCH_LIMITS.tokenLength, reporter('consistentWith')) ?? null;
+  const asOfText = text(own('asOf'), 64, reporter('asOf'));
+  if (asOfText !== undefined && !isCalendarTime(asOfText)) reporter('asOf')('Must be an RFC 3339 time that exists, e.g. 2026-03-01T00:00:00Z.');
   const cursor = own('cursor') === undefined ? null : decodeCursor(own('cursor'), sort, reporter('cursor'));
   if (violations.length > 0 && violations.every((v) => v.pointer === '/cursor')) throw new InvalidCursor('The cursor is not one from a previous answer to this search (with the same sort).');
   if (violations.length > 0) throw new InvalidParameter(violations);
-  return { filters, q, sort: sort ?? [], limit: limit ?? SEARCH_LIMITS.defaultLimit, cursor: cursor ?? null, include: include === 'document' ? 'document' : 'summary', consistentWith };
+  return { filters, q, sort: sort ?? [], limit: limit ?? SEARCH_LIMITS.defaultLimit, cursor: cursor ?? null, include: include === 'document' ? 'document' : 'summary', consistentWith, asOf: asOfText === undefined ? null : Date.parse(asOfText) };
 }
 
 function parseFilter(key: string, raw: unknown, report: Report): SearchFilter | undefined {

@@ -44,8 +44,10 @@ export interface Projection {
    * pass reads after this wait; writes started later must reach the new generation.
    */
   readonly settleMs: number;
+  /** Whether the projection holds deleted plans too (their past): then `verify` is given their heads as well. */
+  readonly keepsDeletedPlans?: boolean;
   liveTarget(resources: ProjectionResources, options?: LiveTargetOptions): ProjectionTarget;
   newGeneration(resources: ProjectionResources, stamp: string): Promise<Generation>;
-  /** One line per difference between the target and `live` (the heads of every existing plan, folded from the log). */
+  /** One line per difference between the target and `live` (the heads of every existing plan, folded from the log; deleted ones too with `keepsDeletedPlans`). */
   verify(resources: ProjectionResources, live: readonly PlanHead[]): Promise<string[]>;
 }

@@ -1,3 +1,4 @@
+import { asofProjection } from './asof.js';
 import { directoryProjection } from './directory.js';
 import type { Projection } from './Projection.js';
 import { searchProjection } from './search.js';
@@ -5,7 +6,7 @@ import { searchProjection } from './search.js';
 export type { Projection, ProjectionResources, Generation, LiveTargetOptions } from './Projection.js';
 
 /** Every projection the broker feeds and replay can rebuild. Adding one: its module, and a line here. */
-export const PROJECTIONS: readonly Projection[] = [searchProjection, directoryProjection];
+export const PROJECTIONS: readonly Projection[] = [searchProjection, directoryProjection, asofProjection];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((projection) => projection.name);
 

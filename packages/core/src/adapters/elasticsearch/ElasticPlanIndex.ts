@@ -48,7 +48,7 @@ export class ElasticPlanIndex implements ProjectionTarget {
     for (const document of writes.delete) {
       lines.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
     }
-    const failures = (await this.batcher.submit(lines, actions)).filter(isFailure);
+    const failures = (await this.batcher.submit(lines, actions)).filter(isBulkFailure);
     if (failures.length > 0) {
       const transient = failures.every((f) => f.status === 429 || f.status >= 500);
       throw new BulkRejected(`Elasticsearch refused ${failures.length} document(s) of ${event.planId}@${version}: ${JSON.stringify(failures[0]?.error)}`, transient);
@@ -57,6 +57,6 @@ export class ElasticPlanIndex implements ProjectionTarget {
 }
 
 /** A version conflict means a newer version is already there; a missing document on delete is already gone. */
-function isFailure(result: BulkItemResult): boolean {
+export function isBulkFailure(result: BulkItemResult): boolean {
   return result.error !== undefined && result.status !== 409 && !(result.status === 404 && result.result === 'not_found');
 }

@@ -20,9 +20,13 @@ export interface ElasticPlanSearchOptions {
    * plan's own fields last changed, a lower bound of the plan's version.
    */
   readonly currentVersions?: (plans: readonly PlanRef[]) => Promise<readonly (number | null)[]>;
+  /** The temporal index's alias, which answers searches `asOf` a moment; without it such searches are refused. */
+  readonly temporalAlias?: string;
+  /** Each plan's version at a moment (the log's version-at-time), for hits of a search `asOf` it. */
+  readonly versionsAt?: (plans: readonly PlanRef[], at: Date) => Promise<readonly (number | null)[]>;
 }
 
-/** Plan search on Elasticsearch: the compiled query against the alias, paged with search_after. */
+/** Plan search on Elasticsearch: the compiled query against the alias (the temporal one for `asOf`), paged with search_after. */
 export class ElasticPlanSearch implements PlanSearch {
   constructor(
     private readonly client: Client,
@@ -31,15 +35,19 @@ export class ElasticPlanSearch implements PlanSearch {
   ) {}
 
   async search(request: Parameters<PlanSearch['search']>[0], scope: { org: string | null }): Promise<SearchPage> {
-    const compiled = compileSearchQuery(request, scope);
+    const { asOf } = request;
+    if (asOf !== null && this.options.temporalAlias === undefined) throw new Error('This search has no temporal index to answer asOf.');
+    const compiled = compileSearchQuery(request, { ...scope, asOf });
+    const index = asOf === null ? this.alias : this.options.temporalAlias!;
     // One hit more than asked tells whether another page exists.
-    const response = await this.client.search<PlanSource>({ index: this.alias, ...compiled, version: true, size: request.limit + 1 } as never);
+    const response = await this.client.search<PlanSource>({ index, ...compiled, version: true, size: request.limit + 1 } as never);
     const more = response.hits.hits.length > request.limit;
     const hits = response.hits.hits.slice(0, request.limit);
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     const last = hits.at(-1);
     const refs = hits.map((hit) => ({ org: hit._source?._org ?? '', planId: hit._source?.planId ?? '' }));
-    const versions = this.options.currentVersions && refs.length > 0 ? await this.options.currentVersions(refs) : [];
+    const versionsOf = asOf === null ? this.options.currentVersions : this.options.versionsAt && ((plans: readonly PlanRef[]) => this.options.versionsAt!(plans, new Date(asOf)));
+    const versions = versionsOf && refs.length > 0 ? await versionsOf(refs) : [];
     return {
       total,
       hits: hits.map((hit, i) => ({

@@ -1,4 +1,5 @@
-import { JOIN_FIELD } from './planSearchDocuments.js';
+import { JOIN_FIELD, JOIN_RELATIONS } from './planSearchDocuments.js';
+import { versionRelation } from './temporalDocuments.js';
 import { MISSING_DATE_SORT_VALUES, type SearchFilter, type SearchRequest, type SortKey } from '../../search/parseSearchRequest.js';
 import { isSearchPath, SEARCH_FIELDS, type SearchField } from '../../search/searchFields.js';
 
@@ -30,21 +31,22 @@ interface Group {
  * the plan level, never grouped. `q` is a separate word search over service names (a plan matches
  * when one of its services' names holds every word) and the only part that scores.
  */
-export function compileSearchQuery(request: SearchRequest, { org }: { org: string | null }): CompiledSearch {
+export function compileSearchQuery(request: SearchRequest, { org, asOf = null }: { org: string | null; asOf?: number | null }): CompiledSearch {
+  const layout = asOf === null ? CURRENT : temporalLayout(asOf);
   const root: Group = { clauses: [], children: new Map() };
   const mustNot: object[] = [];
   for (const filter of request.filters) {
     const field = SEARCH_FIELDS[filter.path];
     if (filter.op === 'exists' && filter.values[0] === false) {
-      mustNot.push(underRelations(field.relationPath, { exists: { field: field.field } }));
+      mustNot.push(layout.under(field.relationPath, [{ exists: { field: field.field } }]));
     } else {
       groupAt(root, field.relationPath).clauses.push(clauseOf(filter, field));
     }
   }
-  const filter = [{ term: { [JOIN_FIELD]: 'plan' } }, ...(org === null ? [] : [{ term: { _org: org } }]), ...clausesOf(root)];
+  const filter = [...layout.planClauses, ...(org === null ? [] : [{ term: { _org: org } }]), ...layout.groupClauses(root)];
   const bool = {
     filter,
-    ...(request.q === null ? {} : { must: [fullText(request.q)] }),
+    ...(request.q === null ? {} : { must: [layout.under(['linkedPlanServices', 'linkedService'], [{ match: { name: { query: request.q, operator: 'and' } } }], 'max')] }),
     ...(mustNot.length === 0 ? {} : { must_not: mustNot }),
   };
   return {
@@ -91,20 +93,63 @@ function groupAt(root: Group, relationPath: readonly string[]): Group {
   return group;
 }
 
-function clausesOf(group: Group): object[] {
-  const children = [...group.children].map(([type, child]) => ({ has_child: { type, query: allOf(clausesOf(child)) } }));
-  return [...group.clauses, ...children];
+/**
+ * Where the plan hits and the children of a relation are: the search index (one document per
+ * object) or the temporal index as of a moment (see temporalDocuments: anchors, version
+ * documents valid in [validFrom, validTo)).
+ */
+interface Layout {
+  /** What selects the hit documents, one per plan. */
+  readonly planClauses: object[];
+  /** The plan-level filters and the has_child groups of its relations. */
+  groupClauses(root: Group): object[];
+  /** A query on the document down these relations (the plan's own for []), as a plan-level clause. */
+  under(relationPath: readonly string[], clauses: object[], scoreMode?: 'max'): object;
+}
+
+const CURRENT: Layout = {
+  planClauses: [{ term: { [JOIN_FIELD]: 'plan' } }],
+  groupClauses(root) {
+    const clausesOf = (group: Group): object[] => [...group.clauses, ...[...group.children].map(([type, child]) => ({ has_child: { type, query: allOf(clausesOf(child)) } }))];
+    return clausesOf(root);
+  },
+  under: (relationPath, clauses, scoreMode) =>
+    relationPath.reduceRight<object>((inner, type) => ({ has_child: { type, query: inner, ...(scoreMode ? { score_mode: scoreMode } : {}) } }), allOf(clauses)),
+};
+
+/**
+ * As of `at` (epoch ms): hits are the `planVersion` documents valid then (one per plan alive
+ * then); filters on the plan's children reach them through the plan's anchor (`has_parent`), and
+ * each relation's own fields are matched on its version valid then, so same-object grouping
+ * holds: one version document carries all of an object's fields at that moment.
+ */
+function temporalLayout(at: number): Layout {
+  const valid = [{ range: { validFrom: { lte: at } } }, { range: { validTo: { gt: at } } }];
+  const anchored = (relation: string) => Object.hasOwn(JOIN_RELATIONS, relation);
+  /** The clauses of a group under `relation`, as a query on that relation's anchor (or leaf version). */
+  const childQuery = (relation: string, group: Group): object => {
+    const nested = [...group.children].map(([type, child]) => ({ has_child: { type, query: childQuery(type, child) } }));
+    if (!anchored(relation)) return allOf([...valid, ...group.clauses]);
+    const own = group.clauses.length === 0 && nested.length > 0 ? [] : [{ has_child: { type: versionRelation(relation), query: allOf([...valid, ...group.clauses]) } }];
+    return allOf([...own, ...nested]);
+  };
+  const onAnchor = (clauses: object[], score = false): object[] => (clauses.length === 0 ? [] : [{ has_parent: { parent_type: 'plan', query: allOf(clauses), ...(score ? { score: true } : {}) } }]);
+  return {
+    planClauses: [{ term: { [JOIN_FIELD]: versionRelation('plan') } }, ...valid],
+    groupClauses: (root) => [...root.clauses, ...onAnchor([...root.children].map(([type, child]) => ({ has_child: { type, query: childQuery(type, child) } })))],
+    under(relationPath, clauses, scoreMode) {
+      if (relationPath.length === 0) return allOf(clauses);
+      const scored = scoreMode ? { score_mode: scoreMode } : {};
+      // Full text scores: its match must not sit in a filter.
+      const leaf = scoreMode ? { bool: { filter: valid, must: clauses } } : allOf([...valid, ...clauses]);
+      const last = relationPath.at(-1)!;
+      const inner = anchored(last) ? { has_child: { type: versionRelation(last), query: leaf, ...scored } } : leaf;
+      const query = relationPath.reduceRight<object>((q, type) => ({ has_child: { type, query: q, ...scored } }), inner);
+      return onAnchor([query], scoreMode !== undefined)[0]!;
+    },
+  };
 }
 
 function allOf(clauses: object[]): object {
   return clauses.length === 1 && clauses[0] !== undefined ? clauses[0] : { bool: { filter: clauses } };
-}
-
-/** A query on a document down these relations, wrapped in one has_child per level. */
-function underRelations(relationPath: readonly string[], query: object, scoreMode?: 'max'): object {
-  return relationPath.reduceRight<object>((inner, type) => ({ has_child: { type, query: inner, ...(scoreMode ? { score_mode: scoreMode } : {}) } }), query);
-}
-
-function fullText(q: string): object {
-  return underRelations(['linkedPlanServices', 'linkedService'], { match: { name: { query: q, operator: 'and' } } }, 'max');
 }

@@ -2,15 +2,15 @@ import type { Client } from '@elastic/elasticsearch';
 import { PLAN_INDEX_BODY } from './planIndexMapping.js';
 
 /**
- * Makes sure `alias` points at a plan index, creating `<alias>-000001` with the join mapping when
- * the alias is missing. Returns the concrete index name. Safe to call from several processes.
+ * Makes sure `alias` points at a plan index, creating `<alias>-000001` with the join mapping (or `body`)
+ * when the alias is missing. Returns the concrete index name. Safe to call from several processes.
  */
-export async function ensurePlanIndex(client: Client, alias: string): Promise<string> {
+export async function ensurePlanIndex(client: Client, alias: string, body: object = PLAN_INDEX_BODY): Promise<string> {
   const existing = await concreteIndex(client, alias);
   if (existing) return existing;
   const index = `${alias}-000001`;
   try {
-    await client.indices.create({ index, ...PLAN_INDEX_BODY, aliases: { [alias]: { is_write_index: true } } } as never);
+    await client.indices.create({ index, ...body, aliases: { [alias]: { is_write_index: true } } } as never);
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
   }

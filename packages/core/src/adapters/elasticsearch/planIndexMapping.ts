@@ -1,4 +1,5 @@
 import { JOIN_FIELD, JOIN_RELATIONS } from './planSearchDocuments.js';
+import { TEMPORAL_JOIN_RELATIONS } from './temporalDocuments.js';
 
 const keyword = { type: 'keyword' } as const;
 const amount = { type: 'double' } as const;
@@ -26,6 +27,20 @@ export const PLAN_INDEX_BODY = {
       name: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
       deductible: amount,
       copay: amount,
+    },
+  },
+} as const;
+
+/** The temporal index behind `<alias>-asof`: the same fields, anchors and versions as relations, and each version's interval. */
+export const TEMPORAL_INDEX_BODY = {
+  settings: PLAN_INDEX_BODY.settings,
+  mappings: {
+    ...PLAN_INDEX_BODY.mappings,
+    properties: {
+      ...PLAN_INDEX_BODY.mappings.properties,
+      [JOIN_FIELD]: { type: 'join', relations: TEMPORAL_JOIN_RELATIONS, eager_global_ordinals: true },
+      validFrom: { type: 'long' },
+      validTo: { type: 'long' },
     },
   },
 } as const;

@@ -28,6 +28,10 @@ export interface RedisKeys {
   projectionState(projection: string, plan: PlanRef): string;
   /** A projection's last applied log position in a partition. */
   checkpoint(projection: string, partition: number): string;
+  /** What one target (e.g. one index of the temporal projection) holds of a plan. */
+  targetState(target: string, plan: PlanRef): string;
+  /** A pattern (SCAN MATCH) for every plan's `targetState` of a target. */
+  targetStatePattern(target: string): string;
 }
 
 /** What follows `:head:` in a head key: the plan's `planKey`. */
@@ -50,5 +54,7 @@ export function createRedisKeys({ prefix, partitions }: { prefix: string; partit
     relayLease: (partition) => `${tag(partition)}:relay-lease`,
     projectionState: (projection, plan) => `${tag(partitionOfPlan(plan))}:projection:${projection}:${planKey(plan)}`,
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
+    targetState: (target, plan) => `${tag(partitionOfPlan(plan))}:target:${target}:${planKey(plan)}`,
+    targetStatePattern: (target) => `${prefix}:{p*}:target:${target}:*`,
   };
 }

@@ -1,0 +1,150 @@
+import { canonicalJson } from '../../canonicalJson.js';
+import { evolvePlan, type PlanState } from '../../evolvePlan.js';
+import type { PlanEvent } from '../../planEvent.js';
+import type { JsonObject, PlanDocument } from '../../planDocument.js';
+import type { OpenVersion } from '../../ports/TemporalState.js';
+import { JOIN_FIELD, JOIN_RELATIONS, planSearchDocuments, type SearchDocument } from './planSearchDocuments.js';
+
+/**
+ * The temporal index: every version of every nested object of every plan, each with the interval
+ * of time it held, so a search can be evaluated on each plan as it was at any moment.
+ *
+ * Layout. An object whose relation has children (the plan, each linkedPlanService) gets an
+ * *anchor*: a content-free document with the object's search-document id, so its children have
+ * a parent whose id never changes. Each state of an object's own fields is a *version document*
+ * `<id>@<v>` (v: the plan version at which the object took that state) carrying the same fields
+ * as its search document plus `validFrom`/`validTo` (epoch ms, [from, to)); an open version ends
+ * at OPEN_UNTIL. Versions of the plan's own fields are `planVersion` children of the plan anchor,
+ * of a linkedPlanService's `linkedPlanServicesVersion` children of its anchor; leaf objects'
+ * versions are direct children of their parent's anchor, under their own relation.
+ *
+ * A change writes only what it changed: for each object whose fields changed, the version it
+ * closes (rewritten with its end) and the version it opens; for a removed object, its closed
+ * version. The index grows with the objects changed, never with plan size × versions.
+ */
+export const TEMPORAL_JOIN_RELATIONS = {
+  plan: ['planVersion', 'planCostShares', 'linkedPlanServices'],
+  linkedPlanServices: ['linkedPlanServicesVersion', 'linkedService', 'planserviceCostShares'],
+} as const;
+
+/** The alias of the temporal index, beside the search index's `alias`. */
+export const temporalAlias = (alias: string): string => `${alias}-asof`;
+
+/** End of an open version: 9999-12-31T23:59:59.999Z. */
+export const OPEN_UNTIL = 253_402_300_799_999;
+
+/** Relations whose objects have children, and so anchors. */
+const ANCHORED: ReadonlySet<string> = new Set(Object.keys(JOIN_RELATIONS));
+
+/** The relation holding the versions of an anchored relation's own fields. */
+export function versionRelation(relation: string): string {
+  return ANCHORED.has(relation) ? `${relation}Version` : relation;
+}
+
+
+/** One event's result: the plan version it made, its time (epoch ms), and the document after it (null: deleted). */
+export interface TemporalStep {
+  readonly version: number;
+  readonly at: number;
+  readonly document: PlanDocument | null;
+}
+
+/** A document to index with `version_type=external` = `version`. */
+export interface TemporalWrite {
+  readonly id: string;
+  readonly routing: string;
+  readonly source: JsonObject;
+  readonly version: number;
+}
+
+export interface TemporalWrites {
+  /** At most one write per document id: its last state in these steps. */
+  readonly writes: TemporalWrite[];
+  /** The open versions after the steps, by object (search-document id). */
+  readonly open: Map<string, OpenVersion>;
+}
+
+/**
+ * Folds `events` (the versions after `start`, in order) into steps. Times never go backwards
+ * within a plan; should a log hold one that does, it counts as happening no earlier than the one
+ * before it (as the log's version-at-time lookup does). `lastAt`: the time of `start`.
+ */
+export function temporalSteps(start: PlanState, events: readonly PlanEvent[], lastAt = 0): TemporalStep[] {
+  let state = start;
+  let at = lastAt;
+  return events.map((event) => {
+    state = evolvePlan(state, event);
+    at = Math.max(at, Date.parse(event.at));
+    return { version: event.version, at, document: state.document };
+  });
+}
+
+export const temporalVersionId = (id: string, fromVersion: number): string => `${id}@${fromVersion}`;
+
+/**
+ * The writes that record `steps` (consecutive versions of one plan, in order) in the temporal
+ * index, starting from `start`: the plan's document before the first step and the versions the
+ * index holds open for it. Pure; the same function builds a plan's whole temporal history from
+ * nothing (a rebuild, a verification) and one live change.
+ */
+export function temporalWrites(start: { document: PlanDocument | null; open: ReadonlyMap<string, OpenVersion> }, steps: readonly TemporalStep[]): TemporalWrites {
+  const open = new Map(start.open);
+  const writes = new Map<string, TemporalWrite>();
+  let previous = keyed(start.document);
+  for (const step of steps) {
+    const next = keyed(step.document);
+    for (const [id, old] of previous) {
+      const now = next.get(id);
+      if (now !== undefined && now.text === old.text) continue;
+      const held = open.get(id);
+      if (held === undefined) continue;
+      const write = versionWrite(old.document, held.fromVersion, held.validFrom, step.at, step.version);
+      writes.set(write.id, write);
+      open.delete(id);
+    }
+    for (const [id, now] of next) {
+      const old = previous.get(id);
+      if (old !== undefined && old.text === now.text && open.has(id)) continue;
+      if (old === undefined) {
+        const anchor = anchorWrite(now.document, step.version);
+        if (anchor) writes.set(anchor.id, anchor);
+      }
+      open.set(id, { fromVersion: step.version, validFrom: step.at });
+      const write = versionWrite(now.document, step.version, step.at, OPEN_UNTIL, step.version);
+      writes.set(write.id, write);
+    }
+    previous = next;
+  }
+  return { writes: [...writes.values()], open };
+}
+
+interface Keyed {
+  readonly document: SearchDocument;
+  readonly text: string;
+}
+
+function keyed(plan: PlanDocument | null): Map<string, Keyed> {
+  return new Map(plan === null ? [] : planSearchDocuments(plan).map((document) => [document.id, { document, text: canonicalJson(document.source) }]));
+}
+
+type Join = string | { name: string; parent: string };
+
+function versionWrite(document: SearchDocument, fromVersion: number, validFrom: number, validTo: number, version: number): TemporalWrite {
+  const join = document.source[JOIN_FIELD] as Join;
+  const relation = typeof join === 'string' ? join : join.name;
+  const versionJoin = ANCHORED.has(relation) ? { name: versionRelation(relation), parent: document.id } : join;
+  return {
+    id: temporalVersionId(document.id, fromVersion),
+    routing: document.routing,
+    source: { ...document.source, [JOIN_FIELD]: versionJoin, validFrom, validTo },
+    version,
+  };
+}
+
+function anchorWrite(document: SearchDocument, version: number): TemporalWrite | null {
+  const join = document.source[JOIN_FIELD] as Join;
+  const relation = typeof join === 'string' ? join : join.name;
+  if (!ANCHORED.has(relation)) return null;
+  const { planId, planKey } = document.source;
+  return { id: document.id, routing: document.routing, source: { planId: planId ?? null, planKey: planKey ?? null, [JOIN_FIELD]: join }, version };
+}
