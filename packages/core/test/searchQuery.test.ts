@@ -25,7 +25,7 @@ test("parseSearchRequest › the issue's example gives three filters and the def
       { path: 'linkedPlanServices.linkedService.name', op: 'eq', values: ['well baby'] },
       { path: 'planType', op: 'eq', values: ['inNetwork'] },
     ],
-    q: null, sort: [], limit: 20, cursor: null, include: 'summary', consistentWith: null,
+    q: null, sort: [], limit: 20, cursor: null, include: 'summary', consistentWith: null, asOf: null,
   });
 });
 
