@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
-import { concreteIndex } from '@planledger/core/elasticsearch';
+import { concreteIndex, temporalAlias } from '@planledger/core/elasticsearch';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
@@ -31,7 +31,7 @@ async function replay(projection: string): Promise<string> {
   return output;
 }
 
-test('replay during writes › the rebuilt search index and read model equal the fold of the log, and replace the old ones', async (t) => {
+test('replay during writes › the rebuilt search index, read model and temporal index equal the fold of the log, and replace the old ones', async (t) => {
   const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
   const alias = stack.env.ES_ALIAS ?? '';
   const redis = new Redis(stack.env.REDIS_URL ?? '');
@@ -44,9 +44,10 @@ test('replay during writes › the rebuilt search index and read model equal the
   const indexBefore = await concreteIndex(es, alias);
   const searchOutput = await replay('search');
   const directoryOutput = await replay('directory');
+  const temporalBefore = await concreteIndex(es, temporalAlias(alias));
+  const asofOutput = await replay('asof');
   const writes = await load.stop();
-  t.log(searchOutput.trim().split('\n').at(-1));
-  t.log(directoryOutput.trim().split('\n').at(-1));
+  for (const output of [searchOutput, directoryOutput, asofOutput]) t.log(output.trim().split('\n').at(-1));
   t.log(`${writes} writes during the replays`);
   t.true(writes > 50, 'the writes were real');
 
@@ -54,6 +55,7 @@ test('replay during writes › the rebuilt search index and read model equal the
   const indexAfter = await concreteIndex(es, alias);
   t.not(indexAfter, indexBefore, 'the alias points at the rebuilt index');
   t.false(await es.indices.exists({ index: indexBefore ?? 'none' }), 'the old index is gone');
+  t.not(await concreteIndex(es, temporalAlias(alias)), temporalBefore, 'the temporal alias points at its rebuilt index');
   t.not(await redis.get(RedisPlanDirectory.generationKey(keys.prefix)), null, 'the read model switched generation');
   for (const projection of PROJECTION_NAMES) {
     const verdict = await verifyProjection({ projection, redis, keys, log, es, alias });
