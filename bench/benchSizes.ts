@@ -24,6 +24,9 @@ export interface BenchSizes {
   readonly deepVersions: number;
   /** Connections of the time-travel runs. */
   readonly timeTravelConnections: number;
+  /** Plans (of 10 versions each) of the asOf search figures, and how many searches each latency figure times. */
+  readonly asofPlans: number;
+  readonly asofSearches: number;
 }
 
 export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
@@ -42,6 +45,8 @@ export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
     rebuildPlans: sized('BENCH_REBUILD_PLANS', 10_000, 100),
     deepVersions: sized('BENCH_DEEP_VERSIONS', 10_000, 100),
     timeTravelConnections: sized('BENCH_TIME_TRAVEL_CONNECTIONS', 8, 8),
+    asofPlans: sized('BENCH_ASOF_PLANS', 10_000, 500),
+    asofSearches: sized('BENCH_ASOF_SEARCHES', 300, 100),
   };
 }
 

@@ -16,6 +16,7 @@ import type { BenchPart } from './benchContext.js';
 import { readBenchSizes } from './benchSizes.js';
 import { markdownTable, type Figure } from './figureTable.js';
 import { apiThroughput } from './parts/apiThroughput.js';
+import { asofSearch } from './parts/asofSearch.js';
 import { cpuPerWrite } from './parts/cpuPerWrite.js';
 import { documentsPerPatch } from './parts/documentsPerPatch.js';
 import { historyAndRebuild } from './parts/historyAndRebuild.js';
@@ -29,8 +30,9 @@ const PARTS: Record<string, { part: BenchPart; figures: string[] }> = {
   historyAndRebuild: { part: historyAndRebuild, figures: ['time travel ?version=N p99', 'time travel ?asOf= p99', 'full search rebuild'] },
   searchableLag: { part: searchableLag, figures: ['searchable lag p99, one plan'] },
   redisBytes: { part: redisBytes, figures: ['Redis bytes per event, one-field PATCHes'] },
+  asofSearch: { part: asofSearch, figures: ['asOf search p50', 'asOf search p99', 'temporal index bytes per event'] },
 };
-const ORDER = ['apiThroughput', 'cpuPerWrite', 'documentsPerPatch', 'historyAndRebuild', 'searchableLag', 'redisBytes'];
+const ORDER = ['apiThroughput', 'cpuPerWrite', 'documentsPerPatch', 'historyAndRebuild', 'searchableLag', 'redisBytes', 'asofSearch'];
 
 const sizes = readBenchSizes(process.env);
 const chosen = (process.env.BENCH_PARTS ?? ORDER.join(',')).split(',').map((name) => name.trim()).filter(Boolean);

@@ -242,6 +242,8 @@ test.serial('asOf search › a time before creation, exactly at a change, after 
   t.deepEqual(await ids({ [copay]: '150' }, t0 + 3000), [], 'the re-created plan has copay 100');
   t.deepEqual(await ids({ [copay]: '100' }, t0 + 3000), [planId], 'the re-created plan');
   t.deepEqual(await ids({ q: 'baby' }, t0 + 2500), [], 'no full-text hit while deleted');
+  t.deepEqual(await ids({ q: 'baby' }, t0 + 3500), [planId], 'a full-text hit once re-created');
+  t.deepEqual(await searchAll(parseSearchRequest({}), 'other.example', t0 + 3500), [], 'another org never sees it');
 });
 
 test.serial('asOf search › a target that holds another state than the change says reads the versions in between from the log', async (t) => {
