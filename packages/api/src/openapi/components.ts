@@ -38,13 +38,18 @@ export const SHARED_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     description: 'An RFC 6902 JSON Patch (at most MAX_PATCH_OPERATIONS operations).',
     items: {
       type: 'object',
+      description: 'One operation; members an operation does not define are ignored (RFC 6902 §4).',
       required: ['op', 'path'],
       properties: {
         op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
         path: { type: 'string', description: 'An RFC 6901 JSON Pointer.' },
-        from: { type: 'string' },
+        from: { description: 'move and copy: an RFC 6901 JSON Pointer.' },
         value: {},
       },
+      allOf: [
+        { if: { properties: { op: { enum: ['move', 'copy'] } } }, then: { required: ['from'], properties: { from: { type: 'string' } } } },
+        { if: { properties: { op: { enum: ['add', 'replace', 'test'] } } }, then: { required: ['value'] } },
+      ],
     },
   },
   Actor: {
@@ -69,6 +74,12 @@ export const SHARED_PARAMETERS: Readonly<Record<string, ParameterObject>> = {
     in: 'header',
     required: true,
     description: 'The ETag last read (`"v3"`), a comma-separated list of them, or `*`: the change applies only if the plan is still at it (412 otherwise, 428 without it).',
+    schema: { type: 'string', minLength: 1 },
+  },
+  IfMatchOnRead: {
+    name: 'If-Match',
+    in: 'header',
+    description: 'The read answers 412 unless the plan is at one of these ETags (or `*`).',
     schema: { type: 'string', minLength: 1 },
   },
   IfMatchOnCreate: {

@@ -100,12 +100,14 @@ export function describePlanRoutes(): RouteDescription[] {
           { name: 'asOf', in: 'query', description: 'The version current at this RFC 3339 time (scope `audit:read`).', schema: { type: 'string', format: 'date-time' } },
           parameter('IfNoneMatch'),
           parameter('IfModifiedSince'),
+          parameter('IfMatchOnRead'),
+          parameter('IfUnmodifiedSince'),
         ],
         responses: {
           '200': { description: 'The plan document.', headers: { ETag: header('ETag'), 'X-Plan-Version': header('PlanVersion'), 'Last-Modified': header('LastModified') }, content: json(schemaRef('Plan')) },
           '304': { description: 'Not modified: the plan is still at an ETag of If-None-Match (or unchanged since If-Modified-Since).', headers: { ETag: header('ETag'), 'X-Plan-Version': header('PlanVersion'), 'Last-Modified': header('LastModified') } },
         },
-        problems: ['plan-not-found', 'plan-deleted', 'forbidden-org', 'version-out-of-range', 'http-400'],
+        problems: ['plan-not-found', 'plan-deleted', 'forbidden-org', 'version-out-of-range', 'version-conflict', 'http-400'],
       }),
       route('get', `${base}/:id/objects/:objectId`, {
         operationId: `getPlanObject${suffix}`,
@@ -132,7 +134,7 @@ export function describePlanRoutes(): RouteDescription[] {
         parameters: [...planPath, ...WRITE_PARAMETERS],
         requestBody: planBody,
         responses: { '200': writtenPlan('Replaced: the plan as stored now.') },
-        problems: [...BODY_PROBLEMS, ...WRITE_PROBLEMS, 'schema-violation'],
+        problems: [...BODY_PROBLEMS, ...WRITE_PROBLEMS, 'schema-violation', 'patch-failed'],
       }),
       route('patch', `${base}/:id`, {
         operationId: `patchPlan${suffix}`,

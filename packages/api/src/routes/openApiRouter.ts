@@ -25,7 +25,7 @@ export function openApiRouter({ oauthEndpoints }: OpenApiRouterOptions): Router 
       return;
     }
     ctx.type = 'application/json; charset=utf-8';
-    ctx.body = buildOpenApiDocument({ oauth, serverUrl: ctx.origin });
+    ctx.body = buildOpenApiDocument({ oauth, serverUrl: `${ctx.protocol}://${ctx.host}` });
   });
   router.get('/docs', acceptQuery(), (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
