@@ -5,6 +5,7 @@ import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from './authTestContext.js';
 import { startStack, type Stack } from './stackProcesses.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 let stack: Stack;
 test.before(async () => {
@@ -22,7 +23,7 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
   const headers = { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}` };
   const plans = Array.from({ length: 8 }, () => aPlan());
   for (const plan of plans) {
-    const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+    const created = await checkedFetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
     t.is(created.status, 201);
   }
   const acks: Ack[] = [];
@@ -33,7 +34,7 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
     let version = 1;
     for (let copay = index * 10_000; running; copay += 1) {
       try {
-        const response = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, {
+        const response = await checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, {
           method: 'PATCH',
           headers: { ...headers, 'content-type': 'application/json-patch+json', 'if-match': `"v${version}"` },
           body: JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]),
@@ -66,7 +67,7 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
       const events = await log.events(refOfPlan(plan));
       const head = await log.head(refOfPlan(plan));
       t.deepEqual(foldPlan(events), { version: head?.version, document: head?.document }, 'the head is exactly the fold of the log');
-      const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
+      const read = await checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
       t.is(read.headers.get('x-plan-version'), String(head?.version), 'the restarted api reads the last write');
     }
   } finally {

@@ -54,12 +54,12 @@ export function createOpenApiContract(document: Json) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addKeyword('x-ndjson-item');
-  ajv.addSchema({ ...document, $id: 'urn:openapi' } as object, 'urn:openapi');
+  ajv.addSchema({ ...document, $id: 'urn:planledger:openapi' } as object, 'urn:planledger:openapi');
   const validators = new Map<string, ValidateFunction>();
   const validatorAt = (pointer: string): ValidateFunction => {
     let validate = validators.get(pointer);
     if (!validate) {
-      validate = ajv.compile({ $ref: `urn:openapi#${pointer}` });
+      validate = ajv.compile({ $ref: `urn:planledger:openapi#${pointer}` });
       validators.set(pointer, validate);
     }
     return validate;
@@ -214,7 +214,7 @@ export function createOpenApiContract(document: Json) {
       const refused = requestProblems(operation, exchange, url);
       const problems = responseProblems(operation, exchange);
       if (refused.length > 0 && exchange.status < 400) problems.push(`the api answered ${exchange.status} to a request the document calls invalid (${refused.join('; ')})`);
-      if (problems.length > 0) throw new ContractViolation(`OpenAPI contract: ${where} (operation ${operation.id}) → ${exchange.status}: ${problems.join('; ')}`);
+      if (problems.length > 0) throw new ContractViolation(`OpenAPI contract: ${where} (operation ${operation.id}) → ${exchange.status}: ${problems.join('; ')} [response body: ${exchange.responseBody.slice(0, 300)}]`);
     },
   };
 }
