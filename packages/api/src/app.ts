@@ -9,6 +9,8 @@ import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
 import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
+import { openApiRouter } from './routes/openApiRouter.js';
+import type { OAuthEndpoints } from './openapi/securityScheme.js';
 import { schemaRouter } from './routes/schemaRouter.js';
 import { searchRouter } from './routes/searchRouter.js';
 import { plansRouter } from './routes/plansRouter.js';
@@ -32,10 +34,12 @@ export interface AppDependencies {
   readonly readinessDetails?: () => Promise<object>;
   /** Transport limits (body bytes, JSON depth and array length, patch operations, query length); defaults for any not given. */
   readonly limits?: Partial<RequestLimits>;
+  /** The token issuer's endpoints for the OpenAPI document's OAuth 2.0 scheme (`discoverOAuthEndpoints`). */
+  readonly oauthEndpoints: () => Promise<OAuthEndpoints>;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, oauthEndpoints }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -48,15 +52,17 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
+  const docsRoutes = openApiRouter({ oauthEndpoints });
   // Behind the token, in match order.
   const securedRoutes = [schemaRouter(), searchRouter({ search, plans, audit, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);
   app.use(requestLimits(held));
-  app.use(methodNotAllowed([healthRoutes, metricsRoutes, ...securedRoutes]));
+  app.use(methodNotAllowed([healthRoutes, metricsRoutes, docsRoutes, ...securedRoutes]));
   app.use(healthRoutes.routes());
   app.use(metricsRoutes.routes());
+  app.use(docsRoutes.routes());
   app.use(authenticate);
   for (const routes of securedRoutes) app.use(routes.routes());
   return app;

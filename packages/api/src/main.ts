@@ -9,6 +9,7 @@ import { createConsistencyGate } from './consistencyGate.js';
 import { createLagReport } from './lagReport.js';
 import { createApiMetrics } from './metrics.js';
 import { createKeyResolver } from './auth/createKeyResolver.js';
+import { discoverOAuthEndpoints } from './auth/discoverOAuthEndpoints.js';
 import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
@@ -81,6 +82,7 @@ async function start(): Promise<RunningProcess> {
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
       tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),
+    oauthEndpoints: discoverOAuthEndpoints({ issuer: config.oidcIssuer }),
     readiness: {
       redis: async () => {
         await redis.ping();

@@ -1,4 +1,5 @@
 import { devToken } from './authTestContext.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 export interface ApiResponse<T = unknown> {
   readonly status: number;
@@ -6,11 +7,15 @@ export interface ApiResponse<T = unknown> {
   readonly body: T;
 }
 
-/** A small HTTP client for tests: one dev client's token, JSON in and out. */
+/**
+ * A small HTTP client for tests: one dev client's token, JSON in and out. Every request and its
+ * answer are checked against the api's OpenAPI document (`checkedFetch`); `unchecked: true` opts a
+ * deliberate probe outside the document out.
+ */
 export async function apiClient(baseUrl: string, issuer: string, client: string) {
   const authorization = `Bearer ${await devToken(issuer, client)}`;
-  const request = async <T = Record<string, unknown>>(method: string, path: string, { body, type = 'application/json', headers = {} }: { body?: unknown; type?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> => {
-    const response = await fetch(`${baseUrl}${path}`, {
+  const request = async <T = Record<string, unknown>>(method: string, path: string, { body, type = 'application/json', headers = {}, unchecked = false }: { body?: unknown; type?: string; headers?: Record<string, string>; unchecked?: boolean } = {}): Promise<ApiResponse<T>> => {
+    const response = await (unchecked ? fetch : checkedFetch)(`${baseUrl}${path}`, {
       method,
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': type }), ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),

@@ -5,6 +5,8 @@ import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from './authTestContext.js';
 import { startStack, type Stack } from './stackProcesses.js';
+import { checkedFetch } from './contract/checkedFetch.js';
+import { ContractViolation } from './contract/openApiContract.js';
 
 let stack: Stack;
 test.before(async () => {
@@ -22,26 +24,35 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
   const headers = { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}` };
   const plans = Array.from({ length: 8 }, () => aPlan());
   for (const plan of plans) {
-    const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+    const created = await checkedFetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
     t.is(created.status, 201);
   }
   const acks: Ack[] = [];
+  const patchCopay = (plan: (typeof plans)[number], version: number, copay: number) =>
+    checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'content-type': 'application/json-patch+json', 'if-match': `"v${version}"` },
+      body: JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]),
+    });
+  // Each plan's first PATCH before the load starts, so the load's window is not spent on the
+  // OpenAPI contract checker compiling its validators for this operation.
+  for (const [index, plan] of plans.entries()) {
+    t.is((await patchCopay(plan, 1, index * 10_000)).status, 200);
+    acks.push({ planId: plan.objectId, version: 2, copay: index * 10_000 });
+  }
   let failures = 0;
   let running = true;
   // One writer per plan: PATCH the copay again and again, each with the ETag it last got.
   const writers = plans.map(async (plan, index) => {
-    let version = 1;
-    for (let copay = index * 10_000; running; copay += 1) {
+    let version = 2;
+    for (let copay = index * 10_000 + 1; running; copay += 1) {
       try {
-        const response = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, {
-          method: 'PATCH',
-          headers: { ...headers, 'content-type': 'application/json-patch+json', 'if-match': `"v${version}"` },
-          body: JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]),
-        });
+        const response = await patchCopay(plan, version, copay);
         if (response.status !== 200) throw new Error(`status ${response.status}`);
         version = Number(response.headers.get('x-plan-version'));
         acks.push({ planId: plan.objectId, version, copay });
-      } catch {
+      } catch (error) {
+        if (error instanceof ContractViolation) throw error; // the api answered, but not as documented
         failures += 1;
         return; // the api is gone
       }
@@ -51,8 +62,8 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
   await stack.kill('api', 'SIGKILL');
   running = false;
   await Promise.all(writers);
-  t.log(`${acks.length} writes acknowledged before SIGKILL, ${failures} cut off`);
-  t.true(acks.length > 20, 'the load was real');
+  t.log(`${acks.length - plans.length} writes acknowledged under load before SIGKILL, ${failures} cut off`);
+  t.true(acks.length - plans.length > 20, 'the load was real');
 
   await stack.restart('api');
   const redis = new Redis(stack.env.REDIS_URL ?? '');
@@ -66,7 +77,7 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
       const events = await log.events(refOfPlan(plan));
       const head = await log.head(refOfPlan(plan));
       t.deepEqual(foldPlan(events), { version: head?.version, document: head?.document }, 'the head is exactly the fold of the log');
-      const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
+      const read = await checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers });
       t.is(read.headers.get('x-plan-version'), String(head?.version), 'the restarted api reads the last write');
     }
   } finally {

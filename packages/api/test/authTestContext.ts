@@ -1,3 +1,4 @@
+import { discoverOAuthEndpoints } from '../src/auth/discoverOAuthEndpoints.js';
 import { createServer, type Server } from 'node:http';
 import type { Middleware } from 'koa';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +50,7 @@ export async function startSecuredApi(issuer: string, { log = new InMemoryEventL
     readiness: {},
     ...(limits ? { limits } : {}),
     authenticate: testBearerAuth(issuer),
+    oauthEndpoints: discoverOAuthEndpoints({ issuer }),
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   server.on('close', () => void es.close());

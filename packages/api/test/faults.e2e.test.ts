@@ -12,6 +12,7 @@ import { connectTestElastic, TEST_ES_URL } from '../../core/test/elasticTestCont
 import { apiClient } from './apiClient.js';
 import { startStack, type Stack } from './stackProcesses.js';
 import { startTcpProxy } from './tcpProxy.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 async function converged(stack: Stack, t: import('ava').ExecutionContext): Promise<void> {
   await waitForProjections(stack);
@@ -61,7 +62,7 @@ test('Elasticsearch unreachable for a while under writes: the api keeps acceptin
   await proxy.cut();
   const before = Date.now();
   await new Promise((r) => setTimeout(r, 3000));
-  const down = (await fetch(`${stack.baseUrl}/health/ready`)).status;
+  const down = (await checkedFetch(`${stack.baseUrl}/health/ready`)).status;
   const search = await writer.get('/v1/search?planType=inNetwork');
   await proxy.restore();
   t.is(search.status, 503, 'search answers 503 problem+json, not 500, while Elasticsearch is away');

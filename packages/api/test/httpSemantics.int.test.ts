@@ -7,6 +7,7 @@ import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redi
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
 import { apiClient, type ApiClient } from './apiClient.js';
 import { devToken, startSecuredApi } from './authTestContext.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 // The api over the real Redis log and the real identity provider; the listing's read model is the
 // in-memory twin, fed here from the log (no projector runs in this suite).
@@ -93,10 +94,11 @@ test('unsupported methods › TRACE, CONNECT-like and unrouted methods on every 
 test('OPTIONS › 204 with Allow on every route, without a token', async (t) => {
   const { path } = await created();
   for (const [route, allow] of [['/v1/plans', 'GET, HEAD, POST, OPTIONS'], [path, 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS'], ['/health/live', 'GET, HEAD, OPTIONS']] as const) {
-    const response = await fetch(`${api.baseUrl}${route}`, { method: 'OPTIONS' });
+    const response = await checkedFetch(`${api.baseUrl}${route}`, { method: 'OPTIONS' });
     t.is(response.status, 204, route);
     t.is(response.headers.get('allow'), allow, route);
   }
+  // A path no route serves is outside the OpenAPI document: plain fetch on purpose.
   t.is((await fetch(`${api.baseUrl}/v1/nothing-here`, { method: 'OPTIONS' })).status, 401, 'an unknown path is not revealed without a token');
 });
 
@@ -244,7 +246,7 @@ test('query parameters › unknown or repeated parameters are 400 on every route
     t.is(response.body.type, '/problems/invalid-parameter', target);
     t.true(Array.isArray(response.body.violations), target);
   }
-  t.is((await fetch(`${api.baseUrl}/health/live?x=1`)).status, 400);
+  t.is((await checkedFetch(`${api.baseUrl}/health/live?x=1`)).status, 400);
   const patched = await writer.request('PATCH', `${path}?dryRun=1`, { body: { planType: 'y' }, type: 'application/merge-patch+json', headers: { 'if-match': '*' } });
   t.is(patched.status, 400, 'writes too');
   const both = await writer.get<{ violations: { pointer: string; message: string }[] }>('/v1/plans?cursor=a&cursor=b&nope=1');
@@ -313,7 +315,7 @@ test('paging › listing and history give the next page as a Link header and the
 
 test('search over GET › brackets may be percent-encoded (what curl without -g needs)', async (t) => {
   const token = await devToken(idp.idp.issuer, 'dev-reader');
-  const response = await fetch(`${api.baseUrl}/v1/search?planCostShares.copay%5Bgte%5D=1`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await checkedFetch(`${api.baseUrl}/v1/search?planCostShares.copay%5Bgte%5D=1`, { headers: { authorization: `Bearer ${token}` } });
   t.not(response.status, 400);
 });
 

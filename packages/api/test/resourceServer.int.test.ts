@@ -4,6 +4,7 @@ import { exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike
 import { aPlan } from '../../core/test/planMother.js';
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
 import { AUDIENCE, devToken, startSecuredApi } from './authTestContext.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 let idp: TestIdp;
 let api: { baseUrl: string; server: import('node:http').Server };
@@ -38,7 +39,7 @@ const b64 = (value: object | string) => Buffer.from(typeof value === 'string' ? 
 async function call(authorization: string | undefined, path = '/v1/plans/anything', init: RequestInit = {}) {
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
   if (authorization !== undefined) headers.authorization = authorization;
-  return fetch(`${api.baseUrl}${path}`, { ...init, headers });
+  return checkedFetch(`${api.baseUrl}${path}`, { ...init, headers });
 }
 
 async function assertRefused(t: import('ava').ExecutionContext, authorization: string | undefined, pattern: RegExp) {

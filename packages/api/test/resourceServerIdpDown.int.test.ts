@@ -2,13 +2,14 @@ import test from 'ava';
 import { generateKeyPair, SignJWT } from 'jose';
 import { startTestIdp } from '../../idp/test/startTestIdp.js';
 import { AUDIENCE, devToken, startSecuredApi } from './authTestContext.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 test('identity provider down › cached keys still verify; an unknown kid fails fast with 401', async (t) => {
   const idp = await startTestIdp();
   const issuer = idp.idp.issuer;
   const api = await startSecuredApi(issuer);
   t.teardown(() => api.server.close());
-  const read = (token: string) => fetch(`${api.baseUrl}/v1/plans/anything`, { headers: { authorization: `Bearer ${token}` } });
+  const read = (token: string) => checkedFetch(`${api.baseUrl}/v1/plans/anything`, { headers: { authorization: `Bearer ${token}` } });
 
   const token = await devToken(issuer, 'dev-reader');
   t.is((await read(token)).status, 404, 'key fetched and cached while the idp is up');

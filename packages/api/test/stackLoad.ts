@@ -1,6 +1,7 @@
 import { aPlan } from '../../core/test/planMother.js';
 import type { ApiClient } from './apiClient.js';
 import type { Stack } from './stackProcesses.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 /**
  * Three writers creating plans, removing a nested plan service from each, and deleting every
@@ -34,7 +35,7 @@ export function writeLoad(client: ApiClient): { stop: () => Promise<number> } {
 export async function waitForProjections(stack: Stack, timeoutMs = 90_000): Promise<void> {
   let lag: unknown;
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
+    const ready = (await (await checkedFetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
     lag = ready.lag;
     if (ready.lag && Object.values(ready.lag).every((entry) => entry.entries === 0)) return;
   }

@@ -3,6 +3,7 @@ import { aPlan } from '../../core/test/planMother.js';
 import { connectTestElastic, matchingPlans } from '../../core/test/elasticTestContext.js';
 import { devToken } from './authTestContext.js';
 import { startStack, type Stack } from './stackProcesses.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 let stack: Stack;
 let writer: Record<string, string>;
@@ -21,19 +22,19 @@ test.after.always(async () => {
 test('thin path › POST appends, GET reads it back, and the projector makes it searchable by has_child', async (t) => {
   const plan = aPlan({ copay: 190, serviceName: 'thin path service' });
   const posted = Date.now();
-  const created = await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...writer, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+  const created = await checkedFetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers: { ...writer, 'content-type': 'application/json' }, body: JSON.stringify(plan) });
   t.is(created.status, 201);
   t.is(created.headers.get('location'), `/v1/plans/${plan.objectId}`);
   const etag = created.headers.get('etag');
   t.truthy(etag);
   t.deepEqual(await created.json(), plan);
 
-  const read = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: writer });
+  const read = await checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: writer });
   t.is(read.status, 200);
   t.is(read.headers.get('etag'), etag);
   t.deepEqual(await read.json(), plan);
 
-  const notModified = await fetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: { ...writer, 'if-none-match': etag ?? '' } });
+  const notModified = await checkedFetch(`${stack.baseUrl}/v1/plans/${plan.objectId}`, { headers: { ...writer, 'if-none-match': etag ?? '' } });
   t.is(notModified.status, 304);
 
   const alias = stack.env.ES_ALIAS ?? '';
@@ -48,14 +49,14 @@ test('thin path › POST appends, GET reads it back, and the projector makes it 
 });
 
 test('thin path › errors are problem+json: unknown plan 404, duplicate 409, not JSON 415, malformed 400', async (t) => {
-  const unknown = await fetch(`${stack.baseUrl}/v1/plans/no-such-plan`, { headers: writer });
+  const unknown = await checkedFetch(`${stack.baseUrl}/v1/plans/no-such-plan`, { headers: writer });
   t.is(unknown.status, 404);
   t.regex(unknown.headers.get('content-type') ?? '', /^application\/problem\+json/);
   t.like(await unknown.json(), { status: 404, title: 'Plan not found' });
 
   const plan = aPlan();
-  const post = (body: string, type = 'application/json') => fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { ...writer, 'content-type': type }, body });
-  t.is((await fetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) })).status, 401, 'no token, no write');
+  const post = (body: string, type = 'application/json') => checkedFetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { ...writer, 'content-type': type }, body });
+  t.is((await checkedFetch(`${stack.baseUrl}/v1/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) })).status, 401, 'no token, no write');
   t.is((await post(JSON.stringify(plan))).status, 201, '/v1/plan is an alias');
   const duplicate = await post(JSON.stringify(plan));
   t.is(duplicate.status, 409);
@@ -79,9 +80,9 @@ test('listing › GET /v1/plans lists the org’s plans newest change first, fro
   for (let i = 0; i < 3; i += 1) {
     const plan = aPlan();
     ids.push(plan.objectId);
-    t.is((await fetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers, body: JSON.stringify(plan) })).status, 201);
+    t.is((await checkedFetch(`${stack.baseUrl}/v1/plans`, { method: 'POST', headers, body: JSON.stringify(plan) })).status, 201);
   }
-  const patched = await fetch(`${stack.baseUrl}/v1/plans/${ids[0]}`, {
+  const patched = await checkedFetch(`${stack.baseUrl}/v1/plans/${ids[0]}`, {
     method: 'PATCH',
     headers: { ...headers, 'content-type': 'application/merge-patch+json', 'if-match': '"v1"' },
     body: JSON.stringify({ planType: 'outOfNetwork' }),
@@ -90,18 +91,18 @@ test('listing › GET /v1/plans lists the org’s plans newest change first, fro
   type Page = { items: { planId: string; version: number }[]; next: string | null };
   let listed: Page['items'] = [];
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    const page = (await (await fetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: writer })).json()) as Page;
+    const page = (await (await checkedFetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: writer })).json()) as Page;
     listed = page.items.filter((item) => ids.includes(item.planId));
     if (listed.length === 3 && listed.find((item) => item.planId === ids[0])?.version === 2) break;
   }
   t.deepEqual(listed.map((item) => item.planId), [ids[0], ids[2], ids[1]], `listed: ${JSON.stringify(listed)}\nprojector: ${stack.output('projector')}`);
   const other = await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-other');
-  const theirs = (await (await fetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: { authorization: `Bearer ${other}` } })).json()) as Page;
+  const theirs = (await (await checkedFetch(`${stack.baseUrl}/v1/plans?limit=100`, { headers: { authorization: `Bearer ${other}` } })).json()) as Page;
   t.false(theirs.items.some((item) => ids.includes(item.planId)), 'another org never sees them');
 });
 
 test('observability › /health/ready reports dependencies and lag; /metrics of api and projector expose latency, lag, bulk sizes, dead letters', async (t) => {
-  const ready = await fetch(`${stack.baseUrl}/health/ready`);
+  const ready = await checkedFetch(`${stack.baseUrl}/health/ready`);
   t.is(ready.status, 200);
   const body = (await ready.json()) as { checks: Record<string, { status: string }>; lag: Record<string, { entries: number; oldestMs: number }> };
   t.deepEqual(Object.keys(body.checks).sort(), ['elasticsearch', 'redis']);
@@ -109,7 +110,7 @@ test('observability › /health/ready reports dependencies and lag; /metrics of 
   t.deepEqual(Object.keys(body.lag).sort(), ['directory', 'relay', 'search']);
   t.true(Object.values(body.lag).every((lag) => Number.isInteger(lag.entries) && lag.entries >= 0));
 
-  const api = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+  const api = await (await checkedFetch(`${stack.baseUrl}/metrics`)).text();
   t.regex(api, /planledger_append_duration_seconds_count\{outcome="appended"\} [1-9]/);
   t.regex(api, /planledger_lag_entries\{consumer="search",partition="0"\} \d+/);
   t.regex(api, /planledger_lag_seconds\{consumer="relay"\} /);

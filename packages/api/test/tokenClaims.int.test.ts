@@ -5,6 +5,7 @@ import { importJWK, SignJWT, type JWK, type JWTHeaderParameters, type KeyLike } 
 import { loadOrCreateKeys } from '@planledger/idp';
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
 import { AUDIENCE, devToken, startSecuredApi } from './authTestContext.js';
+import { checkedFetch } from './contract/checkedFetch.js';
 
 // Every token here is signed with the identity provider's own key, so only its claims or header are wrong.
 let idp: TestIdp;
@@ -30,7 +31,7 @@ const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown
 const sign = (payload: Record<string, unknown>, header: Partial<JWTHeaderParameters> = {}): Promise<string> =>
   new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'at+jwt', ...header }).sign(signingKey.privateKey);
 
-const call = (authorization: string) => fetch(`${api.baseUrl}/v1/plans/no-such-plan`, { headers: { authorization } });
+const call = (authorization: string) => checkedFetch(`${api.baseUrl}/v1/plans/no-such-plan`, { headers: { authorization } });
 
 async function assertRefused(t: ExecutionContext, token: string, description: RegExp): Promise<void> {
   const response = await call(`Bearer ${token}`);

@@ -37,7 +37,10 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
       return;
     }
     const http = (error ?? {}) as HttpLikeError;
-    const status = http.status ?? http.statusCode ?? 500;
+    // Only HTTP errors (ctx.throw, and this api's own, which say whether to expose) carry a status
+    // for the client: a library's error with a statusCode (Elasticsearch's 404 for a missing index)
+    // is a failure here, not the client's.
+    const status = typeof http.expose === 'boolean' ? (http.status ?? http.statusCode ?? 500) : 500;
     if (status >= 400 && status < 500) {
       for (const [name, value] of Object.entries(http.headers ?? {})) ctx.set(name, value);
       const detail = http.expose && http.message ? http.message : undefined;

@@ -1,3 +1,4 @@
+import { discoverOAuthEndpoints } from '../../src/auth/discoverOAuthEndpoints.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlanAudit, createPlanService, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type PlanService, type WriteContext } from '@planledger/core';
@@ -53,6 +54,7 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
     logger: silentLogger,
     readiness: {},
     authenticate: testBearerAuth(issuer),
+    oauthEndpoints: discoverOAuthEndpoints({ issuer }),
   });
   const server = createServer(app.callback());
   // Longer than the client's idle sockets live, so a reused keep-alive socket is never closed under a request.
