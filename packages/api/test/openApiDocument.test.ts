@@ -34,7 +34,7 @@ test('the document › describes every route the routers serve, each method', (t
     healthRouter({ checks: {} }),
     openApiRouter({ oauthEndpoints: async () => OAUTH }),
     schemaRouter(),
-    searchRouter({ search: {} as PlanSearch, plans, consistency: async () => 'invalid' }),
+    searchRouter({ search: {} as PlanSearch, plans, audit, consistency: async () => 'invalid' }),
     auditRouter({ audit }),
     plansRouter({ plans, audit, directory: new InMemoryPlanDirectory() }),
   ];

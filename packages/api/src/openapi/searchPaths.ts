@@ -19,6 +19,12 @@ const RESERVED: ParameterObject[] = [
   { name: 'cursor', in: 'query', description: 'From the previous page (`cursor`, or inside `next`), with the same sort.', schema: { type: 'string', maxLength: SEARCH_LIMITS.cursorLength } },
   { name: 'include', in: 'query', description: '`document` adds each hit\'s current plan document.', schema: { enum: ['summary', 'document'] } },
   { name: 'consistentWith', in: 'query', description: 'A write\'s X-Consistency-Token: wait (up to 5 s) until the search sees that write; `consistent` says whether it did.', schema: { type: 'string', maxLength: SEARCH_LIMITS.tokenLength } },
+  {
+    name: 'asOf',
+    in: 'query',
+    description: 'An RFC 3339 time: the same search over every plan as it was then (needs scope `audit:read` too); each hit\'s `version` and `document` are the plan\'s at that time.',
+    schema: { type: 'string', format: 'date-time', maxLength: 64 },
+  },
 ];
 
 const FILTERS: ParameterObject = {
@@ -48,7 +54,7 @@ const SEARCH_PAGE: JsonSchema = {
           creationDate: { type: ['string', 'null'] },
           score: { type: ['number', 'null'] },
           href: { type: 'string', format: 'uri-reference' },
-          document: { anyOf: [schemaRef('Plan'), { type: 'null' }], description: 'With `include=document`: the current plan (null if deleted since it was indexed).' },
+          document: { anyOf: [schemaRef('Plan'), { type: 'null' }], description: 'With `include=document`: the current plan (null if deleted since it was indexed), or with `asOf` the plan as it was then.' },
         },
       },
     },
