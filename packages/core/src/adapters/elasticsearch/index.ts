@@ -5,7 +5,8 @@ export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './
 export { PLAN_INDEX_BODY } from './planIndexMapping.js';
 export { planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type SearchDocument } from './planSearchDocuments.js';
 export { searchDocumentWrites, type SearchDocumentWrites } from './searchDocumentWrites.js';
-export { expectedSearchDocuments, searchDocumentMismatches, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
+export { expectedSearchDocuments, searchDocumentMismatches, compareSearchDocuments, type SearchDocumentDifference, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
+export { repairPlanDocuments, type SearchRepair } from './repairPlanDocuments.js';
 export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './compileSearchQuery.js';
 export { ElasticPlanSearch, type ElasticPlanSearchOptions } from './ElasticPlanSearch.js';
 /** Re-exported from the core root, where it classifies Redis and RabbitMQ failures too. */
