@@ -1,12 +1,15 @@
 import Koa, { type Middleware } from 'koa';
 import Router from 'koa-router';
 import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
+import type { AdminService } from '@planledger/projector';
 import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { methodNotAllowed } from './middleware/methodNotAllowed.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
+import { adminDeadLettersRouter } from './routes/adminDeadLettersRouter.js';
+import { adminProjectionsRouter } from './routes/adminProjectionsRouter.js';
 import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
@@ -32,10 +35,12 @@ export interface AppDependencies {
   readonly readinessDetails?: () => Promise<object>;
   /** Transport limits (body bytes, JSON depth and array length, patch operations, query length); defaults for any not given. */
   readonly limits?: Partial<RequestLimits>;
+  /** Admin operations (projections, jobs, dead letters) under `/v1/admin`; absent: those routes are not served. */
+  readonly admin?: AdminService;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -49,7 +54,13 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     ctx.body = await metrics.registry.metrics();
   });
   // Behind the token, in match order.
-  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
+  const securedRoutes = [
+    schemaRouter(),
+    searchRouter({ search, plans, consistency }),
+    auditRouter({ audit }),
+    plansRouter({ plans, audit, directory }),
+    ...(admin ? [adminProjectionsRouter({ admin }), adminDeadLettersRouter({ admin })] : []),
+  ];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);

@@ -10,3 +10,5 @@ export type { DeadLetterRepublisher } from './DeadLetterRepublisher.js';
 export { createAmqpRepublisher } from './createAmqpRepublisher.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
 export { createAdminService, SHOWN_MISMATCHES, type AdminService, type AdminServiceOptions, type ProjectionStatus, type VerifyJobResult } from './createAdminService.js';
+export { adminSettings } from './adminSettings.js';
+export { openAdminService, type OpenAdminOptions } from './openAdminService.js';
