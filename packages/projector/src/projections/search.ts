@@ -2,6 +2,9 @@ import { parsePlanKey, planKey, type PlanHead } from '@planledger/core';
 import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
 import type { Mismatch, Projection } from './Projection.js';
 
+/** How long a repair keeps retrying documents whose delete Elasticsearch still remembers (past `index.gc_deletes`, 60 s by default). */
+const REPAIR_WAIT_MS = 75_000;
+
 /** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
 export const searchProjection: Projection = {
   name: 'search',
@@ -64,9 +67,16 @@ export const searchProjection: Projection = {
     }
     return mismatches;
   },
-  async repair({ es, alias }, plan, head) {
-    const state: PlanHead = head ?? { ...plan, version: 0, document: null, at: new Date(0).toISOString() };
-    await repairPlanDocuments(es, alias, state);
+  async repair({ es, alias }, plan, head, log) {
+    // A document deleted behind the projector's back cannot be written again at the plan's version
+    // until Elasticsearch forgets the delete (index.gc_deletes, 60 s by default): retry until then,
+    // with the plan's head as it is at each attempt.
+    for (let current = head, deadline = Date.now() + REPAIR_WAIT_MS; ; current = await log.head(plan)) {
+      const state: PlanHead = current ?? { ...plan, version: 0, document: null, at: new Date(0).toISOString() };
+      const { blocked } = await repairPlanDocuments(es, alias, state);
+      if (blocked === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   },
 };
 

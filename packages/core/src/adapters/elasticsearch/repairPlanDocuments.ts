@@ -10,6 +10,12 @@ export interface SearchRepair {
   readonly deleted: number;
   /** Documents Elasticsearch refused because it holds a newer version: a live write got there first. */
   readonly superseded: number;
+  /**
+   * Documents refused although the index holds none: deleted behind the projector's back, their
+   * delete's (internal, higher) version is remembered for `index.gc_deletes` (60 s by default);
+   * a later attempt succeeds once it is forgotten.
+   */
+  readonly blocked: number;
 }
 
 interface Hit {
@@ -49,11 +55,12 @@ export async function repairPlanDocuments(client: Client, alias: string, head: S
     operations.push({ delete: { _index: alias, _id: id, routing: key, version: Math.max(1, hit._version ?? 1), version_type: 'external_gte' } });
     deleted += 1;
   }
-  if (operations.length === 0) return { written: 0, deleted: 0, superseded: 0 };
+  if (operations.length === 0) return { written: 0, deleted: 0, superseded: 0, blocked: 0 };
   const response = await client.bulk({ operations, refresh: false } as never);
-  const items = (response as { items: Record<string, { status: number; result?: string; error?: unknown }>[] }).items.map((item) => Object.values(item)[0]!);
-  const superseded = items.filter((item) => item.status === 409).length;
-  const failed = items.filter((item) => item.error !== undefined && item.status !== 409 && !(item.status === 404 && item.result === 'not_found'));
-  if (failed.length > 0) throw new Error(`Elasticsearch refused ${failed.length} repair write(s) of ${key}: ${JSON.stringify(failed[0]?.error)}`);
-  return { written, deleted, superseded };
+  const items = (response as { items: Record<string, { _id: string; status: number; result?: string; error?: unknown }>[] }).items.map((item) => [Object.keys(item)[0], Object.values(item)[0]!] as const);
+  const failed = items.filter(([, item]) => item.error !== undefined && item.status !== 409 && !(item.status === 404 && item.result === 'not_found'));
+  if (failed.length > 0) throw new Error(`Elasticsearch refused ${failed.length} repair write(s) of ${key}: ${JSON.stringify(failed[0]?.[1].error)}`);
+  const refused = items.filter(([action, item]) => action === 'index' && item.status === 409).map(([, item]) => item._id);
+  const absent = refused.length === 0 ? [] : (await client.mget({ index: alias, routing: key, ids: refused })).docs.filter((doc) => !('found' in doc && doc.found));
+  return { written, deleted, superseded: refused.length - absent.length, blocked: absent.length };
 }
