@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { RebuildResult } from './rebuildProjection.js';
 import { findProjection, PROJECTION_NAMES } from './projections/index.js';
-import { parseCliArgs, usageError } from './cli/parseCliArgs.js';
+import { parseCliArgs, projectionArgument } from './cli/parseCliArgs.js';
 import { printVerification } from './cli/printVerification.js';
 import { runAdminCommand } from './cli/runAdminCommand.js';
 import type { VerifyJobResult } from './admin/createAdminService.js';
@@ -15,29 +15,18 @@ projection at a time); Ctrl-C cancels it before the switch and drops the new gen
   --verify      afterwards, compare the projection with the fold of the log, plan by plan (exit 1 on any difference)`;
 
 const { values } = parseCliArgs(USAGE, { projection: { type: 'string' }, verify: { type: 'boolean' } });
-if (values.projection === undefined) usageError(USAGE, '--projection is required');
-const found = findProjection(String(values.projection));
-if (!found) usageError(USAGE, `--projection: no projection named '${String(values.projection)}'`);
-if (found.formerName) process.stderr.write(`replay: --projection ${found.formerName} is deprecated; it is now called ${found.projection.name}\n`);
-const projection = found.projection.name;
+const { name: projection, formerName } = projectionArgument(USAGE, values.projection, findProjection);
+if (formerName) process.stderr.write(`replay: --projection ${formerName} is deprecated; it is now called ${projection}\n`);
 
-await runAdminCommand('replay', async ({ admin, follow }, following) => {
-  const job = await admin.rebuild(projection);
-  following(job);
-  const end = await follow(job);
-  if (end.state !== 'succeeded') {
-    process.stdout.write(`replay ${projection}: ${end.state}${end.error ? `: ${end.error}` : ''}\n`);
-    process.exitCode = 1;
-    return;
-  }
+await runAdminCommand('replay', async ({ admin, run }) => {
+  const end = await run(admin.rebuild(projection));
+  if (!end) return;
   const result = end.result as RebuildResult;
   process.stdout.write(
     `replay ${projection}: rebuilt ${result.target} from ${result.events} events in ${result.seconds.toFixed(1)} s ` +
       `(${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); replaced ${result.replaced ?? 'nothing'}\n`,
   );
   if (!values.verify) return;
-  const verification = await admin.verify(projection);
-  following(verification);
-  const verified = await follow(verification);
-  if (verified.state !== 'succeeded' || !printVerification(projection, verified.result as VerifyJobResult)) process.exitCode = 1;
+  const verified = await run(admin.verify(projection));
+  if (verified && !printVerification(projection, verified.result as VerifyJobResult)) process.exitCode = 1;
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { VerifyJobResult } from './admin/createAdminService.js';
 import { findProjection, PROJECTION_NAMES } from './projections/index.js';
-import { parseCliArgs, usageError } from './cli/parseCliArgs.js';
+import { parseCliArgs, projectionArgument } from './cli/parseCliArgs.js';
 import { printVerification } from './cli/printVerification.js';
 import { runAdminCommand } from './cli/runAdminCommand.js';
 
@@ -13,33 +13,18 @@ different content), and exits 1 when they differ. Runs as an admin job (seen by 
                 (exit 1 when differences remain)`;
 
 const { values } = parseCliArgs(USAGE, { projection: { type: 'string' }, repair: { type: 'boolean' } });
-if (values.projection === undefined) usageError(USAGE, '--projection is required');
-const found = findProjection(String(values.projection));
-if (!found) usageError(USAGE, `--projection: no projection named '${String(values.projection)}'`);
-const projection = found.projection.name;
+const { name: projection } = projectionArgument(USAGE, values.projection, findProjection);
 
-await runAdminCommand('verify', async ({ admin, follow }, following) => {
-  const job = await admin.verify(projection);
-  following(job);
-  const end = await follow(job);
-  if (end.state !== 'succeeded') {
-    process.stdout.write(`verify ${projection}: ${end.state}${end.error ? `: ${end.error}` : ''}\n`);
-    process.exitCode = 1;
-    return;
-  }
+await runAdminCommand('verify', async ({ admin, run }) => {
+  const end = await run(admin.verify(projection));
+  if (!end) return;
   const clean = printVerification(projection, end.result as VerifyJobResult);
   if (clean || !values.repair) {
     if (!clean) process.exitCode = 1;
     return;
   }
-  const repair = await admin.repair(projection, end.id);
-  following(repair);
-  const repaired = await follow(repair);
-  if (repaired.state !== 'succeeded') {
-    process.stdout.write(`repair ${projection}: ${repaired.state}${repaired.error ? `: ${repaired.error}` : ''}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const repaired = await run(admin.repair(projection, end.id));
+  if (!repaired) return;
   const result = repaired.result as { repaired: number; verification: VerifyJobResult };
   process.stdout.write(`repair ${projection}: re-projected ${result.repaired} plans from the log; afterwards:\n`);
   if (!printVerification(projection, result.verification)) process.exitCode = 1;

@@ -30,3 +30,11 @@ export function usageError(usage: string, message: string): never {
   process.stderr.write(`error: ${message}\n${usage}\n`);
   process.exit(2);
 }
+
+/** The `--projection` flag, required: a projection of the registry (a former name too); exits 2 otherwise. */
+export function projectionArgument(usage: string, value: string | boolean | undefined, known: (name: string) => { projection: { name: string }; formerName: string | null } | null): { name: string; formerName: string | null } {
+  if (value === undefined) return usageError(usage, '--projection is required');
+  const found = known(String(value));
+  if (!found) return usageError(usage, `--projection: no projection named '${String(value)}'`);
+  return { name: found.projection.name, formerName: found.formerName };
+}
