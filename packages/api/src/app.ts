@@ -1,12 +1,15 @@
 import Koa, { type Middleware } from 'koa';
 import Router from 'koa-router';
 import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
+import type { AdminService } from '@planledger/projector';
 import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { methodNotAllowed } from './middleware/methodNotAllowed.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
+import { adminDeadLettersRouter } from './routes/adminDeadLettersRouter.js';
+import { adminProjectionsRouter } from './routes/adminProjectionsRouter.js';
 import { auditRouter } from './routes/auditRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { openApiRouter } from './routes/openApiRouter.js';
@@ -34,12 +37,14 @@ export interface AppDependencies {
   readonly readinessDetails?: () => Promise<object>;
   /** Transport limits (body bytes, JSON depth and array length, patch operations, query length); defaults for any not given. */
   readonly limits?: Partial<RequestLimits>;
+  /** Admin operations (projections, jobs, dead letters) under `/v1/admin`; absent: those routes are not served. */
+  readonly admin?: AdminService;
   /** The token issuer's endpoints for the OpenAPI document's OAuth 2.0 scheme (`discoverOAuthEndpoints`). */
   readonly oauthEndpoints: () => Promise<OAuthEndpoints>;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, oauthEndpoints }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -54,7 +59,13 @@ export function createApp({ plans, audit, directory, search, consistency, logger
   });
   const docsRoutes = openApiRouter({ oauthEndpoints });
   // Behind the token, in match order.
-  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, audit, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
+  const securedRoutes = [
+    schemaRouter(),
+    searchRouter({ search, plans, audit, consistency }),
+    auditRouter({ audit }),
+    plansRouter({ plans, audit, directory }),
+    ...(admin ? [adminProjectionsRouter({ admin }), adminDeadLettersRouter({ admin })] : []),
+  ];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);

@@ -1,10 +1,12 @@
 import { commonSettings, setting } from '@planledger/core';
+import { adminSettings } from '@planledger/projector';
 import { DEFAULT_TOKEN_CACHE } from './auth/createVerifiedTokenCache.js';
 import { DEFAULT_REQUEST_LIMITS } from './requestLimits.js';
 
 /** Every setting the api reads, with its environment name, meaning and default. */
 export const apiSettings = {
   ...commonSettings,
+  ...adminSettings,
   port: setting('integer', 'PORT', 'Port the api listens on.', 3000),
   host: setting('string', 'HOST', 'Address the api listens on.', '127.0.0.1'),
   oidcIssuer: setting('string', 'OIDC_ISSUER', "The token issuer (`iss`); its JWKS is found through OIDC discovery.", 'http://127.0.0.1:4000'),

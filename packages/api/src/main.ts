@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
 import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
+import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
 import { createLagReport } from './lagReport.js';
@@ -38,6 +39,11 @@ async function start(): Promise<RunningProcess> {
   const log = metrics.timeAppends(new RedisEventLog(redis, keys));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
+  // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).
+  const adminEs = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
+  const admin = openAdminService({ redis: client, keys, es: adminEs, alias: config.esAlias, amqpUrl: config.amqpUrl, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
+  const interrupted = await admin.admin.jobs.sweep();
+  if (interrupted > 0) logger.warn({ jobs: interrupted }, 'admin jobs interrupted: the processes running them stopped');
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
@@ -56,6 +62,7 @@ async function start(): Promise<RunningProcess> {
     }),
     logger,
     metrics,
+    admin: admin.admin,
     limits: {
       maxJsonDepth: config.maxJsonDepth,
       maxBodyBytes: config.maxBodyBytes,
@@ -105,8 +112,10 @@ async function start(): Promise<RunningProcess> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await admin.close();
       redis.disconnect();
       await es.close();
+      await adminEs.close();
     },
   };
 }

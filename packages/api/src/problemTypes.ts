@@ -26,4 +26,8 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   IDEMPOTENCY_KEY_REUSED: problem(422, 'idempotency-key-reused', 'Idempotency-Key reused'),
   INVALID_JSON: problem(400, 'invalid-json', 'Invalid JSON body'),
   LIMIT_EXCEEDED: problem(400, 'limit-exceeded', 'Request limit exceeded'),
+  JOB_RUNNING: problem(409, 'job-running', 'A job of this projection is running'),
+  JOB_NOT_FOUND: problem(404, 'job-not-found', 'Job not found'),
+  PROJECTION_NOT_FOUND: problem(404, 'projection-not-found', 'Projection not found'),
+  DEAD_LETTER_NOT_FOUND: problem(404, 'dead-letter-not-found', 'Dead letter not found'),
 };

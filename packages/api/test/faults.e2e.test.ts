@@ -76,10 +76,11 @@ test('Elasticsearch unreachable for a while under writes: the api keeps acceptin
   t.log(`converged ${Date.now() - restored} ms after Elasticsearch returned`);
 });
 
-test('a poison event lands in the dead-letter queue while other plans of its partition keep projecting', async (t) => {
+test('a poison event is recorded as a dead letter while other plans of its partition keep projecting', async (t) => {
   const stack = await startStack({ DELIVERY_LIMIT: '2' });
   t.teardown(() => stack.stop());
   const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
+  const admin = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-admin');
   const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 2, projections: PROJECTION_NAMES });
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const healthy = aPlan();
@@ -94,12 +95,16 @@ test('a poison event lands in the dead-letter queue while other plans of its par
   const created = await writer.post('/v1/plans', healthy);
   const search = await writer.get<{ items: { planId: string }[] }>(`/v1/search?objectId=${healthy.objectId}&consistentWith=${encodeURIComponent(created.headers.get('x-consistency-token') ?? '')}`);
   t.deepEqual(search.body.items.map((item) => item.planId), [healthy.objectId], 'a plan behind the poison in the same partition got projected');
+  type Letters = { deadLetters: { id: string; projection: string; planId: string; status: string; deliveryCount: number }[] };
+  let letters: Letters['deadLetters'] = [];
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const depths = await Promise.all(PROJECTION_NAMES.map(async (p) => (await channel.checkQueue(topology.deadLetterQueue(p))).messageCount));
-    if (depths.every((depth) => depth === 1)) break;
+    letters = (await admin.get<Letters>('/v1/admin/dead-letters')).body.deadLetters;
+    if (letters.length === PROJECTION_NAMES.length) break;
   }
   for (const projection of PROJECTION_NAMES) {
-    t.is((await channel.checkQueue(topology.deadLetterQueue(projection))).messageCount, 1, `${projection} dead-lettered the poison`);
+    const letter = letters.find((l) => l.projection === projection);
+    t.like(letter, { id: `${projection}.${partition}.1-0`, planId: poison.planId, status: 'waiting', deliveryCount: 3 }, `${projection} recorded the poison once`);
+    t.is((await channel.checkQueue(topology.deadLetterQueue(projection))).messageCount, 0, 'and acknowledged it: it is not also in the broker’s dead-letter queue');
   }
   const metrics = await (await fetch(`http://127.0.0.1:${stack.env.PROJECTOR_METRICS_PORT}/metrics`)).text();
   t.regex(metrics, /planledger_dead_letter_messages\{projection="search"\} 1/);

@@ -9,6 +9,9 @@ import { planSchemaComponents } from '../src/openapi/planSchemaComponents.js';
 import { PROBLEM_CATALOG } from '../src/openapi/problemCatalog.js';
 import { SCOPE_DESCRIPTIONS } from '../src/openapi/securityScheme.js';
 import { PROBLEM_TYPES } from '../src/problemTypes.js';
+import type { AdminService } from '@planledger/projector';
+import { adminDeadLettersRouter } from '../src/routes/adminDeadLettersRouter.js';
+import { adminProjectionsRouter } from '../src/routes/adminProjectionsRouter.js';
 import { auditRouter } from '../src/routes/auditRouter.js';
 import { healthRouter } from '../src/routes/healthRouter.js';
 import { openApiRouter } from '../src/routes/openApiRouter.js';
@@ -37,6 +40,9 @@ test('the document › describes every route the routers serve, each method', (t
     searchRouter({ search: {} as PlanSearch, plans, audit, consistency: async () => 'invalid' }),
     auditRouter({ audit }),
     plansRouter({ plans, audit, directory: new InMemoryPlanDirectory() }),
+    // Building the admin routers reads nothing of the service.
+    adminProjectionsRouter({ admin: {} as AdminService }),
+    adminDeadLettersRouter({ admin: {} as AdminService }),
   ];
   const served = routers.flatMap((router) => router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${templateOf(layer.path)}`)));
   served.push('get /metrics'); // app.ts's own route

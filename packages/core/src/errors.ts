@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'FORBIDDEN_ORG'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_JSON'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'JOB_RUNNING'
+  | 'JOB_NOT_FOUND'
+  | 'PROJECTION_NOT_FOUND'
+  | 'DEAD_LETTER_NOT_FOUND';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -101,5 +105,33 @@ export class ForbiddenOrg extends DomainError {
 export class IdempotencyKeyReused extends DomainError {
   constructor() {
     super('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
+  }
+}
+
+/** An admin job (rebuild, verify, repair) of a projection is already running; one at a time per projection. */
+export class JobRunning extends DomainError {
+  readonly jobId: string;
+
+  constructor(projection: string, jobId: string) {
+    super('JOB_RUNNING', `Projection '${projection}' already has a running job (${jobId}); wait for it or cancel it.`);
+    this.jobId = jobId;
+  }
+}
+
+export class JobNotFound extends DomainError {
+  constructor(id: string) {
+    super('JOB_NOT_FOUND', `No job with id '${id}'.`);
+  }
+}
+
+export class ProjectionNotFound extends DomainError {
+  constructor(name: string, known: readonly string[]) {
+    super('PROJECTION_NOT_FOUND', `No projection named '${name}' (known: ${known.join(', ')}).`);
+  }
+}
+
+export class DeadLetterNotFound extends DomainError {
+  constructor(id: string) {
+    super('DEAD_LETTER_NOT_FOUND', `No dead letter with id '${id}'.`);
   }
 }

@@ -45,7 +45,9 @@ export async function runProcess({
   let stopping = false;
   const fail = (error: unknown) => {
     if (reportFailure) reportFailure(error);
-    else (logger.fatal ?? logger.error)({ err: error }, `${name} failed: ${(error as Error | null)?.message ?? String(error)}`);
+    // Called on the logger, not detached from it: pino's methods need their `this`.
+    else if (logger.fatal) logger.fatal({ err: error }, `${name} failed: ${(error as Error | null)?.message ?? String(error)}`);
+    else logger.error({ err: error }, `${name} failed: ${(error as Error | null)?.message ?? String(error)}`);
     exit(1);
   };
   const shutdown = (signal: NodeJS.Signals) => {

@@ -18,6 +18,14 @@ export interface ConsumeProjectionOptions {
   /** Whether a failure is a dependency being down (wait and retry) rather than a bad message. */
   readonly isTransient?: (error: unknown) => boolean;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Records a message being set aside for good (the dead-letter store admins list and retry).
+   * When given, such a message is recorded first and then acknowledged, so it is never in two
+   * places; if recording fails it is returned to the broker, which delivers it again (or, past
+   * its delivery limit, moves it to the dead-letter queue, from which it is recorded later).
+   * Without it, the message goes to the broker's dead-letter queue.
+   */
+  readonly recordDeadLetter?: (letter: { message: SourceMessage; error: string }) => Promise<void>;
 }
 
 export interface ProjectionConsumer {
@@ -41,12 +49,29 @@ type Fate = 'done' | 'requeued' | 'stopped';
  * dead-lettered); any other failure returns the message, and past the delivery limit dead-letters it.
  */
 export async function consumeProjection(options: ConsumeProjectionOptions): Promise<ProjectionConsumer> {
-  const { source, projection, runner, setCheckpoint, logger, prefetch = 50, maxBackoffMs = 5_000, onHandled } = options;
+  const { source, projection, runner, setCheckpoint, logger, prefetch = 50, maxBackoffMs = 5_000, onHandled, recordDeadLetter } = options;
   const isTransient = options.isTransient ?? isTransientError;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
   const subscriptions: { cancel(): Promise<void> }[] = [];
+
+  /** Sets a message aside for good: recorded then acknowledged, or to the broker's dead-letter queue. */
+  const deadLetter = async (message: SourceMessage, error: unknown): Promise<'done' | 'requeued'> => {
+    if (!recordDeadLetter) {
+      source.deadLetter(message);
+      return 'done';
+    }
+    try {
+      await recordDeadLetter({ message, error: error instanceof Error ? error.message : String(error) });
+      source.ack(message);
+      return 'done';
+    } catch (recordError) {
+      logger.error({ projection, position: message.position, err: recordError }, 'could not record the dead letter: returning the message');
+      source.requeue(message);
+      return 'requeued';
+    }
+  };
 
   const applyOneByOne = async (batch: Held[]): Promise<Fate[]> => {
     const fates: Fate[] = [];
@@ -78,9 +103,9 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
         onHandled?.('failed');
         const final = message.returned >= source.deliveryLimit;
         logger.error({ projection, planId: event.planId, version: event.version, returned: message.returned, err: error }, final ? 'projection failed for good: dead-lettering the event' : 'projection failed, returning message');
-        if (final) source.deadLetter(message);
-        else source.requeue(message);
-        return [final ? 'done' : 'requeued'];
+        if (final) return [await deadLetter(message, error)];
+        source.requeue(message);
+        return ['requeued'];
       }
     }
   };
@@ -120,8 +145,9 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
           event = JSON.parse(message.body) as PlanEvent;
         } catch {
           logger.error({ projection, position: message.position }, 'message is not JSON: dead-lettering it');
-          source.deadLetter(message);
-          settle(message.position, 'done');
+          const settling = deadLetter(message, new Error('The message is not JSON.')).then((fate) => settle(message.position, fate));
+          inFlight.add(settling);
+          void settling.finally(() => inFlight.delete(settling));
           return;
         }
         const plan = planKey(refOf(event));

@@ -4,3 +4,8 @@ export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOpt
 export { consumeProjection, type ConsumeProjectionOptions, type ProjectionConsumer } from './consumeProjection.js';
 export { replayProjection, type ReplayOptions, type ReplayProgress } from './replayProjection.js';
 export { PROJECTIONS, PROJECTION_NAMES, findProjection, projectionNamed, type Projection, type ProjectionResources, type Generation } from './projections/index.js';
+export { verifyProjection, type VerifyResult, type VerifyOptions } from './verifyProjection.js';
+export { repairProjection, type RepairResult, type RepairOptions } from './repairProjection.js';
+export { rebuildProjection, type RebuildOptions, type RebuildResult } from './rebuildProjection.js';
+export type { Mismatch, MismatchKind } from './projections/index.js';
+export * from './admin/index.js';

@@ -5,6 +5,7 @@ import { commonSettings, readConfig, setting } from '@planledger/core';
 import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createElasticClient, ensurePlanIndex } from '@planledger/core/elasticsearch';
+import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
 import { consumeProjection } from './consumeProjection.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
 import { createProjectorMetrics } from './projectorMetrics.js';
@@ -31,10 +32,15 @@ await runProcess('projector', config.logLevel, async (logger) => {
   const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES });
   const log = new RedisEventLog(redis, keys);
   const inspection = await connection.createChannel();
+  const deadLetters = new RedisDeadLetterStore(redis, config.keyPrefix, PROJECTION_NAMES);
   const metrics = createProjectorMetrics({
+    // Waiting records, plus what the broker dead-lettered and the drain has not recorded yet.
     deadLetters: async () =>
-      Object.fromEntries(await Promise.all(PROJECTION_NAMES.map(async (name) => [name, (await inspection.checkQueue(topology.deadLetterQueue(name))).messageCount] as const))),
+      Object.fromEntries(
+        await Promise.all(PROJECTION_NAMES.map(async (name) => [name, (await deadLetters.waitingCount(name)) + (await inspection.checkQueue(topology.deadLetterQueue(name))).messageCount] as const)),
+      ),
   });
+  const drains = await Promise.all(PROJECTION_NAMES.map(async (projection) => drainDeadLetterQueue({ channel: await connection.createChannel(), topology, projection, store: deadLetters, logger })));
   const resources = { redis, keys, es, alias: config.esAlias };
   const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
   // One channel per projection, so each has its own prefetch window and ordering.
@@ -48,6 +54,8 @@ await runProcess('projector', config.logLevel, async (logger) => {
         setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
         logger,
         onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
+        recordDeadLetter: ({ message, error }) =>
+          deadLetters.record(deadLetterOf({ projection: projection.name, partition: message.partition, position: message.position, body: message.body, error, deliveryCount: message.returned + 1, at: new Date() })),
       });
     }),
   );
@@ -57,6 +65,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
     done: new Promise<void>((_, reject) => connection.on('close', () => reject(new Error('broker connection closed')))),
     stop: async () => {
       metricsServer?.close();
+      await Promise.all(drains.map((drain) => drain.cancel()));
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await connection.close().catch(() => undefined);
       redis.disconnect();

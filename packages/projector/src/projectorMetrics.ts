@@ -9,7 +9,7 @@ export interface ProjectorMetrics {
   serve(port: number, host: string): Promise<Server>;
 }
 
-/** Metrics of the projector process; dead-letter depth is read from the broker on each scrape. */
+/** Metrics of the projector process; dead letters waiting are read (store and broker) on each scrape. */
 export function createProjectorMetrics({ deadLetters }: { deadLetters: () => Promise<Record<string, number>> }): ProjectorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -27,7 +27,7 @@ export function createProjectorMetrics({ deadLetters }: { deadLetters: () => Pro
   });
   new Gauge({
     name: 'planledger_dead_letter_messages',
-    help: 'Messages waiting in each projection’s dead-letter queue.',
+    help: 'Dead letters waiting for an admin (recorded, not retried or discarded), plus any still in the broker’s dead-letter queue, per projection.',
     labelNames: ['projection'] as const,
     registers: [registry],
     async collect() {

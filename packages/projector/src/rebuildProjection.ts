@@ -13,6 +13,12 @@ export interface RebuildOptions extends ProjectionContext {
   readonly settleMs?: number;
   readonly logger: Logger;
   readonly onProgress?: (progress: ReplayProgress & { phase: 'replay' | 'catch-up' }) => void;
+  /**
+   * Cancels the rebuild while it fills the new generation: the generation is dropped and the live
+   * projection was never touched. Once the new generation is active the rebuild runs to its end
+   * (the short catch-up pass and dropping the old one), since readers already use it.
+   */
+  readonly signal?: AbortSignal;
   readonly now?: () => Date;
 }
 
@@ -44,10 +50,32 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const alone = createProjectionRunner({ log, state, target: generation.target, logger, soleWriter: true });
   const shared = createProjectionRunner({ log, state, target: generation.target, logger });
 
-  const first = await replayProjection({ log: partitionLog, runner: alone, ...(options.after ? { after: options.after } : {}), onProgress: (p) => options.onProgress?.({ ...p, phase: 'replay' }) });
+  let first: Awaited<ReturnType<typeof replayProjection>>;
+  try {
+    options.signal?.throwIfAborted();
+    first = await replayProjection({
+      log: partitionLog,
+      runner: alone,
+      ...(options.after ? { after: options.after } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) => options.onProgress?.({ ...p, phase: 'replay' }),
+    });
+    options.signal?.throwIfAborted();
+  } catch (error) {
+    await generation.drop().catch((dropError: unknown) => logger.warn({ projection: name, generation: generation.name, err: dropError }, 'could not drop the unfinished generation'));
+    throw error;
+  }
   const replaced = await generation.activate();
   await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const second = await replayProjection({ log: partitionLog, runner: shared, after: first.positions, onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }) });
+  // What arrived since the first pass began: the partitions' lengths now, less what it read (exact when it read them whole).
+  const lengths = options.after ? null : (await Promise.all(Array.from({ length: partitionLog.partitions }, (_, p) => partitionLog.length(p)))).reduce((sum, n) => sum + n, 0);
+  const second = await replayProjection({
+    log: partitionLog,
+    runner: shared,
+    after: first.positions,
+    ...(lengths === null ? {} : { total: Math.max(0, lengths - first.events) }),
+    onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }),
+  });
   const events = first.events + second.events;
   await generation.dropOld(replaced);
   return { target: generation.name, replaced, events, seconds: (Date.now() - started) / 1000 };

@@ -27,6 +27,10 @@ export interface ReplayOptions {
   /** Write out what is held once this many events are held (bounds memory; a plan may then be written more than once). */
   readonly maxHeldEvents?: number;
   readonly onProgress?: (progress: ReplayProgress) => void;
+  /** The events this replay will read, when the caller knows it (default: the partitions' lengths when replaying them whole, else unknown). */
+  readonly total?: number;
+  /** Checked between batches: an aborted replay stops with the signal's reason. */
+  readonly signal?: AbortSignal;
   readonly now?: () => number;
 }
 
@@ -38,11 +42,11 @@ export interface ReplayOptions {
  * partition, to continue from, and how many events it read.
  */
 export async function replayProjection(options: ReplayOptions): Promise<{ positions: Map<number, string>; events: number }> {
-  const { log, runner, after = new Map(), batchSize = 1000, concurrency = 4, writeConcurrency = 256, maxHeldEvents = 200_000, onProgress, now = Date.now } = options;
+  const { log, runner, after = new Map(), batchSize = 1000, concurrency = 4, writeConcurrency = 256, maxHeldEvents = 200_000, onProgress, signal, now = Date.now } = options;
   const positions = new Map(after);
   const queue = Array.from({ length: log.partitions }, (_, partition) => partition);
   const started = now();
-  const total = after.size === 0 ? (await Promise.all(queue.map((p) => log.length(p)))).reduce((sum, n) => sum + n, 0) : null;
+  const total = options.total ?? (after.size === 0 ? (await Promise.all(queue.map((p) => log.length(p)))).reduce((sum, n) => sum + n, 0) : null);
   let events = 0;
   let partitionsDone = 0;
   const report = () => {
@@ -68,6 +72,7 @@ export async function replayProjection(options: ReplayOptions): Promise<{ positi
     let heldEvents = 0;
     let readUpTo = positions.get(partition) ?? null;
     for (;;) {
+      signal?.throwIfAborted();
       const entries = await log.read(partition, { after: readUpTo, count: batchSize });
       if (entries.length === 0) break;
       for (const entry of entries) {

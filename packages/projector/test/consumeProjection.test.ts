@@ -1,10 +1,10 @@
 import test from 'ava';
-import { InMemoryEventLog, InMemoryMessageSource, InMemoryProjectionState, silentLogger, type PlanChange } from '@planledger/core';
+import { InMemoryEventLog, InMemoryMessageSource, InMemoryProjectionState, silentLogger, type PlanChange, type SourceMessage } from '@planledger/core';
 import { consumeProjection } from '../src/consumeProjection.js';
 import { createProjectionRunner } from '../src/createProjectionRunner.js';
 import { appendVersions, recordingTarget, until } from './projectionTestKit.js';
 
-async function givenConsumer(options: { fail?: (change: PlanChange) => Error | null; isTransient?: (error: unknown) => boolean; deliveryLimit?: number } = {}) {
+async function givenConsumer(options: { fail?: (change: PlanChange) => Error | null; isTransient?: (error: unknown) => boolean; deliveryLimit?: number; recordDeadLetter?: (letter: { message: SourceMessage; error: string }) => Promise<void> } = {}) {
   const log = new InMemoryEventLog(1);
   const source = new InMemoryMessageSource(1, options.deliveryLimit ?? 2);
   const state = new InMemoryProjectionState();
@@ -21,6 +21,7 @@ async function givenConsumer(options: { fail?: (change: PlanChange) => Error | n
     sleep: async (ms) => void sleeps.push(ms),
     onHandled: (outcome) => void outcomes.push(outcome),
     ...(options.isTransient ? { isTransient: options.isTransient } : {}),
+    ...(options.recordDeadLetter ? { recordDeadLetter: options.recordDeadLetter } : {}),
   });
   const publish = (entries: { event: unknown; position: string }[], redelivered = false) => entries.forEach(({ event, position }) => source.publish(0, JSON.stringify(event), position, { redelivered }));
   return { log, source, state, target, checkpoints, sleeps, outcomes, consumer, publish };
@@ -107,5 +108,43 @@ test('consumer › a message that is not JSON is dead-lettered and does not hold
   kit.publish(entries);
   t.true(await until(() => kit.checkpoints.at(-1) === entries[0]!.position));
   t.is(kit.source.deadLetters[0]?.body, '{not json');
+  await kit.consumer.stop();
+});
+
+test('consumer › with a dead-letter store, a poison event is recorded with its error and delivery count, then acked (not also in the dead-letter queue)', async (t) => {
+  const recorded: { message: SourceMessage; error: string }[] = [];
+  const kit = await givenConsumer({
+    fail: (change) => (change.event.planId === 'poison' ? new Error('bad patch') : null),
+    isTransient: () => false,
+    deliveryLimit: 2,
+    recordDeadLetter: async (letter) => void recorded.push(letter),
+  });
+  const poison = await appendVersions(kit.log, 'poison', 1);
+  const good = await appendVersions(kit.log, 'good', 1);
+  kit.publish([...poison, ...good]);
+  t.true(await until(() => recorded.length === 1 && kit.source.depth(0) === 0));
+  t.like(recorded[0], { error: 'bad patch', message: { position: poison[0]!.position, returned: 2 } });
+  t.deepEqual(kit.source.deadLetters, [], 'recorded instead of sent to the queue');
+  t.true(await until(() => kit.checkpoints.at(-1) === good[0]!.position));
+  await kit.consumer.stop();
+});
+
+test('consumer › when recording a dead letter fails, the message is returned to the broker, never dropped', async (t) => {
+  let attempts = 0;
+  const kit = await givenConsumer({
+    fail: () => new Error('bad patch'),
+    isTransient: () => false,
+    deliveryLimit: 1,
+    recordDeadLetter: async () => {
+      attempts += 1;
+      throw new Error('Redis is read-only');
+    },
+  });
+  const poison = await appendVersions(kit.log, 'poison', 1);
+  kit.publish(poison);
+  // The broker twin dead-letters it past its own limit: it ends in the queue, where the drain would record it.
+  t.true(await until(() => kit.source.deadLetters.length === 1));
+  t.true(attempts >= 1);
+  t.is(kit.source.depth(0), 0);
   await kit.consumer.stop();
 });

@@ -102,7 +102,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       parameters: [NAME],
       responses: { '202': started('rebuild') },
-      problems: ['not-found', 'job-running'],
+      problems: ['projection-not-found', 'job-running'],
     }),
     route('post', '/v1/admin/projections/:name/verifications', {
       operationId: 'startVerification',
@@ -111,7 +111,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       parameters: [NAME],
       responses: { '202': started('verify') },
-      problems: ['not-found', 'job-running'],
+      problems: ['projection-not-found', 'job-running'],
     }),
     route('post', '/v1/admin/projections/:name/repairs', {
       operationId: 'startRepair',
@@ -122,7 +122,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       parameters: [NAME],
       requestBody: { required: false, content: json({ type: 'object', required: ['verification'], properties: { verification: { type: 'string', description: 'Id of a finished verify job.' } } }) },
       responses: { '202': started('repair') },
-      problems: ['not-found', 'job-running', 'invalid-json', 'http-400', 'http-415'],
+      problems: ['projection-not-found', 'job-running', 'job-not-found', 'invalid-json', 'http-400', 'http-415'],
     }),
     route('get', '/v1/admin/jobs', {
       operationId: 'listJobs',
@@ -139,7 +139,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       parameters: [JOB_ID],
       responses: { '200': { description: 'The job.', content: json(schemaRef('Job')) } },
-      problems: ['not-found'],
+      problems: ['job-not-found'],
     }),
     route('delete', '/v1/admin/jobs/:id', {
       operationId: 'cancelJob',
@@ -148,7 +148,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       parameters: [JOB_ID],
       responses: { '202': { description: 'Cancelling: the job ends `cancelled`.', content: json(schemaRef('Job')) } },
-      problems: ['not-found'],
+      problems: ['job-not-found'],
     }),
     route('get', '/v1/admin/dead-letters', {
       operationId: 'listDeadLetters',
@@ -172,7 +172,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       parameters: [LETTER_ID],
       responses: { '200': { description: 'The dead letter.', content: json(withEvent) } },
-      problems: ['not-found'],
+      problems: ['dead-letter-not-found'],
     }),
     route('post', '/v1/admin/dead-letters/:id/retry', {
       operationId: 'retryDeadLetter',
@@ -180,8 +180,8 @@ export function describeAdminRoutes(): RouteDescription[] {
       tags,
       scope: 'admin',
       parameters: [LETTER_ID],
-      responses: { '202': { description: 'Retried.' } },
-      problems: ['not-found'],
+      responses: { '202': { description: 'Sent back to its projection\'s queue; the record, now `retried`.', content: json(schemaRef('DeadLetter')) } },
+      problems: ['dead-letter-not-found'],
     }),
     route('post', '/v1/admin/dead-letters/retry', {
       operationId: 'retryDeadLetters',
@@ -190,7 +190,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       scope: 'admin',
       requestBody: { required: false, content: json({ type: 'object', properties: { projection: { type: 'string' } } }) },
       responses: { '202': { description: 'How many were sent back.', content: json({ type: 'object', required: ['retried'], properties: { retried: { type: 'integer', minimum: 0 } } }) } },
-      problems: ['invalid-json', 'http-400', 'http-415'],
+      problems: ['projection-not-found', 'invalid-json', 'http-400', 'http-415'],
     }),
     route('post', '/v1/admin/dead-letters/:id/discard', {
       operationId: 'discardDeadLetter',
@@ -200,7 +200,7 @@ export function describeAdminRoutes(): RouteDescription[] {
       parameters: [LETTER_ID],
       requestBody: { required: true, content: json({ type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } }) },
       responses: { '200': { description: 'The record, now `discarded`.', content: json(schemaRef('DeadLetter')) } },
-      problems: ['not-found', 'invalid-json', 'http-400', 'http-415'],
+      problems: ['dead-letter-not-found', 'invalid-json', 'http-400', 'http-415'],
     }),
   ];
 }

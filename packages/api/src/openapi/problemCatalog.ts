@@ -12,13 +12,12 @@ const http = (status: number, title: string, description: string): [string, Prob
 /**
  * Every problem type: the domain ones of `PROBLEM_TYPES` (read from it, so a new code is listed
  * the moment it is added there), the ones `problemDetails` writes for HTTP errors, and those the
- * audit-trail and admin contracts name before their code lands here (`plan-deleted`,
- * `invalid-change-reason`, `job-running`); once it does, `PROBLEM_TYPES` wins.
+ * audit-trail contract names before its code lands here (`plan-deleted`,
+ * `invalid-change-reason`); once it does, `PROBLEM_TYPES` wins.
  */
 export const PROBLEM_CATALOG: Readonly<Record<string, ProblemEntry>> = Object.freeze({
   'plan-deleted': { status: 410, title: 'Plan deleted', description: 'The plan existed and was deleted; `version` is the delete\'s version and `deletedAt` its time.' },
   'invalid-change-reason': { status: 400, title: 'Invalid change reason', description: 'X-Change-Reason is longer than 500 characters or holds control characters.' },
-  'job-running': { status: 409, title: 'Job running', description: 'A job of this projection is already running; wait for it or cancel it.' },
   ...Object.fromEntries(
     Object.values(PROBLEM_TYPES).map((problem) => [problem.type.replace(/^\/problems\//, ''), { status: problem.status, title: problem.title, description: problem.title }]),
   ),

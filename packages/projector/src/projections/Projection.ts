@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import type { PlanHead, ProjectionTarget } from '@planledger/core';
+import type { EventLog, PlanHead, PlanRef, ProjectionTarget } from '@planledger/core';
 import type { RedisKeys } from '@planledger/core/redis';
 import type { BulkBatcherOptions } from '@planledger/core/elasticsearch';
 
@@ -27,6 +27,28 @@ export interface Generation {
   activate(): Promise<string | null>;
   /** Removes the generation `activate` replaced, once no live write can reach it. */
   dropOld(replaced: string | null): Promise<void>;
+  /** Removes this generation itself (a rebuild cancelled before `activate`); readers never saw it. */
+  drop(): Promise<void>;
+}
+
+export type MismatchKind = 'missing' | 'extra' | 'staleVersion' | 'differentContent';
+
+/** One difference between a projection's target and the fold of the log, for one plan. */
+export interface Mismatch {
+  readonly org: string;
+  readonly planId: string;
+  readonly kind: MismatchKind;
+  /** The plan's version in the log (null: the plan does not exist). */
+  readonly expectedVersion: number | null;
+  /** The version the target holds (null: it holds nothing). */
+  readonly actualVersion: number | null;
+  readonly detail: string;
+}
+
+export interface VerifyProgress {
+  readonly signal?: AbortSignal;
+  /** Told after each plan compared. */
+  readonly onPlan?: () => void;
 }
 
 /**
@@ -47,7 +69,15 @@ export interface Projection {
   /** Whether the projection holds deleted plans too (their past): then `verify` is given their heads as well. */
   readonly keepsDeletedPlans?: boolean;
   liveTarget(resources: ProjectionResources, options?: LiveTargetOptions): ProjectionTarget;
+  /** What the live target is now, as operators name it (the index behind the alias, the active generation). */
+  currentTarget(resources: ProjectionResources): Promise<string>;
   newGeneration(resources: ProjectionResources, stamp: string): Promise<Generation>;
-  /** One line per difference between the target and `live` (the heads of every existing plan, folded from the log; deleted ones too with `keepsDeletedPlans`). */
-  verify(resources: ProjectionResources, live: readonly PlanHead[]): Promise<string[]>;
+  /** Every difference between the live target and `live` (the heads of every existing plan, folded from the log), and whatever the target holds for plans not in it. */
+  verify(resources: ProjectionResources, live: readonly PlanHead[], progress?: VerifyProgress): Promise<Mismatch[]>;
+  /**
+   * Writes one plan's folded state (`head`; null or a null document: the plan must hold nothing)
+   * into the live target, under the same version guards the live projector writes with, so it is
+   * safe while the projector keeps writing.
+   */
+  repair(resources: ProjectionResources, plan: PlanRef, head: PlanHead | null, log: EventLog): Promise<void>;
 }

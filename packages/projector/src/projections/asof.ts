@@ -1,11 +1,13 @@
 import type { Client } from '@elastic/elasticsearch';
-import { canonicalJson, INITIAL_PLAN_STATE, planKey, type PlanChange, type ProjectionTarget } from '@planledger/core';
-import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites } from '@planledger/core/elasticsearch';
+import { canonicalJson, INITIAL_PLAN_STATE, parsePlanKey, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
+import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, type TemporalWrites } from '@planledger/core/elasticsearch';
 import { RedisEventLog, RedisTemporalState } from '@planledger/core/redis';
-import type { LiveTargetOptions, Projection, ProjectionResources } from './Projection.js';
+import type { LiveTargetOptions, Mismatch, Projection, ProjectionResources } from './Projection.js';
 
 /** How long a live writer keeps writing to the index it last resolved the alias to. */
 const RESOLVE_EVERY_MS = 1_000;
+/** How long a repair keeps retrying documents whose delete Elasticsearch still remembers (past `index.gc_deletes`, 60 s by default). */
+const REPAIR_WAIT_MS = 75_000;
 
 /**
  * The temporal index: every version of every plan's objects with the interval it held, so a
@@ -21,11 +23,16 @@ export const asofProjection: Projection = {
   liveTarget(resources, options) {
     return liveTemporalTarget(resources, options);
   },
+  currentTarget: async ({ es, alias }) => (await concreteIndex(es, temporalAlias(alias))) ?? temporalAlias(alias),
   async newGeneration(resources, stamp) {
-    const { es, alias } = resources;
+    const { es, alias, redis, keys } = resources;
     const index = `${temporalAlias(alias)}-${stamp}`;
     await es.indices.create({ index, ...TEMPORAL_INDEX_BODY } as never);
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+    const drop = async (name: string) => {
+      await es.indices.delete({ index: name, ignore_unavailable: true });
+      await RedisTemporalState.drop(redis, keys, name);
+    };
     return {
       target: temporalTarget(resources, index, { maxActions: 4000, maxWaitMs: 20 }),
       name: index,
@@ -37,41 +44,89 @@ export const asofProjection: Projection = {
         return old;
       },
       async dropOld(old) {
-        if (!old) return;
-        await es.indices.delete({ index: old, ignore_unavailable: true });
-        await RedisTemporalState.drop(resources.redis, resources.keys, old);
+        if (old) await drop(old);
       },
+      drop: () => drop(index),
     };
   },
-  async verify({ es, alias, redis, keys }, heads) {
+  async verify({ es, alias, redis, keys }, heads, { signal, onPlan } = {}) {
     const log = new RedisEventLog(redis, keys);
-    const index = temporalAlias(alias);
-    const mismatches: string[] = [];
+    const index = await concreteIndex(es, temporalAlias(alias));
+    if (index === null) return heads.map((head) => mismatch(head, 'missing', null, `${planKey(head)}: there is no temporal index`));
+    const state = new RedisTemporalState(redis, keys, index);
+    const mismatches: Mismatch[] = [];
     await es.indices.refresh({ index });
     for (const head of heads) {
+      signal?.throwIfAborted();
       const key = planKey(head);
-      const steps = temporalSteps(INITIAL_PLAN_STATE, await log.events(head));
-      const expected = new Map(temporalWrites({ document: null, open: new Map() }, steps).writes.map((write) => [write.id, write]));
+      const expected = new Map(historyWrites(await log.events(head)).writes.map((write) => [write.id, write]));
+      const held = (await state.get(head)).version;
       for (const hit of await documentsOf(es, index, key)) {
         const write = expected.get(hit._id);
-        if (!write) mismatches.push(`${key}: extra temporal document ${hit._id}`);
-        else if (canonicalJson(hit._source) !== canonicalJson(write.source)) mismatches.push(`${key}: temporal document ${hit._id} differs`);
-        else if (hit._version !== write.version) mismatches.push(`${key}: temporal document ${hit._id} at version ${hit._version ?? 'none'}, expected ${write.version}`);
         expected.delete(hit._id);
+        if (!write) mismatches.push(mismatch(head, 'extra', held, `${key}: extra temporal document ${hit._id}`));
+        else if (canonicalJson(hit._source) !== canonicalJson(write.source)) mismatches.push(mismatch(head, 'differentContent', held, `${key}: temporal document ${hit._id} differs`));
+        else if (hit._version !== write.version) mismatches.push(mismatch(head, 'staleVersion', held, `${key}: temporal document ${hit._id} at version ${hit._version ?? 'none'}, expected ${write.version}`));
       }
-      for (const id of expected.keys()) mismatches.push(`${key}: missing temporal document ${id}`);
+      for (const id of expected.keys()) mismatches.push(mismatch(head, 'missing', held, `${key}: missing temporal document ${id}`));
+      onPlan?.();
     }
     const known = new Set(heads.map((head) => planKey(head)));
     for (let after: Record<string, string> | undefined; ; ) {
+      signal?.throwIfAborted();
       const page = await es.search({ index, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } } });
       const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
-      for (const bucket of agg?.buckets ?? []) if (!known.has(bucket.key.planKey)) mismatches.push(`${bucket.key.planKey}: temporal documents of a plan that never existed`);
+      for (const bucket of agg?.buckets ?? []) {
+        if (known.has(bucket.key.planKey)) continue;
+        const { org, planId } = parsePlanKey(bucket.key.planKey) ?? { org: '', planId: bucket.key.planKey };
+        mismatches.push({ org, planId, kind: 'extra', expectedVersion: null, actualVersion: null, detail: `${bucket.key.planKey}: temporal documents of a plan that never existed` });
+      }
       if (!agg?.after_key || agg.buckets.length === 0) break;
       after = agg.after_key;
     }
     return mismatches;
   },
+  async repair({ es, alias, redis, keys }, plan, head, log) {
+    const index = await ensurePlanIndex(es, temporalAlias(alias), TEMPORAL_INDEX_BODY);
+    // A document deleted behind the projector's back cannot be written again at its version until
+    // Elasticsearch forgets the delete (index.gc_deletes): retry until then, from the log as it is.
+    for (let deadline = Date.now() + REPAIR_WAIT_MS; ; ) {
+      const events = head === null ? [] : await log.events(plan);
+      const history = historyWrites(events);
+      const blocked = await rewritePlan(es, index, planKey(plan), history);
+      const last = events.at(-1);
+      await new RedisTemporalState(redis, keys, index).reset(plan, { version: last?.version ?? 0, at: last ? Date.parse(last.at) : 0, open: history.open });
+      if (blocked === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      head = await log.head(plan);
+    }
+  },
 };
+
+const mismatch = (plan: PlanRef & { version: number }, kind: Mismatch['kind'], actualVersion: number | null, detail: string): Mismatch => ({ org: plan.org, planId: plan.planId, kind, expectedVersion: plan.version, actualVersion, detail });
+
+/** What the temporal index must hold for a plan with these events: its whole history, from nothing. */
+function historyWrites(events: Parameters<typeof temporalSteps>[1]): TemporalWrites {
+  return temporalWrites({ document: null, open: new Map() }, temporalSteps(INITIAL_PLAN_STATE, events));
+}
+
+/** Makes the index hold exactly `history` for the plan; returns how many writes a remembered delete still blocks. */
+async function rewritePlan(es: Client, index: string, key: string, history: TemporalWrites): Promise<number> {
+  const expected = new Map(history.writes.map((write) => [write.id, write]));
+  const operations: object[] = [];
+  for (const hit of await documentsOf(es, index, key)) {
+    const write = expected.get(hit._id);
+    if (write && canonicalJson(hit._source) === canonicalJson(write.source) && hit._version === write.version) expected.delete(hit._id);
+    else if (!write) operations.push({ delete: { _index: index, _id: hit._id, routing: key, version: Math.max(1, hit._version ?? 1), version_type: 'external_gte' } });
+  }
+  for (const write of expected.values()) operations.push({ index: { _index: index, _id: write.id, routing: write.routing, version: write.version, version_type: 'external_gte' } }, write.source);
+  if (operations.length === 0) return 0;
+  const response = (await es.bulk({ operations, refresh: false } as never)) as { items: Record<string, { status: number; result?: string; error?: unknown }>[] };
+  const items = response.items.map((item) => Object.values(item)[0]!);
+  const failed = items.filter((item) => item.error !== undefined && item.status !== 409 && !(item.status === 404 && item.result === 'not_found'));
+  if (failed.length > 0) throw new Error(`Elasticsearch refused ${failed.length} temporal repair write(s) of ${key}: ${JSON.stringify(failed[0]?.error)}`);
+  return items.filter((item) => item.status === 409).length;
+}
 
 async function documentsOf(es: Client, index: string, key: string): Promise<{ _id: string; _version?: number; _source?: unknown }[]> {
   const found: { _id: string; _version?: number; _source?: unknown }[] = [];
@@ -110,3 +165,4 @@ function liveTemporalTarget(resources: ProjectionResources, { bulk }: LiveTarget
     },
   };
 }
+

@@ -3,7 +3,7 @@ import { directoryProjection } from './directory.js';
 import type { Projection } from './Projection.js';
 import { searchProjection } from './search.js';
 
-export type { Projection, ProjectionResources, Generation, LiveTargetOptions } from './Projection.js';
+export type { Projection, ProjectionResources, Generation, LiveTargetOptions, Mismatch, MismatchKind, VerifyProgress } from './Projection.js';
 
 /** Every projection the broker feeds and replay can rebuild. Adding one: its module, and a line here. */
 export const PROJECTIONS: readonly Projection[] = [searchProjection, directoryProjection, asofProjection];

@@ -1,6 +1,9 @@
-import { planKey } from '@planledger/core';
-import { concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, searchDocumentMismatches } from '@planledger/core/elasticsearch';
-import type { Projection } from './Projection.js';
+import { parsePlanKey, planKey, type PlanHead } from '@planledger/core';
+import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
+import type { Mismatch, Projection } from './Projection.js';
+
+/** How long a repair keeps retrying documents whose delete Elasticsearch still remembers (past `index.gc_deletes`, 60 s by default). */
+const REPAIR_WAIT_MS = 75_000;
 
 /** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
 export const searchProjection: Projection = {
@@ -9,6 +12,7 @@ export const searchProjection: Projection = {
   // the swap reaches the new index. The margin covers a bulk batch already being assembled.
   settleMs: 250,
   liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
+  currentTarget: async ({ es, alias }) => (await concreteIndex(es, alias)) ?? alias,
   async newGeneration({ es, alias }, stamp) {
     const index = `${alias}-${stamp}`;
     await es.indices.create({ index, ...PLAN_INDEX_BODY } as never);
@@ -27,24 +31,52 @@ export const searchProjection: Projection = {
       async dropOld(old) {
         if (old) await es.indices.delete({ index: old, ignore_unavailable: true });
       },
+      async drop() {
+        await es.indices.delete({ index, ignore_unavailable: true });
+      },
     };
   },
-  async verify({ es, alias }, live) {
-    const mismatches: string[] = [];
+  async verify({ es, alias }, live, { signal, onPlan } = {}) {
+    const mismatches: Mismatch[] = [];
     await es.indices.refresh({ index: alias });
     for (const head of live) {
+      signal?.throwIfAborted();
       const key = planKey(head);
       const found = await es.search<Record<string, unknown>>({ index: alias, routing: key, size: 10_000, version: true, query: { term: { planKey: key } } });
-      mismatches.push(...searchDocumentMismatches(head, found.hits.hits));
+      for (const difference of compareSearchDocuments(head, found.hits.hits)) {
+        mismatches.push({ org: head.org, planId: head.planId, kind: difference.kind, expectedVersion: head.version, actualVersion: difference.actualVersion, detail: difference.detail });
+      }
+      onPlan?.();
     }
     const liveKeys = new Set(live.map((head) => planKey(head)));
     for (let after: Record<string, string> | undefined; ; ) {
-      const page = await es.search({ index: alias, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } } });
+      signal?.throwIfAborted();
+      const page = await es.search({
+        index: alias,
+        size: 0,
+        aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } },
+      });
       const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
-      for (const bucket of agg?.buckets ?? []) if (!liveKeys.has(bucket.key.planKey)) mismatches.push(`${bucket.key.planKey}: documents of a plan that does not exist`);
+      for (const bucket of agg?.buckets ?? []) {
+        if (liveKeys.has(bucket.key.planKey)) continue;
+        const { org, planId } = parsePlanKey(bucket.key.planKey) ?? { org: '', planId: bucket.key.planKey };
+        mismatches.push({ org, planId, kind: 'extra', expectedVersion: null, actualVersion: null, detail: `${bucket.key.planKey}: documents of a plan that does not exist` });
+      }
       if (!agg?.after_key || agg.buckets.length === 0) break;
       after = agg.after_key;
     }
     return mismatches;
   },
+  async repair({ es, alias }, plan, head, log) {
+    // A document deleted behind the projector's back cannot be written again at the plan's version
+    // until Elasticsearch forgets the delete (index.gc_deletes, 60 s by default): retry until then,
+    // with the plan's head as it is at each attempt.
+    for (let current = head, deadline = Date.now() + REPAIR_WAIT_MS; ; current = await log.head(plan)) {
+      const state: PlanHead = current ?? { ...plan, version: 0, document: null, at: new Date(0).toISOString() };
+      const { blocked } = await repairPlanDocuments(es, alias, state);
+      if (blocked === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  },
 };
+

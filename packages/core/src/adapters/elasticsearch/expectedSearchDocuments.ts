@@ -34,22 +34,38 @@ export function expectedSearchDocuments(head: SearchHead): ExpectedSearchDocumen
   return planSearchDocuments(head.document).map((document) => ({ ...document, maxVersion: head.version }));
 }
 
+/** How one document the index holds (or should hold) differs from what the plan's head says. */
+export interface SearchDocumentDifference {
+  readonly kind: 'missing' | 'extra' | 'staleVersion' | 'differentContent';
+  /** The document's `_id`. */
+  readonly id: string;
+  /** The external version the index holds (null when the document is missing). */
+  readonly actualVersion: number | null;
+  readonly detail: string;
+}
+
 /**
- * Compares what the index holds for one plan with its head: one line per missing, extra or
- * different document (a source that differs, or an external version outside 1..head version).
+ * Compares what the index holds for one plan with its head, document by document: missing, extra,
+ * different source, or an external version outside 1..head version.
  */
-export function searchDocumentMismatches(head: SearchHead, found: readonly FoundSearchDocument[]): string[] {
+export function compareSearchDocuments(head: SearchHead, found: readonly FoundSearchDocument[]): SearchDocumentDifference[] {
   const key = planKey(head);
   const expected = new Map(expectedSearchDocuments(head).map((document) => [document.id, document]));
-  const mismatches: string[] = [];
+  const differences: SearchDocumentDifference[] = [];
   for (const hit of found) {
     const id = hit._id ?? '';
+    const version = hit._version ?? null;
     const document = expected.get(id);
-    if (!document) mismatches.push(`${key}: extra document ${id}`);
-    else if (canonicalJson(hit._source) !== canonicalJson(document.source)) mismatches.push(`${key}: document ${id} differs`);
-    else if (hit._version === undefined || hit._version < 1 || hit._version > document.maxVersion) mismatches.push(`${key}: document ${id} at version ${hit._version ?? 'none'}, plan at ${document.maxVersion}`);
+    if (!document) differences.push({ kind: 'extra', id, actualVersion: version, detail: `${key}: extra document ${id}` });
+    else if (canonicalJson(hit._source) !== canonicalJson(document.source)) differences.push({ kind: 'differentContent', id, actualVersion: version, detail: `${key}: document ${id} differs` });
+    else if (version === null || version < 1 || version > document.maxVersion) differences.push({ kind: 'staleVersion', id, actualVersion: version, detail: `${key}: document ${id} at version ${version ?? 'none'}, plan at ${document.maxVersion}` });
     expected.delete(id);
   }
-  for (const id of expected.keys()) mismatches.push(`${key}: missing document ${id}`);
-  return mismatches;
+  for (const id of expected.keys()) differences.push({ kind: 'missing', id, actualVersion: null, detail: `${key}: missing document ${id}` });
+  return differences;
+}
+
+/** `compareSearchDocuments` as one line per difference. */
+export function searchDocumentMismatches(head: SearchHead, found: readonly FoundSearchDocument[]): string[] {
+  return compareSearchDocuments(head, found).map((difference) => difference.detail);
 }

@@ -7,7 +7,8 @@ export { ElasticTemporalIndex } from './ElasticTemporalIndex.js';
 export { temporalAlias, temporalSteps, temporalWrites, temporalVersionId, versionRelation, OPEN_UNTIL, TEMPORAL_JOIN_RELATIONS, type TemporalStep, type TemporalWrite, type TemporalWrites } from './temporalDocuments.js';
 export { planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type SearchDocument } from './planSearchDocuments.js';
 export { searchDocumentWrites, type SearchDocumentWrites } from './searchDocumentWrites.js';
-export { expectedSearchDocuments, searchDocumentMismatches, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
+export { expectedSearchDocuments, searchDocumentMismatches, compareSearchDocuments, type SearchDocumentDifference, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
+export { repairPlanDocuments, type SearchRepair } from './repairPlanDocuments.js';
 export { compileSearchQuery, SEARCH_SOURCE_FIELDS, type CompiledSearch } from './compileSearchQuery.js';
 export { ElasticPlanSearch, type ElasticPlanSearchOptions } from './ElasticPlanSearch.js';
 /** Re-exported from the core root, where it classifies Redis and RabbitMQ failures too. */

@@ -141,6 +141,18 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     await failOnError(lookups.exec());
   }
 
+  /** The version the directory last recorded for a plan (deleted plans included); null when none. */
+  async listedVersion({ org, planId }: { org: string; planId: string }): Promise<number | null> {
+    const version = await this.redis.hget((await this.keys()).orgKeys(org).versions, planId);
+    return version === null ? null : Number(version);
+  }
+
+  /** Removes a plan's listing entry as a delete at `version` would (version-guarded like `apply`). */
+  async unlist({ org, planId }: { org: string; planId: string }, version: number): Promise<void> {
+    const { order, summaries, versions } = (await this.keys()).orgKeys(org);
+    await this.redis.planledgerDirectoryPut(order, summaries, versions, planId, String(version), '0', '');
+  }
+
   async list(org: string, { cursor, limit }: { cursor?: string; limit: number }): Promise<DirectoryPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const { order, summaries } = (await this.keys()).orgKeys(org);

@@ -52,6 +52,13 @@ export class RedisTemporalState implements TemporalState {
     await this.redis.eval(UPDATE, 1, this.keys.targetState(this.target, plan), String(version), String(at), String(opened.size), ...sets, ...closed.map((id) => `o:${id}`));
   }
 
+  /** Replaces the plan's record outright, whatever it held (a repair, which rewrote the plan's documents from its whole history). */
+  async reset(plan: PlanRef, { version, at, open }: { version: number; at: number; open: ReadonlyMap<string, OpenVersion> }): Promise<void> {
+    const key = this.keys.targetState(this.target, plan);
+    const fields = [...open].flatMap(([id, held]) => [`o:${id}`, `${held.fromVersion}:${held.validFrom}`]);
+    await this.redis.multi().del(key).hset(key, 'v', String(version), 't', String(at), ...fields).exec();
+  }
+
   /** Removes what every plan's record of `target` holds (its index was dropped). */
   static async drop(redis: Redis, keys: RedisKeys, target: string): Promise<void> {
     for (let cursor = '0'; ; ) {

@@ -1,0 +1,14 @@
+export type { JobRecord, JobKind, JobState } from './JobRecord.js';
+export type { JobStore } from './JobStore.js';
+export { InMemoryJobStore } from './InMemoryJobStore.js';
+export { RedisJobStore } from './RedisJobStore.js';
+export { createJobRunner, type JobRunner, type JobRunnerOptions, type JobControl } from './createJobRunner.js';
+export { deadLetterOf, type DeadLetter, type DeadLetterEntry, type DeadLetterStatus } from './DeadLetter.js';
+export type { DeadLetterStore, DeadLetterPage } from './DeadLetterStore.js';
+export { RedisDeadLetterStore } from './RedisDeadLetterStore.js';
+export type { DeadLetterRepublisher } from './DeadLetterRepublisher.js';
+export { createAmqpRepublisher } from './createAmqpRepublisher.js';
+export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
+export { createAdminService, SHOWN_MISMATCHES, type AdminService, type AdminServiceOptions, type ProjectionStatus, type VerifyJobResult } from './createAdminService.js';
+export { adminSettings } from './adminSettings.js';
+export { openAdminService, type OpenAdminOptions } from './openAdminService.js';
