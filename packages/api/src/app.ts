@@ -8,6 +8,7 @@ import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
 import { auditRouter } from './routes/auditRouter.js';
+import { consoleRouter, type ConsoleRouterOptions } from './routes/consoleRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
 import { searchRouter } from './routes/searchRouter.js';
@@ -32,10 +33,12 @@ export interface AppDependencies {
   readonly readinessDetails?: () => Promise<object>;
   /** Transport limits (body bytes, JSON depth and array length, patch operations, query length); defaults for any not given. */
   readonly limits?: Partial<RequestLimits>;
+  /** The web console's files, served at `/console` without a token (not served when omitted). */
+  readonly console?: ConsoleRouterOptions;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, console: consoleFiles }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -57,6 +60,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
   app.use(methodNotAllowed([healthRoutes, metricsRoutes, ...securedRoutes]));
   app.use(healthRoutes.routes());
   app.use(metricsRoutes.routes());
+  if (consoleFiles) app.use(consoleRouter(consoleFiles));
   app.use(authenticate);
   for (const routes of securedRoutes) app.use(routes.routes());
   return app;

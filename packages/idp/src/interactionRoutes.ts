@@ -42,6 +42,8 @@ export function interactionRoutes(provider: Provider, users: readonly UserAccoun
     }
     const grantId = await grant.save();
     const result = { ...(withLogin ? { login: { accountId } } : {}), consent: { grantId } };
+    // At the login prompt the consent details are not computed yet, so this grant may be empty and
+    // oidc-provider comes back once more for consent, which the GET above then grants at once.
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
     ctx.status = 303;
     ctx.redirect(returnTo);
@@ -50,7 +52,8 @@ export function interactionRoutes(provider: Provider, users: readonly UserAccoun
   const render = (ctx: KoaContextWithOIDC, uid: string, clientName: string, extra: { username?: string; error?: string } = {}) => {
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+    // No form-action: Chromium applies it to the redirects after the post too, which end at the client.
+    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     ctx.body = loginPage({ action: `${interactionUrl(uid)}/login`, clientName, hints, ...extra });
   };
 

@@ -35,11 +35,11 @@ export function loginPage(options: LoginPageOptions): string {
 <body><main>
 <h1>Sign in</h1><p>to continue to ${escapeHtml(options.clientName)}</p>
 ${error}
-<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+<form method="post" action="${escapeHtml(options.action)}">
 <label for="username">Username</label>
-<input id="username" name="username" required autofocus value="${escapeHtml(options.username ?? '')}"${options.error === undefined ? '' : ' aria-describedby="login-error"'}>
+<input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(options.username ?? '')}"${options.error === undefined ? '' : ' aria-describedby="login-error"'}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>
 ${hints === '' ? '' : `<details><summary>Development users</summary><p>${hints}; each one's password is <code>&lt;user&gt;-password</code>.</p></details>`}
