@@ -78,7 +78,13 @@ export function consoleRouter({ dir, config }: ConsoleRouterOptions): Middleware
     }
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new MethodNotAllowed(ctx.method, ctx.path, ['GET', 'HEAD', 'OPTIONS']);
     if (ctx.path === BASE) return ctx.redirect(`${BASE}/`);
-    const relative = decodeURIComponent(ctx.path.slice(BASE.length + 1));
+    let relative: string;
+    try {
+      relative = decodeURIComponent(ctx.path.slice(BASE.length + 1));
+    } catch {
+      setProblem(ctx, 400, '/problems/http-400', 'Bad request', 'The path is not valid percent-encoded UTF-8.');
+      return;
+    }
     if (relative === 'config.json') {
       ctx.set('Cache-Control', 'no-cache');
       ctx.body = config;

@@ -24,20 +24,21 @@ export function BarChart({ points, title, unit }: { points: readonly Point[]; ti
   const every = Math.ceil(points.length / 8);
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={`${title}: ${points.map((point) => `${point.label} ${point.value} ${unit}`).join(', ')}`} preserveAspectRatio="none" style={{ display: 'block' }}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${title}: ${points.map((point) => `${point.label} ${point.value} ${unit}`).join(', ')}`} style={{ display: 'block', maxHeight: H }}>
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="#adb5bd" />
         <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" fontSize="11" fill="#868e96">{max}</text>
         <text x={PAD.left - 6} y={H - PAD.bottom} textAnchor="end" fontSize="11" fill="#868e96">0</text>
         {points.map((point, index) => {
           const h = (point.value / max) * plotH;
-          const x = PAD.left + index * band + band * 0.15;
+          const barW = Math.min(band * 0.7, 40);
+          const x = PAD.left + index * band + (band - barW) / 2;
           return (
             <g key={point.label}>
-              <rect x={x} y={H - PAD.bottom - h} width={band * 0.7} height={h} fill="#339af0" rx="2">
+              <rect x={x} y={H - PAD.bottom - h} width={barW} height={h} fill="#339af0" rx="2">
                 <title>{`${point.label}: ${point.value} ${unit}`}</title>
               </rect>
               {index % every === 0 ? (
-                <text x={x + band * 0.35} y={H - 8} textAnchor="middle" fontSize="11" fill="#495057">{point.label}</text>
+                <text x={x + barW / 2} y={H - 8} textAnchor="middle" fontSize="11" fill="#495057">{point.label}</text>
               ) : null}
             </g>
           );
@@ -65,7 +66,7 @@ export function LineChart({ series, title, windowMs, now }: { series: readonly S
   const latest = series.map((line) => `${line.name} ${line.points.at(-1)?.[1] ?? 0}`).join(', ');
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={`${title}; now: ${latest}`} preserveAspectRatio="none" style={{ display: 'block' }}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${title}; now: ${latest}`} style={{ display: "block", maxHeight: H }}>
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="#adb5bd" />
         <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" fontSize="11" fill="#868e96">{max}</text>
         <text x={PAD.left - 6} y={H - PAD.bottom} textAnchor="end" fontSize="11" fill="#868e96">0</text>

@@ -12,7 +12,8 @@ import { Link, planPath } from '../router';
 const TYPE_COLOR: Record<HistoryEvent['type'], string> = { created: 'green', patched: 'blue', replaced: 'violet', deleted: 'red' };
 
 /** The lines that say what an event changed: the api's `changes`, or (older apis) its patch operations. */
-export const changeLines = (event: HistoryEvent): string[] => event.changes ?? event.patch.map((op) => `${op.op} ${op.path}${op.from ? ` from ${op.from}` : ''}`);
+export const changeLines = (event: HistoryEvent): string[] =>
+  event.changes ?? (event.type === 'deleted' ? ['deleted the plan'] : event.patch.map((op) => (op.path === '' ? `${op.op === 'add' ? 'created' : 'replaced'} the whole plan` : `${op.op} ${op.path}${op.from ? ` from ${op.from}` : ''}`)));
 
 /** Events per UTC day, every day from the first to the last event. */
 function eventsPerDay(events: readonly HistoryEvent[]): Point[] {
@@ -114,7 +115,7 @@ function AsOf({ base, events, latest }: { base: string; events: readonly History
         <Title order={2} size="h4">The plan as of…</Title>
         <SegmentedControl size="xs" value={mode} onChange={(value) => setMode(value as 'version' | 'time')} data={[{ value: 'version', label: 'a version' }, { value: 'time', label: 'a time' }]} />
       </Group>
-      <div style={{ minHeight: 64 }}>
+      <div style={{ minHeight: 72, paddingTop: 28 }}>
         {mode === 'version' ? (
           <Stack gap={4}>
             <Slider min={1} max={Math.max(latest, 1)} step={1} value={version} onChange={setVersion} marks={marks} label={(value) => `version ${value}`} thumbLabel="Version" data-testid="version-slider" mb="lg" />

@@ -38,7 +38,7 @@ export function PlansPage() {
                   <Table.Td>
                     <Anchor component={Link} to={planPath(item.planId)} className="mono">{item.planId}</Anchor>
                   </Table.Td>
-                  <Table.Td><Badge variant="light">{item.planType}</Badge></Table.Td>
+                  <Table.Td><Badge variant="light" tt="none">{item.planType}</Badge></Table.Td>
                   <Table.Td ta="right">{item.version}</Table.Td>
                   <Table.Td title={formatTime(item.at)}>{formatAgo(item.at)}</Table.Td>
                 </Table.Tr>

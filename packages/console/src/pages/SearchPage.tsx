@@ -98,7 +98,7 @@ export function SearchPage({ search }: { search: string }) {
                   {answer.body.items.map((hit) => (
                     <Table.Tr key={`${hit.org}/${hit.planId}`}>
                       <Table.Td><Anchor component={Link} to={planPath(hit.planId)} className="mono">{hit.planId}</Anchor></Table.Td>
-                      <Table.Td><Badge variant="light">{hit.planType}</Badge></Table.Td>
+                      <Table.Td><Badge variant="light" tt="none">{hit.planType}</Badge></Table.Td>
                       <Table.Td>{hit.creationDate ?? '—'}</Table.Td>
                       <Table.Td ta="right">{hit.version}</Table.Td>
                       <Table.Td ta="right">{hit.score === null ? '—' : hit.score.toFixed(2)}</Table.Td>
