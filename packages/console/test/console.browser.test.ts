@@ -199,6 +199,7 @@ test.serial('keyboard and narrow window › the skip link and the menu are reach
   await screenshot(page, '11-narrow-plans');
   await page.getByRole('button', { name: 'Menu' }).click();
   await section(page, 'Admin').waitFor();
+  await page.waitForTimeout(400); // the menu slides in; let it settle for the picture
   await screenshot(page, '12-narrow-menu');
   await page.goto(`${stack.baseUrl}/console/plans/${kept.objectId}/history`);
   await page.getByTestId('timeline').waitFor();

@@ -37,9 +37,9 @@ export function loginPage(options: LoginPageOptions): string {
 ${error}
 <form method="post" action="${escapeHtml(options.action)}">
 <label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(options.username ?? '')}"${options.error === undefined ? '' : ' aria-describedby="login-error"'}>
+<input id="username" name="username" autocomplete="username" required${options.error === undefined ? ' autofocus' : ' aria-describedby="login-error"'} value="${escapeHtml(options.username ?? '')}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${options.error === undefined ? '' : ' autofocus aria-describedby="login-error"'}>
 <button type="submit">Sign in</button>
 </form>
 ${hints === '' ? '' : `<details><summary>Development users</summary><p>${hints}; each one's password is <code>&lt;user&gt;-password</code>.</p></details>`}

@@ -1,12 +1,14 @@
 import { Text } from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
 
 export interface Point {
   readonly label: string;
   readonly value: number;
 }
 
-const W = 600;
 const H = 160;
+/** Drawn at the width of its box (so text keeps its size), never narrower than this. */
+const MIN_W = 280;
 const PAD = { left: 40, right: 8, top: 10, bottom: 24 };
 
 const niceMax = (values: number[]): number => {
@@ -17,14 +19,16 @@ const niceMax = (values: number[]): number => {
 
 /** Bars, one per point (e.g. events per day); hand-made SVG that scales to its box. */
 export function BarChart({ points, title, unit }: { points: readonly Point[]; title: string; unit: string }) {
+  const { ref, width } = useElementSize();
+  const W = Math.max(width, MIN_W);
   const max = niceMax(points.map((point) => point.value));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const band = plotW / Math.max(points.length, 1);
   const every = Math.ceil(points.length / 8);
   return (
-    <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${title}: ${points.map((point) => `${point.label} ${point.value} ${unit}`).join(', ')}`} style={{ display: 'block', maxHeight: H }}>
+    <figure style={{ margin: 0 }} ref={ref}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${title}: ${points.map((point) => `${point.label} ${point.value} ${unit}`).join(', ')}`} style={{ display: 'block' }}>
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="#adb5bd" />
         <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" fontSize="11" fill="#868e96">{max}</text>
         <text x={PAD.left - 6} y={H - PAD.bottom} textAnchor="end" fontSize="11" fill="#868e96">0</text>
@@ -58,6 +62,8 @@ export interface Series {
 
 /** Lines over time (e.g. lag per projection over the last minutes); hand-made SVG. */
 export function LineChart({ series, title, windowMs, now }: { series: readonly Series[]; title: string; windowMs: number; now: number }) {
+  const { ref, width } = useElementSize();
+  const W = Math.max(width, MIN_W);
   const max = niceMax(series.flatMap((line) => line.points.map(([, value]) => value)));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -65,8 +71,8 @@ export function LineChart({ series, title, windowMs, now }: { series: readonly S
   const y = (value: number) => H - PAD.bottom - (value / max) * plotH;
   const latest = series.map((line) => `${line.name} ${line.points.at(-1)?.[1] ?? 0}`).join(', ');
   return (
-    <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${title}; now: ${latest}`} style={{ display: "block", maxHeight: H }}>
+    <figure style={{ margin: 0 }} ref={ref}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${title}; now: ${latest}`} style={{ display: 'block' }}>
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="#adb5bd" />
         <text x={PAD.left - 6} y={PAD.top + 8} textAnchor="end" fontSize="11" fill="#868e96">{max}</text>
         <text x={PAD.left - 6} y={H - PAD.bottom} textAnchor="end" fontSize="11" fill="#868e96">0</text>

@@ -58,7 +58,7 @@ export function HistoryPage({ planId }: { planId: string; search: string }) {
             <BarChart points={eventsPerDay(events)} title={`${events.length} events, ${events[0]?.at.slice(0, 10)} to ${last?.at.slice(0, 10)} (UTC)`} unit="events" />
           </Paper>
           <AsOf base={base} events={events} latest={latest} />
-          <Compare base={base} latest={latest} />
+          <Compare base={base} latest={latest} deleted={new Set(events.filter((event) => event.type === 'deleted').map((event) => event.version))} />
           <Paper withBorder p="md">
             <Title order={2} size="h4" mb="md">Timeline</Title>
             {answer?.body.next ? <Text size="sm" c="dimmed" mb="sm">Showing the first 1000 events.</Text> : null}
@@ -92,7 +92,9 @@ function DeletedNotice({ event, base }: { event: HistoryEvent; base: string }) {
         {document ? (
           <details>
             <summary>The plan as it was when it was deleted</summary>
-            <JsonTree document={document} label="The plan before it was deleted" />
+            <Paper p="sm" mt="xs" withBorder>
+              <JsonTree document={document} label="The plan before it was deleted" />
+            </Paper>
           </details>
         ) : null}
       </Stack>
@@ -105,9 +107,10 @@ function AsOf({ base, events, latest }: { base: string; events: readonly History
   const [version, setVersion] = useState(latest);
   const [time, setTime] = useState(() => (events.at(-1)?.at ?? new Date().toISOString()).slice(0, 19));
   const asOf = `${time.length === 16 ? `${time}:00` : time}Z`;
-  const path = mode === 'version' ? `${base}?version=${version}` : `${base}?asOf=${encodeURIComponent(asOf)}`;
-  const { answer, error, loading } = useApi<PlanDocument>(latest > 0 ? path : null);
   const event = events.find((candidate) => candidate.version === version);
+  const gone = mode === 'version' && event?.type === 'deleted';
+  const path = mode === 'version' ? `${base}?version=${version}` : `${base}?asOf=${encodeURIComponent(asOf)}`;
+  const { answer, error, loading } = useApi<PlanDocument>(latest > 0 && !gone ? path : null);
   const marks = useMemo(() => (latest <= 12 ? events.map((item) => ({ value: item.version, label: `v${item.version}` })) : [{ value: 1, label: 'v1' }, { value: latest, label: `v${latest}` }]), [events, latest]);
   return (
     <Paper withBorder p="md">
@@ -126,22 +129,26 @@ function AsOf({ base, events, latest }: { base: string; events: readonly History
         )}
       </div>
       <div style={{ minHeight: 120 }} aria-busy={loading} data-testid="as-of">
-        {error ? <ErrorState error={error} what={mode === 'version' ? `version ${version}` : `the plan at ${asOf}`} /> : null}
-        {!error && answer ? <JsonTree document={answer.body} label={`The plan as of ${mode === 'version' ? `version ${version}` : asOf}`} /> : null}
-        {!error && !answer && loading ? <LoadingState /> : null}
+        {gone ? <Text size="sm" c="dimmed">At version {version} the plan was deleted: there is no document to show.</Text> : null}
+        {!gone && error ? <ErrorState error={error} what={mode === 'version' ? `version ${version}` : `the plan at ${asOf}`} /> : null}
+        {!gone && !error && answer ? <JsonTree document={answer.body} label={`The plan as of ${mode === 'version' ? `version ${version}` : asOf}`} /> : null}
+        {!gone && !error && !answer && loading ? <LoadingState /> : null}
       </div>
     </Paper>
   );
 }
 
-function Compare({ base, latest }: { base: string; latest: number }) {
+function Compare({ base, latest, deleted }: { base: string; latest: number; deleted: ReadonlySet<number> }) {
   const [from, setFrom] = useState(String(Math.max(latest - 1, 0)));
   const [to, setTo] = useState(String(latest));
   const versions = Array.from({ length: latest + 1 }, (_, index) => ({ value: String(index), label: index === 0 ? '0 (before it existed)' : `version ${index}` }));
   const diff = useApi<DiffAnswer>(`${base}/diff?from=${from}&to=${to}`);
-  const before = useApi<PlanDocument>(from === '0' ? null : `${base}?version=${from}`);
-  const after = useApi<PlanDocument>(to === '0' ? null : `${base}?version=${to}`);
-  const ready = (from === '0' || before.answer) && (to === '0' || after.answer);
+  // Version 0 (before it existed) and a delete's version have no document.
+  const empty = (version: string) => version === '0' || deleted.has(Number(version));
+  const title = (version: string) => (version === '0' ? 'before it existed' : deleted.has(Number(version)) ? `version ${version} (deleted)` : `version ${version}`);
+  const before = useApi<PlanDocument>(empty(from) ? null : `${base}?version=${from}`);
+  const after = useApi<PlanDocument>(empty(to) ? null : `${base}?version=${to}`);
+  const ready = (empty(from) || before.answer) && (empty(to) || after.answer);
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="sm">Compare two versions</Title>
@@ -164,7 +171,7 @@ function Compare({ base, latest }: { base: string; latest: number }) {
       {before.error ?? after.error ? <ErrorState error={(before.error ?? after.error)!} what="one of these versions" /> : null}
       {ready && !before.error && !after.error ? (
         <Stack mt="md">
-          <SideBySide before={from === '0' ? null : before.answer?.body} after={to === '0' ? null : after.answer?.body} leftTitle={from === '0' ? 'before it existed' : `version ${from}`} rightTitle={to === '0' ? 'before it existed' : `version ${to}`} />
+          <SideBySide before={empty(from) ? null : before.answer?.body} after={empty(to) ? null : after.answer?.body} leftTitle={title(from)} rightTitle={title(to)} />
         </Stack>
       ) : null}
     </Paper>

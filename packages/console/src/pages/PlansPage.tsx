@@ -22,7 +22,7 @@ export function PlansPage() {
       {!answer && loading ? <LoadingState label="Loading plans…" /> : null}
       {answer && answer.body.items.length === 0 ? <EmptyState title="No plans yet">Plans created through the API appear here.</EmptyState> : null}
       {answer && answer.body.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={340}>
           <Table striped highlightOnHover data-testid="plans-table" aria-busy={loading}>
             <Table.Thead>
               <Table.Tr>

@@ -89,7 +89,7 @@ export function SearchPage({ search }: { search: string }) {
           {answer.body.items.length === 0 ? (
             <EmptyState title="Nothing matches">Loosen a filter, or clear them all.</EmptyState>
           ) : (
-            <Table.ScrollContainer minWidth={560}>
+            <Table.ScrollContainer minWidth={420}>
               <Table striped highlightOnHover data-testid="search-results">
                 <Table.Thead>
                   <Table.Tr><Table.Th>Plan</Table.Th><Table.Th>Type</Table.Th><Table.Th>Created</Table.Th><Table.Th ta="right">Version</Table.Th><Table.Th ta="right">Score</Table.Th></Table.Tr>
