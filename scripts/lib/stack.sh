@@ -13,9 +13,10 @@ ensure_installed() {
   fi
 }
 
+# The packages (tsc -b) and the console (type-check, then the Vite build into packages/console/dist).
 ensure_built() {
-  step "building (tsc -b)"
-  (cd "$ROOT" && npx tsc -b)
+  step "building (tsc -b, console)"
+  (cd "$ROOT" && npm run -s build)
 }
 
 # Tests and benches are type-checked too (strict), though tsx runs them without checking.

@@ -11,6 +11,7 @@ import { requestLimits, resolveRequestLimits, type RequestLimits } from './reque
 import { adminDeadLettersRouter } from './routes/adminDeadLettersRouter.js';
 import { adminProjectionsRouter } from './routes/adminProjectionsRouter.js';
 import { auditRouter } from './routes/auditRouter.js';
+import { consoleRouter, type ConsoleRouterOptions } from './routes/consoleRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { openApiRouter } from './routes/openApiRouter.js';
 import type { OAuthEndpoints } from './openapi/securityScheme.js';
@@ -41,10 +42,12 @@ export interface AppDependencies {
   readonly admin?: AdminService;
   /** The token issuer's endpoints for the OpenAPI document's OAuth 2.0 scheme (`discoverOAuthEndpoints`). */
   readonly oauthEndpoints: () => Promise<OAuthEndpoints>;
+  /** The web console's files, served at `/console` without a token (not served when omitted). */
+  readonly console?: ConsoleRouterOptions;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints }: AppDependencies): Koa {
+export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints, console: consoleFiles }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -74,6 +77,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
   app.use(healthRoutes.routes());
   app.use(metricsRoutes.routes());
   app.use(docsRoutes.routes());
+  if (consoleFiles) app.use(consoleRouter(consoleFiles));
   app.use(authenticate);
   for (const routes of securedRoutes) app.use(routes.routes());
   return app;

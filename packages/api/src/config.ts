@@ -25,5 +25,7 @@ export const apiSettings = {
   maxArrayLength: setting('integer', 'MAX_ARRAY_LENGTH', 'Most items in any one array of a JSON body.', DEFAULT_REQUEST_LIMITS.maxArrayLength),
   maxPatchOperations: setting('integer', 'MAX_PATCH_OPERATIONS', 'Most operations in one JSON Patch.', DEFAULT_REQUEST_LIMITS.maxPatchOperations),
   maxQueryLength: setting('integer', 'MAX_QUERY_LENGTH', 'Longest query string, in bytes (414 past it).', DEFAULT_REQUEST_LIMITS.maxQueryLength),
+  consoleDir: setting('string', 'CONSOLE_DIR', "The web console's build served at `/console` (empty: `packages/console/dist` of this checkout).", ''),
+  consoleClientId: setting('string', 'CONSOLE_CLIENT_ID', 'The OAuth client id the console signs in with (a public client, code + PKCE).', 'planledger-console'),
   oidcScopeGrants: setting('string', 'OIDC_SCOPE_GRANTS', 'JSON object granting scopes by verified email or subject, for tokens without scopes.', '{}'),
 };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
@@ -69,6 +70,10 @@ async function start(): Promise<RunningProcess> {
       maxArrayLength: config.maxArrayLength,
       maxPatchOperations: config.maxPatchOperations,
       maxQueryLength: config.maxQueryLength,
+    },
+    console: {
+      dir: config.consoleDir || fileURLToPath(new URL('../../console/dist/', import.meta.url)),
+      config: { issuer: config.oidcIssuer, clientId: config.consoleClientId, scope: 'plans:read plans:write audit:read admin' },
     },
     readinessDetails: async () => {
       const report = await lag();

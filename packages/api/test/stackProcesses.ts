@@ -68,6 +68,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     PROJECTOR_METRICS_PORT: String(projectorMetricsPort),
     IDP_DATA_DIR: idpDataDir,
     OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+    IDP_CONSOLE_ORIGINS: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
     RELAY_CONSUMER: 'relay-e2e',
     ...extraEnv,

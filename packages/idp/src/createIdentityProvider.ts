@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import { API_SCOPES } from './apiScopes.js';
 import { applyClientScopePolicy } from './clientScopePolicy.js';
 import type { ClientRegistration } from './clientRegistration.js';
+import { CONSOLE_CLIENT_ID, consoleClientMetadata, isConsoleOrigin } from './consoleClient.js';
 import { createMemoryAdapter } from './createMemoryAdapter.js';
+import type { UserAccount } from './devUsers.js';
+import { interactionRoutes, interactionUrl } from './interactionRoutes.js';
 import type { IdpKeys } from './loadOrCreateKeys.js';
 import { logProviderEvents } from './logProviderEvents.js';
 
@@ -20,6 +23,14 @@ export interface IdentityProviderOptions {
   /** Access token lifetime in seconds. */
   readonly tokenTtlSeconds: number;
   readonly logger: Logger;
+  /** People who may sign in at the login page (authorization code flow); none by default. */
+  readonly users?: readonly UserAccount[];
+  /**
+   * Origins serving the console; when given, the public client `planledger-console` is
+   * registered with `<origin>/console/callback` as its redirect URIs, and those origins may call
+   * the token endpoint from a browser (CORS).
+   */
+  readonly consoleOrigins?: readonly string[];
 }
 
 export interface IdentityProvider {
@@ -31,8 +42,14 @@ export interface IdentityProvider {
   readonly callback: RequestListener;
 }
 
-/** An OAuth 2.0 / OpenID Connect server issuing RS256 JWT access tokens via client_credentials. */
+/**
+ * An OAuth 2.0 / OpenID Connect server issuing RS256 JWT access tokens via client_credentials,
+ * and via authorization code with PKCE for the console's users, who sign in at its login page.
+ * Both kinds of token carry the same audience and claims (`org`, `scope`, `sub`, `client_id`).
+ */
 export function createIdentityProvider(options: IdentityProviderOptions): IdentityProvider {
+  const users = new Map((options.users ?? []).map((user) => [user.username, user]));
+  const consoleClient = options.consoleOrigins?.length ? consoleClientMetadata(options.consoleOrigins) : undefined;
   const resource = URL.canParse(options.audience) ? options.audience : `urn:${options.audience}`;
   const resourceServer: ResourceServer = {
     scope: API_SCOPES.join(' '),
@@ -43,10 +60,16 @@ export function createIdentityProvider(options: IdentityProviderOptions): Identi
   };
   const configuration: Configuration = {
     adapter: createMemoryAdapter(),
-    clients: options.clients.map(toClientMetadata),
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    clients: [...options.clients.map(toClientMetadata), ...(consoleClient ? [consoleClient] : [])],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     scopes: [...API_SCOPES],
-    responseTypes: [],
+    responseTypes: ['code'],
+    pkce: { required: () => true, methods: ['S256'] },
+    interactions: { url: (_ctx, interaction) => interactionUrl(interaction.uid) },
+    findAccount: (_ctx, id) => {
+      const user = users.get(id);
+      return user === undefined ? undefined : { accountId: id, claims: () => ({ sub: id, email: user.email }) };
+    },
     jwks: { keys: [...options.keys.jwks.keys] },
     cookies: { keys: [...options.keys.cookieKeys] },
     extraClientMetadata: { properties: ['org'] },
@@ -67,12 +90,25 @@ export function createIdentityProvider(options: IdentityProviderOptions): Identi
         },
       },
     },
-    extraTokenClaims: (ctx) => {
+    extraTokenClaims: (ctx, token) => {
+      // A user's token is for the user's org; a client's token for the client's.
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      if (typeof accountId === 'string') {
+        const user = users.get(accountId);
+        return user === undefined ? undefined : { org: user.org, email: user.email };
+      }
       const org = ctx.oidc.client?.metadata()['org'];
       return typeof org === 'string' ? { org } : undefined;
     },
-    ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? options.tokenTtlSeconds },
-    clientBasedCORS: () => false,
+    ttl: {
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? options.tokenTtlSeconds,
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? options.tokenTtlSeconds,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
+    clientBasedCORS: (_ctx, origin, client) => consoleClient !== undefined && client.clientId === CONSOLE_CLIENT_ID && isConsoleOrigin(origin, consoleClient),
     renderError: (ctx, out) => {
       ctx.type = 'json';
       ctx.body = out;
@@ -80,6 +116,7 @@ export function createIdentityProvider(options: IdentityProviderOptions): Identi
   };
   const provider = new Provider(options.issuer, configuration);
   logProviderEvents(provider, options.logger);
+  provider.use(interactionRoutes(provider, [...users.values()]));
   return { issuer: provider.issuer, resource, provider, callback: provider.callback() };
 }
 

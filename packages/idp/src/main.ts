@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { runProcess, type RunningProcess } from '@planledger/core';
 
+import { devUsers } from './devUsers.js';
 import { IdpConfigError } from './idpConfigError.js';
 import { loadOrCreateKeys } from './loadOrCreateKeys.js';
 import { readIdpConfig } from './readIdpConfig.js';
@@ -20,7 +21,9 @@ async function start(): Promise<RunningProcess> {
   const keys = await loadOrCreateKeys({ dir: config.dataDir });
   if (keys.created) logger.info({ dir: config.dataDir }, 'generated a new RS256 signing key');
 
-  const idp = await startIdentityProvider({ ...config, clients, keys, logger });
+  // The development users and the console's client come with the development clients only.
+  const dev = config.clientsFile === undefined;
+  const idp = await startIdentityProvider({ ...config, clients, keys, logger, ...(dev ? { users: devUsers, consoleOrigins: config.consoleOrigins } : {}) });
   const clientIds = clients.map((client) => client.clientId);
   const startupMs = Math.round(process.uptime() * 1000);
   const { issuer } = idp;

@@ -14,9 +14,15 @@ test('readIdpConfig with an empty environment › uses the documented defaults',
     tokenTtlSeconds: 3600,
     dataDir: '/repo/.data/idp',
     clientsFile: undefined,
+    consoleOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
     nodeEnv: undefined,
     logLevel: 'info',
   });
+});
+
+test('readIdpConfig › reads IDP_CONSOLE_ORIGINS as a list of origins and refuses paths', (t) => {
+  t.deepEqual(readIdpConfig({ IDP_CONSOLE_ORIGINS: 'https://console.example/, http://127.0.0.1:3100' }, { repoRoot }).consoleOrigins, ['https://console.example', 'http://127.0.0.1:3100']);
+  t.throws(() => readIdpConfig({ IDP_CONSOLE_ORIGINS: 'http://localhost:3000/console' }, { repoRoot }), { instanceOf: IdpConfigError, message: /IDP_CONSOLE_ORIGINS/ });
 });
 
 test('readIdpConfig › takes every IDP_ setting from the environment', (t) => {

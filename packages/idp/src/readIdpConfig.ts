@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { DEFAULT_CONSOLE_ORIGINS } from './consoleClient.js';
 import { IdpConfigError } from './idpConfigError.js';
 
 export interface IdpConfig {
@@ -17,6 +18,8 @@ export interface IdpConfig {
   readonly dataDir: string;
   /** IDP_CLIENTS_FILE: JSON clients file replacing the dev clients. Required when NODE_ENV=production. */
   readonly clientsFile: string | undefined;
+  /** IDP_CONSOLE_ORIGINS: comma-separated origins serving the console (its redirect URIs are `<origin>/console/callback`). Default http://localhost:3000,http://127.0.0.1:3000. */
+  readonly consoleOrigins: readonly string[];
   /** NODE_ENV. */
   readonly nodeEnv: string | undefined;
   /** LOG_LEVEL: pino level. Default info. */
@@ -35,6 +38,7 @@ export function readIdpConfig(env: Env, options: { repoRoot: string }): IdpConfi
     tokenTtlSeconds: integer(env, 'IDP_TOKEN_TTL', 3600, 1, 86_400),
     dataDir: text(env, 'IDP_DATA_DIR') ?? join(options.repoRoot, '.data', 'idp'),
     clientsFile: text(env, 'IDP_CLIENTS_FILE'),
+    consoleOrigins: origins(env, 'IDP_CONSOLE_ORIGINS') ?? DEFAULT_CONSOLE_ORIGINS,
     nodeEnv: text(env, 'NODE_ENV'),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
   };
@@ -53,4 +57,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new IdpConfigError(`${name} must be an integer from ${min} to ${max}, not '${value}'`);
   }
   return parsed;
+}
+
+function origins(env: Env, name: string): string[] | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  return value.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    if (!URL.canParse(item) || new URL(item).origin !== item.replace(/\/$/, '')) {
+      throw new IdpConfigError(`${name} must list origins like http://localhost:3000, not '${item}'`);
+    }
+    return new URL(item).origin;
+  });
 }

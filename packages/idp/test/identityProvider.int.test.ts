@@ -42,13 +42,14 @@ async function verify(token: string) {
   return jwtVerify(token, keySet, { issuer, audience: 'planledger-api', typ: 'at+jwt', algorithms: ['RS256'] });
 }
 
-test('discovery › advertises the issuer, a /token endpoint and a jwks_uri', async (t) => {
+test('discovery › advertises the issuer, a /token endpoint, a jwks_uri and code with PKCE S256', async (t) => {
   const document = await discovery();
   t.is(document['issuer'], issuer);
   t.is(document['token_endpoint'], `${issuer}/token`);
   t.is(document['jwks_uri'], `${issuer}/jwks`);
-  t.deepEqual(document['grant_types_supported'], ['client_credentials']);
-  t.deepEqual(document['token_endpoint_auth_methods_supported'], ['client_secret_basic', 'client_secret_post']);
+  t.deepEqual(document['grant_types_supported'], ['authorization_code', 'client_credentials']);
+  t.deepEqual(document['token_endpoint_auth_methods_supported'], ['client_secret_basic', 'client_secret_post', 'none']);
+  t.deepEqual(document['code_challenge_methods_supported'], ['S256']);
 });
 
 test('jwks › publishes a public RSA signing key with a kid', async (t) => {

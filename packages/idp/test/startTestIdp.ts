@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import { pino } from 'pino';
 
+import { DEFAULT_CONSOLE_ORIGINS } from '../src/consoleClient.js';
 import { devClients } from '../src/devClients.js';
+import { devUsers } from '../src/devUsers.js';
 import { loadOrCreateKeys } from '../src/loadOrCreateKeys.js';
 import { startIdentityProvider, type RunningIdentityProvider } from '../src/startIdentityProvider.js';
 
@@ -15,8 +17,8 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-/** A real identity provider on a free loopback port with the dev clients and keys in a temp dir. */
-export async function startTestIdp(options: { dataDir?: string } = {}): Promise<TestIdp> {
+/** A real identity provider on a free loopback port with the dev clients, dev users and console client, and keys in a temp dir. */
+export async function startTestIdp(options: { dataDir?: string; consoleOrigins?: readonly string[]; tokenTtlSeconds?: number } = {}): Promise<TestIdp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'planledger-idp-')));
   const keys = await loadOrCreateKeys({ dir: dataDir });
   const idp = await startIdentityProvider({
@@ -24,8 +26,10 @@ export async function startTestIdp(options: { dataDir?: string } = {}): Promise<
     port: 0,
     audience: 'planledger-api',
     clients: devClients,
+    users: devUsers,
+    consoleOrigins: options.consoleOrigins ?? DEFAULT_CONSOLE_ORIGINS,
     keys,
-    tokenTtlSeconds: 3600,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     logger: pino({ level: 'silent' }),
   });
   return {
