@@ -1,6 +1,6 @@
 import Koa, { type Middleware } from 'koa';
 import Router from 'koa-router';
-import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
+import type { ChangeFeed, Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
 import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { methodNotAllowed } from './middleware/methodNotAllowed.js';
@@ -8,6 +8,7 @@ import { problemDetails } from './middleware/problemDetails.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
 import { auditRouter } from './routes/auditRouter.js';
+import { changesRouter } from './routes/changesRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { schemaRouter } from './routes/schemaRouter.js';
 import { searchRouter } from './routes/searchRouter.js';
@@ -17,6 +18,8 @@ import { acceptQuery } from './routes/queryParameters.js';
 export interface AppDependencies {
   readonly plans: PlanService;
   readonly audit: PlanAudit;
+  /** Every org's events in log order, for `/v1/changes`. */
+  readonly changes: ChangeFeed;
   /** The read model behind listings (eventually consistent with the log). */
   readonly directory: PlanDirectory;
   readonly search: PlanSearch;
@@ -35,7 +38,7 @@ export interface AppDependencies {
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
+export function createApp({ plans, audit, changes, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -49,7 +52,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     ctx.body = await metrics.registry.metrics();
   });
   // Behind the token, in match order.
-  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, consistency }), auditRouter({ audit }), plansRouter({ plans, audit, directory })];
+  const securedRoutes = [schemaRouter(), searchRouter({ search, plans, consistency }), auditRouter({ audit }), changesRouter({ feed: changes }), plansRouter({ plans, audit, directory })];
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);

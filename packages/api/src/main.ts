@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { createChangeFeed, createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createApp } from './app.js';
 import { createConsistencyGate } from './consistencyGate.js';
@@ -32,13 +32,15 @@ async function start(): Promise<RunningProcess> {
   }
 
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-  const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
+  const partitionLog = new RedisPartitionLog(redis, keys);
+  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
   const log = metrics.timeAppends(new RedisEventLog(redis, keys));
   const searchState = new RedisProjectionState(redis, keys, 'search');
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
+    changes: createChangeFeed({ partitions: partitionLog, log, positionTimes: STREAM_POSITION_TIMES }),
     directory: new RedisPlanDirectory(redis, config.keyPrefix),
     search: new ElasticPlanSearch(es, config.esAlias, { currentVersions: async (plans) => (await log.versions(plans)).map((version) => version || null) }),
     consistency: createConsistencyGate({

@@ -47,3 +47,10 @@ export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } f
 export { isTransientError } from './isTransientError.js';
 export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';
 export { jsonText, parseJsonText } from './jsonText.js';
+export { actorOf, PLAN_EVENT_TYPES, type EventActor } from './planEvent.js';
+export { checkChangeReason, MAX_CHANGE_REASON_LENGTH } from './changeReason.js';
+export { historyEntryOf, historyEntries, type HistoryEntry } from './historyEntry.js';
+export { matchesChange, touches, EVERY_ORG, type ChangeFilter } from './changeFilter.js';
+export { encodeChangeCursor, decodeChangeCursor, type PartitionPositions } from './changeCursor.js';
+export { PartitionMerge, type MergeOptions } from './mergePartitionLogs.js';
+export { createChangeFeed, type ChangeFeed, type ChangeFeedOptions, type ChangeEntry, type ChangePage, type PositionTimes } from './createChangeFeed.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { escapePointer, InvalidParameter, parseSearchRequest, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
+import { escapePointer, InvalidParameter, parseSearchRequest, PlanDeleted, PlanNotFound, type PlanSearch, type PlanService } from '@planledger/core';
 import type { ConsistencyGate } from '../consistencyGate.js';
 import { requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -37,7 +37,7 @@ export function searchRouter({ search, plans, consistency, consistencyTimeoutMs 
       page.hits.map(async (hit) => {
         const item = { ...hit, href: planHref(ctx, hit) };
         if (request.include !== 'document') return item;
-        const head = await plans.get({ org: hit.org, planId: hit.planId }, tenant).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
+        const head = await plans.get({ org: hit.org, planId: hit.planId }, tenant).catch((error: unknown) => (error instanceof PlanNotFound || error instanceof PlanDeleted ? null : Promise.reject(error)));
         return { ...item, document: head?.document ?? null };
       }),
     );

@@ -8,3 +8,4 @@ export { RedisPlanDirectory } from './RedisPlanDirectory.js';
 export { RedisPartitionLog } from './RedisPartitionLog.js';
 export { failOnError } from './failOnError.js';
 export { coalesceWrites } from './coalesceWrites.js';
+export { STREAM_POSITION_TIMES } from './streamPositionTimes.js';
