@@ -8,6 +8,8 @@ export interface WriteSide {
   readonly log: RedisEventLog;
   /** The identity provider's issuer, for tokens of other clients or with other claims. */
   readonly issuer: string;
+  /** Where the identity provider keeps its signing key (to sign tokens with claims it does not issue). */
+  readonly idpDataDir: string;
   readonly baseUrl: string;
   readonly writer: ApiClient;
   readonly reader: ApiClient;
@@ -33,6 +35,7 @@ export async function startWriteSide({ limits, search }: Pick<SecuredApiParts, '
   return {
     log,
     issuer: idp.idp.issuer,
+    idpDataDir: idp.dataDir,
     baseUrl: api.baseUrl,
     writer: writer!,
     reader: reader!,
