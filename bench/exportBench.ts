@@ -3,7 +3,9 @@
  * (default 100,000: EXPORT_PLANS plans of EXPORT_EVENTS / EXPORT_PLANS versions each), against
  * the real api process (relay and projector stopped). Prints wall time, events/s, bytes, and the
  * api's resident memory before and at its peak during each export (sampled from /proc every
- * 20 ms), plus the api's lifetime high-water mark (VmHWM).
+ * 20 ms), plus the api's lifetime high-water mark (VmHWM). EXPORT_API_HEAP_MB caps the api's V8
+ * old space (`--max-old-space-size`): an export that still completes under a small cap is one
+ * whose memory does not grow with the number of events.
  *
  *   node --import tsx bench/exportBench.ts
  */
@@ -20,6 +22,7 @@ const events = Number(process.env.EXPORT_EVENTS ?? 100_000);
 const plans = Number(process.env.EXPORT_PLANS ?? 10_000);
 const versions = Math.max(1, Math.round(events / plans));
 const say = (line: string) => process.stdout.write(`${line}\n`);
+say(`export bench: ${process.env.EXPORT_API_HEAP_MB ? `api old space capped at ${process.env.EXPORT_API_HEAP_MB} MB` : 'api heap uncapped'}`);
 
 const memoryOf = (pid: number): { rss: number; hwm: number } => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -28,7 +31,8 @@ const memoryOf = (pid: number): { rss: number; hwm: number } => {
 };
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-const stack = await startStack();
+const heapMb = process.env.EXPORT_API_HEAP_MB;
+const stack = await startStack(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${Number(heapMb)}` } : {});
 try {
   await Promise.all([stack.kill('relay', 'SIGTERM'), stack.kill('projector', 'SIGTERM')]);
   const redis = new Redis(stack.env.REDIS_URL ?? '');

@@ -48,7 +48,8 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
   const app = createApp({
     plans,
     audit: createPlanAudit({ log }),
-    changes: createChangeFeed({ partitions: new RedisPartitionLog(redis, keys), log, positionTimes: STREAM_POSITION_TIMES }),
+    // One host, one clock: a second of skew lets `/v1/changes?since=<a moment ago>` read only the log's tail.
+    changes: createChangeFeed({ partitions: new RedisPartitionLog(redis, keys), log, positionTimes: STREAM_POSITION_TIMES, clockSkewMs: 1_000 }),
     directory: new InMemoryPlanDirectory(),
     search: new ElasticPlanSearch(es, alias),
     consistency,
