@@ -35,7 +35,7 @@ export interface LogBytes {
   readonly byKind: Readonly<Record<string, number>>;
 }
 
-const writer = { actor: 'dev-writer', org: 'example.com', crossOrg: false } as const;
+const writer = { actor: { clientId: 'dev-writer', subject: 'dev-writer' }, org: 'example.com', crossOrg: false } as const;
 
 /** Writes plans and one-field PATCHes through the plan service into a fresh prefix, measures, then deletes the keys. */
 export async function measureLogBytesPerEvent({ redis, patches = 1000, partitions = 1, plans = 1 }: LogBytesOptions): Promise<LogBytes> {

@@ -76,7 +76,7 @@ try {
   // A bigger log for the replay: plans written straight through the plan service (two events each).
   const log = new RedisEventLog(redis, keys);
   const plans = createPlanService({ log, now: () => new Date() });
-  const context = { actor: 'bench', org: 'example.com', crossOrg: false, requestId: 'bench' };
+  const context = { actor: { clientId: 'bench' }, org: 'example.com', crossOrg: false, requestId: 'bench' };
   const seedStarted = Date.now();
   for (let i = 0; i < REPLAY_PLANS; i += 50) {
     await Promise.all(Array.from({ length: 50 }, async () => {

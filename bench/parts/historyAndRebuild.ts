@@ -14,7 +14,7 @@ import type { Figure } from '../figureTable.js';
 import { loadRun } from '../loadRun.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CONTEXT: WriteContext = { actor: 'bench', org: 'example.com', crossOrg: false, requestId: 'bench' };
+const CONTEXT: WriteContext = { actor: { clientId: 'bench' }, org: 'example.com', crossOrg: false, requestId: 'bench' };
 const BULK_DOCUMENTS = 5_000;
 
 interface BuiltLog {

@@ -1,6 +1,6 @@
 import Koa, { type Middleware } from 'koa';
 import Router from 'koa-router';
-import type { Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
+import type { ChangeFeed, Logger, PlanAudit, PlanDirectory, PlanSearch, PlanService } from '@planledger/core';
 import type { AdminService } from '@planledger/projector';
 import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
@@ -11,6 +11,7 @@ import { requestLimits, resolveRequestLimits, type RequestLimits } from './reque
 import { adminDeadLettersRouter } from './routes/adminDeadLettersRouter.js';
 import { adminProjectionsRouter } from './routes/adminProjectionsRouter.js';
 import { auditRouter } from './routes/auditRouter.js';
+import { changesRouter } from './routes/changesRouter.js';
 import { consoleRouter, type ConsoleRouterOptions } from './routes/consoleRouter.js';
 import { healthRouter, type ReadinessCheck } from './routes/healthRouter.js';
 import { openApiRouter } from './routes/openApiRouter.js';
@@ -23,6 +24,8 @@ import { acceptQuery } from './routes/queryParameters.js';
 export interface AppDependencies {
   readonly plans: PlanService;
   readonly audit: PlanAudit;
+  /** Every org's events in log order, for `/v1/changes`. */
+  readonly changes: ChangeFeed;
   /** The read model behind listings (eventually consistent with the log). */
   readonly directory: PlanDirectory;
   readonly search: PlanSearch;
@@ -47,7 +50,7 @@ export interface AppDependencies {
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints, console: consoleFiles }: AppDependencies): Koa {
+export function createApp({ plans, audit, changes, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints, console: consoleFiles }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -66,6 +69,7 @@ export function createApp({ plans, audit, directory, search, consistency, logger
     schemaRouter(),
     searchRouter({ search, plans, audit, consistency }),
     auditRouter({ audit }),
+    changesRouter({ feed: changes }),
     plansRouter({ plans, audit, directory }),
     ...(admin ? [adminProjectionsRouter({ admin }), adminDeadLettersRouter({ admin })] : []),
   ];

@@ -2,8 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState } from '@planledger/core/redis';
+import { createChangeFeed, createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -35,7 +35,8 @@ async function start(): Promise<RunningProcess> {
   }
 
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-  const lag = createLagReport({ log: new RedisPartitionLog(redis, keys), checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
+  const partitionLog = new RedisPartitionLog(redis, keys);
+  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
   const log = metrics.timeAppends(new RedisEventLog(redis, keys));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
@@ -48,6 +49,7 @@ async function start(): Promise<RunningProcess> {
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
+    changes: createChangeFeed({ partitions: partitionLog, log, positionTimes: STREAM_POSITION_TIMES }),
     directory: new RedisPlanDirectory(redis, config.keyPrefix),
     search: new ElasticPlanSearch(es, config.esAlias, {
       currentVersions: async (plans) => (await log.versions(plans)).map((version) => version || null),

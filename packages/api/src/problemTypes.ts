@@ -12,6 +12,8 @@ const problem = (status: number, slug: string, title: string): ProblemType => ({
 /** The only place domain error codes become HTTP statuses. */
 export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   PLAN_NOT_FOUND: problem(404, 'plan-not-found', 'Plan not found'),
+  PLAN_DELETED: problem(410, 'plan-deleted', 'Plan deleted'),
+  INVALID_CHANGE_REASON: problem(400, 'invalid-change-reason', 'Invalid change reason'),
   PLAN_EXISTS: problem(409, 'plan-exists', 'Plan already exists'),
   VERSION_CONFLICT: problem(412, 'version-conflict', 'Precondition failed'),
   SCHEMA_VIOLATION: problem(400, 'schema-violation', 'Invalid plan document'),

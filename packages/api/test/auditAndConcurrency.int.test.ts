@@ -27,10 +27,10 @@ async function planWithVersions(copays: number[]): Promise<{ plan: PlanDocument;
 
 test('history › events in order with version, type, at, actor and patch, paged', async (t) => {
   const { path } = await planWithVersions([100, 150, 120]);
-  const first = await side.auditor.get<{ events: { version: number; type: string; actor: string; at: string; patch: unknown[] }[]; next: string; latest: number }>(`${path}/history?limit=3`);
+  const first = await side.auditor.get<{ events: { version: number; type: string; actor: { clientId: string; subject?: string }; at: string; patch: unknown[] }[]; next: string; latest: number }>(`${path}/history?limit=3`);
   t.is(first.status, 200);
   t.is(first.body.latest, 4);
-  t.deepEqual(first.body.events.map((e) => [e.version, e.type, e.actor]), [[1, 'created', 'dev-writer'], [2, 'patched', 'dev-writer'], [3, 'patched', 'dev-writer']]);
+  t.deepEqual(first.body.events.map((e) => [e.version, e.type, e.actor.clientId, e.actor.subject]), [[1, 'created', 'dev-writer', 'dev-writer'], [2, 'patched', 'dev-writer', 'dev-writer'], [3, 'patched', 'dev-writer', 'dev-writer']]);
   t.deepEqual(first.body.events[1]?.patch, copayPatch(100));
   t.true(first.body.events.every((e) => !Number.isNaN(Date.parse(e.at))));
   const second = await side.auditor.get<{ events: { version: number }[]; next: string | null }>(first.body.next);

@@ -2,7 +2,7 @@ import { discoverOAuthEndpoints } from '../src/auth/discoverOAuthEndpoints.js';
 import { createServer, type Server } from 'node:http';
 import type { Middleware } from 'koa';
 import type { AddressInfo } from 'node:net';
-import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type EventLog, type PlanDirectory, type PlanSearch } from '@planledger/core';
+import { createChangeFeed, createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type EventLog, type PartitionLog, type PlanDirectory, type PlanSearch, type PositionTimes } from '@planledger/core';
 import { ElasticPlanSearch } from '@planledger/core/elasticsearch';
 import { createConsistencyGate } from '../src/consistencyGate.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
@@ -29,6 +29,9 @@ export function testBearerAuth(issuer: string): Middleware {
 
 export interface SecuredApiParts {
   readonly log?: EventLog;
+  /** The partition logs behind `log`, for `/v1/changes` (the in-memory log's own when omitted). */
+  readonly partitions?: PartitionLog;
+  readonly positionTimes?: PositionTimes;
   readonly directory?: PlanDirectory;
   /** Search over an alias of the real Elasticsearch (a fresh alias nothing writes to unless given). */
   readonly search?: PlanSearch;
@@ -37,12 +40,15 @@ export interface SecuredApiParts {
 }
 
 /** The api over an event log (in-memory unless given), secured against a real issuer, on a free port. */
-export async function startSecuredApi(issuer: string, { log = new InMemoryEventLog(), directory = new InMemoryPlanDirectory(), search, limits }: SecuredApiParts = {}): Promise<{ baseUrl: string; server: Server }> {
+export async function startSecuredApi(issuer: string, { log = new InMemoryEventLog(), partitions, positionTimes, directory = new InMemoryPlanDirectory(), search, limits }: SecuredApiParts = {}): Promise<{ baseUrl: string; server: Server }> {
   const es = connectTestElastic();
+  const partitionLog = partitions ?? (log instanceof InMemoryEventLog ? log.partitionLog : undefined);
+  if (partitionLog === undefined) throw new Error('startSecuredApi: give the partition logs of the event log');
   const searchState = new InMemoryProjectionState();
   const app = createApp({
     plans: createPlanService({ log, now: () => new Date() }),
     audit: createPlanAudit({ log }),
+    changes: createChangeFeed({ partitions: partitionLog, log, ...(positionTimes ? { positionTimes } : {}) }),
     directory,
     search: search ?? new ElasticPlanSearch(es, `plans-unused-${Date.now()}`),
     consistency: createConsistencyGate({ checkpoint: (partition) => searchState.checkpoint(partition), refresh: async () => undefined, partitions: 16 }),

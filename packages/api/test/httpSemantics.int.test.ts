@@ -1,7 +1,7 @@
 import test from 'ava';
 import { request as httpRequest, type Server } from 'node:http';
 import { InMemoryPlanDirectory, refOfPlan, type PlanDocument } from '@planledger/core';
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createRedisKeys, RedisEventLog, RedisPartitionLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
@@ -22,9 +22,10 @@ const prefix = randomPrefix('http');
 
 test.before(async () => {
   idp = await startTestIdp();
-  log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
   directory = new InMemoryPlanDirectory();
-  api = await startSecuredApi(idp.idp.issuer, { log, directory });
+  api = await startSecuredApi(idp.idp.issuer, { log, partitions: new RedisPartitionLog(redis, keys), directory });
   [writer, auditor] = await Promise.all([apiClient(api.baseUrl, idp.idp.issuer, 'dev-writer'), apiClient(api.baseUrl, idp.idp.issuer, 'dev-auditor')]);
 });
 test.after.always(async () => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, PLAN_SCHEMA, type PlanSearch } from '@planledger/core';
+import { createChangeFeed, createPlanAudit, createPlanService, InMemoryEventLog, InMemoryPlanDirectory, PLAN_SCHEMA, type PlanSearch } from '@planledger/core';
 import { API_SCOPES } from '@planledger/idp';
 import type Router from 'koa-router';
 import { buildOpenApiDocument } from '../src/openapi/buildOpenApiDocument.js';
@@ -13,6 +13,7 @@ import type { AdminService } from '@planledger/projector';
 import { adminDeadLettersRouter } from '../src/routes/adminDeadLettersRouter.js';
 import { adminProjectionsRouter } from '../src/routes/adminProjectionsRouter.js';
 import { auditRouter } from '../src/routes/auditRouter.js';
+import { changesRouter } from '../src/routes/changesRouter.js';
 import { healthRouter } from '../src/routes/healthRouter.js';
 import { openApiRouter } from '../src/routes/openApiRouter.js';
 import { plansRouter } from '../src/routes/plansRouter.js';
@@ -39,6 +40,7 @@ test('the document › describes every route the routers serve, each method', (t
     schemaRouter(),
     searchRouter({ search: {} as PlanSearch, plans, audit, consistency: async () => 'invalid' }),
     auditRouter({ audit }),
+    changesRouter({ feed: createChangeFeed({ partitions: log.partitionLog, log }) }),
     plansRouter({ plans, audit, directory: new InMemoryPlanDirectory() }),
     // Building the admin routers reads nothing of the service.
     adminProjectionsRouter({ admin: {} as AdminService }),

@@ -1,9 +1,26 @@
 import test from 'ava';
-import { DEFAULT_CLAIM_MAPPING, parseScopeGrants, principalFromClaims } from '../src/auth/principalFromClaims.js';
+import { actorOfPrincipal, DEFAULT_CLAIM_MAPPING, parseScopeGrants, principalFromClaims } from '../src/auth/principalFromClaims.js';
 
-test('principalFromClaims › reads scope and org from an access token', (t) => {
+test('principalFromClaims › reads scope and org from an access token; without client_id or azp the client is the subject', (t) => {
   const principal = principalFromClaims({ sub: 'dev-writer', scope: 'plans:read plans:write', org: 'example.com' }, DEFAULT_CLAIM_MAPPING);
-  t.deepEqual({ ...principal, scopes: [...principal.scopes] }, { subject: 'dev-writer', scopes: ['plans:read', 'plans:write'], org: 'example.com' });
+  t.deepEqual({ ...principal, scopes: [...principal.scopes] }, { clientId: 'dev-writer', subject: 'dev-writer', scopes: ['plans:read', 'plans:write'], org: 'example.com' });
+  t.deepEqual(actorOfPrincipal(principal), { clientId: 'dev-writer', subject: 'dev-writer' });
+});
+
+test('principalFromClaims › the client is client_id (RFC 9068), else azp; email and the RFC 8693 act claim are kept', (t) => {
+  const claims = { sub: 'alice', client_id: 'claims-app', azp: 'other-app', email: 'alice@example.com', org: 'example.com', act: { sub: 'support-agent-7', client_id: 'helpdesk', act: { sub: 'earlier-actor' } } };
+  const principal = principalFromClaims(claims, DEFAULT_CLAIM_MAPPING);
+  t.deepEqual(actorOfPrincipal(principal), { clientId: 'claims-app', subject: 'alice', email: 'alice@example.com', act: { sub: 'support-agent-7', client_id: 'helpdesk' } }, 'the current actor only, not the chain');
+  t.is(principalFromClaims({ sub: 'alice', azp: 'spa' }, DEFAULT_CLAIM_MAPPING).clientId, 'spa');
+  t.is(principalFromClaims({ sub: 'alice', client_id: '', azp: 'spa' }, DEFAULT_CLAIM_MAPPING).clientId, 'spa', 'an empty client_id names no client');
+});
+
+test('principalFromClaims › a malformed act claim (not an object, no sub) records no actor; a client_id that is no string is dropped', (t) => {
+  for (const act of ['agent', ['agent'], { client_id: 'helpdesk' }, { sub: 7 }, { sub: '' }, null]) {
+    t.is(principalFromClaims({ sub: 'alice', act }, DEFAULT_CLAIM_MAPPING).act, undefined, JSON.stringify(act));
+  }
+  t.deepEqual(principalFromClaims({ sub: 'alice', act: { sub: 'agent', client_id: 42 } }, DEFAULT_CLAIM_MAPPING).act, { sub: 'agent' });
+  t.is(principalFromClaims({ sub: 'alice', email: 42 }, DEFAULT_CLAIM_MAPPING).email, undefined);
 });
 
 test('principalFromClaims › maps a Google ID token: org from hd, scopes granted by verified email only', (t) => {

@@ -37,7 +37,7 @@ test('tenancy › changes and deletes in one org leave the other org’s plan of
   const history = await side.auditor.get<{ latest: number; events: { org: string }[] }>(`/v1/plans/${ours.objectId}/history`);
   t.is(history.body.latest, 1);
   t.deepEqual(history.body.events.map((e) => e.org), ['example.com']);
-  t.is((await side.other.get(`/v1/plans/${ours.objectId}`)).status, 404);
+  t.is((await side.other.get(`/v1/plans/${ours.objectId}`)).status, 410, 'their own plan of that objectId, deleted');
 });
 
 test('tenancy › nothing a tenant does reveals another org’s ids: reads, writes and audit reads are 404', async (t) => {

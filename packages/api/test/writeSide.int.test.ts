@@ -144,7 +144,11 @@ test('DELETE › needs If-Match; the plan and every nested object vanish; histor
   const deleted = await side.writer.delete(path, '"v1"');
   t.is(deleted.status, 204);
   t.is(deleted.headers.get('x-plan-version'), '2');
-  t.is((await side.reader.get(path)).status, 404);
+  const gone = await side.reader.get<{ type: string; status: number; version: number; deletedAt: string }>(path);
+  t.is(gone.status, 410, 'a deleted plan is gone, not unknown');
+  t.like(gone.body, { type: '/problems/plan-deleted', status: 410, version: 2 });
+  t.false(Number.isNaN(Date.parse(gone.body.deletedAt)));
+  t.is((await side.reader.get('/v1/plans/never-was-here')).status, 404, 'a plan that never existed stays 404');
   t.is((await side.reader.get(objectPath)).status, 404);
   t.is((await side.writer.delete(path, '*')).status, 404);
   const history = await side.auditor.get<{ events: { version: number; type: string }[] }>(`${path}/history`);

@@ -1,4 +1,4 @@
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createRedisKeys, RedisEventLog, RedisPartitionLog, STREAM_POSITION_TIMES } from '@planledger/core/redis';
 import { startTestIdp, type TestIdp } from '../../idp/test/startTestIdp.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
 import { apiClient, type ApiClient } from './apiClient.js';
@@ -6,6 +6,11 @@ import { startSecuredApi, type SecuredApiParts } from './authTestContext.js';
 
 export interface WriteSide {
   readonly log: RedisEventLog;
+  /** The identity provider's issuer, for tokens of other clients or with other claims. */
+  readonly issuer: string;
+  /** Where the identity provider keeps its signing key (to sign tokens with claims it does not issue). */
+  readonly idpDataDir: string;
+  readonly baseUrl: string;
   readonly writer: ApiClient;
   readonly reader: ApiClient;
   readonly auditor: ApiClient;
@@ -22,12 +27,16 @@ export async function startWriteSide({ limits, search }: Pick<SecuredApiParts, '
   const idp: TestIdp = await startTestIdp();
   const redis = connectTestRedis();
   const prefix = randomPrefix('writes');
-  const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
-  const api = await startSecuredApi(idp.idp.issuer, { log, ...(limits ? { limits } : {}), ...(search ? { search } : {}) });
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
+  const api = await startSecuredApi(idp.idp.issuer, { log, partitions: new RedisPartitionLog(redis, keys), positionTimes: STREAM_POSITION_TIMES, ...(limits ? { limits } : {}), ...(search ? { search } : {}) });
   const client = (name: string) => apiClient(api.baseUrl, idp.idp.issuer, name);
   const [writer, reader, auditor, other, admin] = await Promise.all(['dev-writer', 'dev-reader', 'dev-auditor', 'dev-other', 'dev-admin'].map(client));
   return {
     log,
+    issuer: idp.idp.issuer,
+    idpDataDir: idp.dataDir,
+    baseUrl: api.baseUrl,
     writer: writer!,
     reader: reader!,
     auditor: auditor!,

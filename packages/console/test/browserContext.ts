@@ -31,9 +31,3 @@ export async function signInAtLoginPage(page: Page, username: string, password =
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/**
- * Browser tests of pages whose API is built on other branches (audit trail, admin operations):
- * until those are merged, the tests named here are not registered. The lead empties this list
- * after merging `audit` and `admin`.
- */
-export const AWAITING_API: ReadonlySet<string> = new Set(['changes feed', 'admin operations', 'audit trail fields']);

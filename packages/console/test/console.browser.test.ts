@@ -3,18 +3,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from '../../api/test/authTestContext.js';
 import { startStack, type Stack } from '../../api/test/stackProcesses.js';
-import { AWAITING_API, launchBrowser, screenshot, signInAtLoginPage } from './browserContext.js';
+import { launchBrowser, screenshot, signInAtLoginPage } from './browserContext.js';
 
 let stack: Stack;
 let browser: Browser;
 let writer: Record<string, string>;
 const kept = aPlan({ serviceName: 'physio therapy' });
 const gone = aPlan({ serviceName: 'dental care' });
-
-/** A test of a page whose API another branch brings: registered once `AWAITING_API` no longer names it. */
-const whenApiExists = (group: string, title: string, body: (t: ExecutionContext) => Promise<void>) => {
-  if (!AWAITING_API.has(group)) test.serial(`${group} › ${title}`, body);
-};
 
 async function write(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const response = await fetch(`${stack.baseUrl}${path}`, { method, headers: { ...writer, 'content-type': 'application/json', ...headers }, body: body === undefined ? null : JSON.stringify(body) });
@@ -209,7 +204,7 @@ test.serial('keyboard and narrow window › the skip link and the menu are reach
   await context.close();
 });
 
-whenApiExists('audit trail fields', 'history shows each change’s reason and readable lines; a deleted plan’s page is a 410', async (t) => {
+test.serial('audit trail fields › history shows each change’s reason and readable lines; a deleted plan’s page is a 410', async (t) => {
   const { context, page } = await signedInPage('auditor');
   await page.goto(`${stack.baseUrl}/console/plans/${kept.objectId}/history`);
   await page.getByTestId('timeline').waitFor();
@@ -223,7 +218,7 @@ whenApiExists('audit trail fields', 'history shows each change’s reason and re
   await context.close();
 });
 
-whenApiExists('changes feed', 'filters the org’s changes, shows the URL, exports CSV', async (t) => {
+test.serial('changes feed › filters the org’s changes, shows the URL, exports CSV', async (t) => {
   const { context, page } = await signedInPage('auditor');
   await section(page, 'Changes').click();
   await page.getByTestId('changes-table').waitFor();
@@ -240,7 +235,7 @@ whenApiExists('changes feed', 'filters the org’s changes, shows the URL, expor
   await context.close();
 });
 
-whenApiExists('admin operations', 'projection status with lag, a verification run to the end, dead letters', async (t) => {
+test.serial('admin operations › projection status with lag, a verification run to the end, dead letters', async (t) => {
   const { context, page } = await signedInPage('admin');
   await section(page, 'Admin').click();
   await page.getByTestId('projection-search').waitFor();

@@ -1,8 +1,9 @@
 import { diffDocuments } from './applyJsonPatch.js';
 import { describeChanges } from './describeChanges.js';
 import { PlanNotFound, VersionOutOfRange } from './errors.js';
+import { historyEntries, type HistoryEntry } from './historyEntry.js';
 import type { PlanDocument } from './planDocument.js';
-import type { JsonPatch, PlanEvent } from './planEvent.js';
+import type { JsonPatch } from './planEvent.js';
 import type { EventLog, PlanHead } from './ports/EventLog.js';
 import type { PlanRef } from './planRef.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
@@ -11,7 +12,8 @@ export interface HistoryPage {
   readonly planId: string;
   /** The plan's newest version: history runs 1…latest. */
   readonly latest: number;
-  readonly events: PlanEvent[];
+  /** Each event with its readable change lines (and, for a delete, what was deleted). */
+  readonly events: HistoryEntry[];
   /** First version of the next page, or null on the last page. */
   readonly next: number | null;
 }
@@ -53,9 +55,13 @@ export function createPlanAudit({ log }: { log: EventLog }): PlanAudit {
     async history(plan, tenant, { from, limit }) {
       const head = await auditable(plan, tenant);
       const first = Math.max(1, from);
-      const events = await log.events(plan, { from: first, to: Math.min(head.version, first + limit - 1) });
+      const to = Math.min(head.version, first + limit - 1);
+      if (first > to) return { planId: plan.planId, latest: head.version, events: [], next: null };
+      // The plan before the page, read once (from the nearest snapshot), then each event's patch
+      // folded over it: a page costs the plan's own events, never the whole log.
+      const [before, events] = await Promise.all([log.stateAt(plan, first - 1), log.events(plan, { from: first, to })]);
       const last = events.at(-1)?.version ?? first - 1;
-      return { planId: plan.planId, latest: head.version, events, next: last < head.version ? last + 1 : null };
+      return { planId: plan.planId, latest: head.version, events: historyEntries(before, events), next: last < head.version ? last + 1 : null };
     },
 
     async at(plan, tenant, when) {

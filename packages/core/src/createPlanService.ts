@@ -1,8 +1,8 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
-import { DomainError, IdempotencyKeyReused, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
 import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
-import { EVENT_SCHEMA_VERSION, type PlanEvent } from './planEvent.js';
+import { EVENT_SCHEMA_VERSION, type EventActor, type PlanEvent } from './planEvent.js';
 import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
 import type { PlanRef } from './planRef.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
@@ -10,7 +10,9 @@ import { validatePlan } from './validatePlan.js';
 
 /** Who asks, and on behalf of which request: recorded on every event. */
 export interface WriteContext extends Tenant {
-  readonly actor: string;
+  readonly actor: EventActor;
+  /** Why the change is made, as the client said it (already checked by `checkChangeReason`). */
+  readonly reason?: string;
   readonly requestId: string;
   /** The client's Idempotency-Key and a fingerprint of the request it came with. */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string };
@@ -54,14 +56,23 @@ export interface PlanService {
   replace(plan: PlanRef, document: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
   patch(plan: PlanRef, format: PatchFormat, body: unknown, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
   remove(plan: PlanRef, expected: ExpectedVersion, context: WriteContext): Promise<WriteResult>;
-  /** The current head of a live plan; PlanNotFound for unknown, deleted or other orgs' plans. */
+  /** The current head of a live plan; PlanDeleted for a deleted one; PlanNotFound for unknown or other orgs' plans. */
   get(plan: PlanRef, tenant: Tenant): Promise<PlanHead & { document: PlanDocument }>;
+}
+
+/**
+ * Whose Idempotency-Keys these are: the subject, and the client when it is another than the
+ * subject. A caller whose client and subject are the same (every client-credentials token) keeps
+ * the scope it had when the actor was the subject alone, so keys claimed before stay claimed.
+ */
+function idempotencyScope({ clientId, subject = clientId }: EventActor): string[] {
+  return clientId === subject ? [subject] : [subject, clientId];
 }
 
 export function createPlanService({ log, now, validate = validatePlan, idempotencyTtlSeconds = 86_400, maxRaceRetries = 30 }: PlanServiceOptions): PlanService {
   const claimOf = (context: WriteContext): IdempotencyClaim | undefined =>
     context.idempotency && {
-      key: JSON.stringify([context.actor, context.idempotency.key]),
+      key: JSON.stringify([...idempotencyScope(context.actor), context.idempotency.key]),
       fingerprint: context.idempotency.fingerprint,
       ttlSeconds: idempotencyTtlSeconds,
     };
@@ -149,6 +160,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       type: decision.type,
       patch: decision.patch,
       actor: context.actor,
+      ...(context.reason ? { reason: context.reason } : {}),
       org: plan.org,
       at,
       requestId: context.requestId,
@@ -169,7 +181,8 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     async get(plan, tenant) {
       if (!tenantMayAccess(tenant, plan.org)) throw new PlanNotFound(plan.planId);
       const head = await log.head(plan);
-      if (!head?.document) throw new PlanNotFound(plan.planId);
+      if (!head) throw new PlanNotFound(plan.planId);
+      if (!head.document) throw new PlanDeleted(plan.planId, head.version, head.at);
       return { ...head, document: head.document };
     },
   };

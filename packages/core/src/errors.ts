@@ -4,6 +4,8 @@
  */
 export type ErrorCode =
   | 'PLAN_NOT_FOUND'
+  | 'PLAN_DELETED'
+  | 'INVALID_CHANGE_REASON'
   | 'PLAN_EXISTS'
   | 'VERSION_CONFLICT'
   | 'SCHEMA_VIOLATION'
@@ -32,18 +34,35 @@ export interface Violation {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly violations: readonly Violation[];
+  /** Extra members a problem answer carries (RFC 9457 extension members), e.g. a deleted plan's version. */
+  readonly extensions: Readonly<Record<string, string | number>>;
 
-  constructor(code: ErrorCode, message: string, violations: readonly Violation[] = []) {
+  constructor(code: ErrorCode, message: string, violations: readonly Violation[] = [], extensions: Readonly<Record<string, string | number>> = {}) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.violations = violations;
+    this.extensions = extensions;
   }
 }
 
 export class PlanNotFound extends DomainError {
   constructor(planId: string, detail = `No plan with objectId '${planId}'.`) {
     super('PLAN_NOT_FOUND', detail);
+  }
+}
+
+/** The plan existed and was deleted: the delete's version and time go with the answer (410). */
+export class PlanDeleted extends DomainError {
+  constructor(planId: string, version: number, deletedAt: string) {
+    super('PLAN_DELETED', `Plan '${planId}' was deleted at version ${version} (${deletedAt}); its history stays readable.`, [], { version, deletedAt });
+  }
+}
+
+/** An `X-Change-Reason` that is not UTF-8, too long, or holds control characters. */
+export class InvalidChangeReason extends DomainError {
+  constructor(why: string) {
+    super('INVALID_CHANGE_REASON', `X-Change-Reason ${why}.`, [{ pointer: '', message: why }]);
   }
 }
 

@@ -42,7 +42,7 @@ export function planServiceProperties(test: TestFn<unknown>, name: string, makeL
   test(`${name} › replaying the log reproduces every head, and every stored version validates (property)`, async (t) => {
     const log = await makeLog();
     const plans = createPlanService({ log, now: () => new Date() });
-    const context: WriteContext = { actor: 'property', org: 'example.com', crossOrg: false, requestId: 'prop' };
+    const context: WriteContext = { actor: { clientId: 'property' }, org: 'example.com', crossOrg: false, requestId: 'prop' };
     let checked = 0;
     const outcomes = { applied: 0, refused: 0 };
     await fc.assert(

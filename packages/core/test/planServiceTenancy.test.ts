@@ -2,8 +2,8 @@ import test from 'ava';
 import { createPlanService, IdempotencyKeyReused, InMemoryEventLog, PlanExists, PlanNotFound, refOfPlan, type WriteContext } from '../src/index.js';
 import { aPlan } from './planMother.js';
 
-const ours: WriteContext = { actor: 'dev-writer', org: 'example.com', crossOrg: false, requestId: 'r1' };
-const theirs: WriteContext = { actor: 'dev-other', org: 'other.example', crossOrg: false, requestId: 'r2' };
+const ours: WriteContext = { actor: { clientId: 'dev-writer', subject: 'dev-writer' }, org: 'example.com', crossOrg: false, requestId: 'r1' };
+const theirs: WriteContext = { actor: { clientId: 'dev-other', subject: 'dev-other' }, org: 'other.example', crossOrg: false, requestId: 'r2' };
 const withKey = (context: WriteContext, key: string, fingerprint: string): WriteContext => ({ ...context, idempotency: { key, fingerprint } });
 
 function service() {

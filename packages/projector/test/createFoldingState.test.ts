@@ -6,7 +6,7 @@ import { aPlan } from '../../core/test/planMother.js';
 test('createFoldingState › holds versions only and folds the document back from the log when asked', async (t) => {
   const log = new InMemoryEventLog();
   const plans = createPlanService({ log, now: () => new Date() });
-  const context = { actor: 't', org: 'example.com', crossOrg: false, requestId: 'r' };
+  const context = { actor: { clientId: 't' }, org: 'example.com', crossOrg: false, requestId: 'r' };
   const plan = aPlan();
   await plans.create(plan, context);
   await plans.patch(refOfPlan(plan), 'merge-patch', { planType: 'second' }, { ifMatch: '*' }, context);

@@ -1,8 +1,16 @@
-/** Who is calling, as the api needs it: subject, granted scopes, and the org it acts for. */
+import type { EventActor } from '@planledger/core';
+
+/** Who is calling, as the api needs it: client, subject, granted scopes, the org it acts for, and who acts for the subject. */
 export interface Principal {
+  /** The OAuth 2.0 client: `client_id` (RFC 9068), else `azp`, else `sub`. */
+  readonly clientId: string;
   readonly subject: string;
   readonly scopes: ReadonlySet<string>;
   readonly org: string | null;
+  /** The token's `email` claim, when it carries one. */
+  readonly email?: string;
+  /** The RFC 8693 `act` claim (the current actor; any nested chain is not kept), when it is well formed. */
+  readonly act?: { readonly sub: string; readonly client_id?: string };
 }
 
 export interface ClaimMapping {
@@ -28,7 +36,29 @@ export function principalFromClaims(claims: Record<string, unknown>, mapping: Cl
     if (key && mapping.grants[key]) splitScopes(mapping.grants[key]).forEach((scope) => scopes.add(scope));
   }
   const org = claims[mapping.orgClaim];
-  return { subject, scopes, org: typeof org === 'string' && org !== '' ? org : null };
+  const clientId = [claims.client_id, claims.azp, subject].find((value): value is string => typeof value === 'string' && value !== '') ?? '';
+  const act = actClaim(claims.act);
+  return {
+    clientId,
+    subject,
+    scopes,
+    org: typeof org === 'string' && org !== '' ? org : null,
+    ...(typeof claims.email === 'string' && claims.email !== '' ? { email: claims.email } : {}),
+    ...(act ? { act } : {}),
+  };
+}
+
+/** What an event records of who made it. */
+export function actorOfPrincipal({ clientId, subject, email, act }: Principal): EventActor {
+  return { clientId, ...(subject ? { subject } : {}), ...(email ? { email } : {}), ...(act ? { act } : {}) };
+}
+
+/** RFC 8693 §4.1: `act` is an object whose `sub` names the actor; `client_id` may name its client. */
+function actClaim(value: unknown): Principal['act'] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { sub, client_id: clientId } = value as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  return { sub, ...(typeof clientId === 'string' && clientId !== '' ? { client_id: clientId } : {}) };
 }
 
 function splitScopes(value: unknown): string[] {

@@ -24,7 +24,7 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
   } catch (error) {
     if (error instanceof DomainError) {
       const type = PROBLEM_TYPES[error.code];
-      const extra = error.violations.length > 0 ? { violations: error.violations } : {};
+      const extra = { ...error.extensions, ...(error.violations.length > 0 ? { violations: error.violations } : {}) };
       // A 412 tells the client what the plan is at now, so it can re-read and retry knowingly.
       if (error instanceof VersionConflict && error.currentVersion > 0) ctx.set('ETag', planEtag(error.currentVersion));
       setProblem(ctx, type.status, type.type, type.title, error.message, extra);
@@ -67,6 +67,7 @@ function statusTitle(status: number): string {
     405: 'Method not allowed',
     406: 'Not acceptable',
     409: 'Conflict',
+    410: 'Gone',
     412: 'Precondition failed',
     413: 'Content too large',
     414: 'URI too long',

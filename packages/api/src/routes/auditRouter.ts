@@ -17,7 +17,7 @@ export function auditRouter({ audit }: { audit: PlanAudit }): Router {
       ctx.body = {
         planId: page.planId,
         latest: page.latest,
-        events: page.events.map(({ version, type, at, actor, org, requestId, patch }) => ({ version, type, at, actor, org, requestId, patch })),
+        events: page.events,
         next: nextLink(ctx, page.next === null ? null : hrefOf(ctx.path, { from: page.next, limit })),
       };
     });

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { evaluatePreconditions, findObject, isJsonObject, jsonText, ObjectNotFound, planEtag, SchemaViolation, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
+import { evaluatePreconditions, findObject, isJsonObject, jsonText, ObjectNotFound, planEtag, PlanDeleted, PlanNotFound, SchemaViolation, VersionConflict, type PatchFormat, type PlanAudit, type PlanDirectory, type PlanRef, type PlanService, type WriteResult } from '@planledger/core';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
 import { preconditionsOf, writePreconditionsOf } from '../preconditions.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -80,7 +80,8 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
     });
 
     router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), acceptQuery(), async (ctx) => {
-      const head = await plans.get(planRefOf(ctx), tenantOf(ctx));
+      // A deleted plan's objects are simply not there (404); the plan read itself answers 410.
+      const head = await plans.get(planRefOf(ctx), tenantOf(ctx)).catch((error: unknown) => Promise.reject(error instanceof PlanDeleted ? new PlanNotFound(ctx.params.id ?? '') : error));
       const object = findObject(head.document, ctx.params.objectId ?? '');
       if (object === null) throw new ObjectNotFound(head.planId, ctx.params.objectId ?? '');
       ctx.set('X-Plan-Version', String(head.version));

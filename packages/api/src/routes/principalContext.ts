@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { PlanRef, Tenant, WriteContext } from '@planledger/core';
-import type { Principal } from '../auth/principalFromClaims.js';
+import { actorOfPrincipal, type Principal } from '../auth/principalFromClaims.js';
+import { changeReasonOf } from '../changeReasonOf.js';
 import { idempotencyOf } from '../idempotencyOf.js';
 import { assertScope } from '../middleware/requireScope.js';
 
@@ -35,11 +36,14 @@ export function planHref(ctx: Context, { org, planId }: PlanRef): string {
 }
 
 /**
- * What every event of this request records about who made it, and its Idempotency-Key with the
- * fingerprint of the whole request: method, the plan it addresses (`target`) and the body.
+ * What every event of this request records about who made it and why (`X-Change-Reason`), and its
+ * Idempotency-Key with the fingerprint of the whole request: method, the plan it addresses
+ * (`target`) and the body. The reason is not part of the fingerprint: a retry is the same change
+ * whatever it says about it, and the event keeps the reason of the attempt that wrote it.
  */
 export function writeContextOf(ctx: Context, target: string, body?: unknown): WriteContext {
   const principal = ctx.state.principal as Principal;
+  const reason = changeReasonOf(ctx);
   const idempotency = idempotencyOf(ctx, target, body);
-  return { ...tenantOf(ctx), actor: principal.subject, requestId: ctx.state.requestId as string, ...(idempotency ? { idempotency } : {}) };
+  return { ...tenantOf(ctx), actor: actorOfPrincipal(principal), ...(reason ? { reason } : {}), requestId: ctx.state.requestId as string, ...(idempotency ? { idempotency } : {}) };
 }

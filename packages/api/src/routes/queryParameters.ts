@@ -26,8 +26,13 @@ export function pointInTimeOf(ctx: Context): PointInTime | undefined {
   if (version !== undefined && asOf !== undefined) throw invalid('version', 'Give either version or asOf, not both.');
   if (version !== undefined) return { version: wholeNumber('version', version, { min: 1 }) };
   if (asOf === undefined) return undefined;
-  if (typeof asOf !== 'string' || !isCalendarTime(asOf)) throw invalid('asOf', `'${clip(String(asOf))}' is not an RFC 3339 time that exists, e.g. 2026-01-31T12:00:00Z.`);
-  return { asOf: new Date(asOf) };
+  return { asOf: calendarTime('asOf', asOf) };
+}
+
+/** A query parameter that must be an RFC 3339 time that exists (no 30 February, no hour 24). */
+export function calendarTime(name: string, value: string | string[] | undefined): Date {
+  if (typeof value !== 'string' || !isCalendarTime(value)) throw invalid(name, `'${clip(String(value ?? ''))}' is not an RFC 3339 time that exists, e.g. 2026-01-31T12:00:00Z.`);
+  return new Date(value);
 }
 
 /**
@@ -43,7 +48,7 @@ export function wholeNumber(name: string, value: string | string[] | undefined, 
   return number;
 }
 
-function invalid(name: string, message: string): InvalidParameter {
+export function invalid(name: string, message: string): InvalidParameter {
   return new InvalidParameter([{ pointer: `/${escapePointer(name)}`, message }]);
 }
 

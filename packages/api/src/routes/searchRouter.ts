@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import Router from 'koa-router';
-import { escapePointer, InvalidParameter, parseSearchRequest, PlanNotFound, type PlanAudit, type PlanSearch, type PlanService } from '@planledger/core';
+import { escapePointer, InvalidParameter, parseSearchRequest, PlanDeleted, PlanNotFound, type PlanAudit, type PlanSearch, type PlanService } from '@planledger/core';
 import type { ConsistencyGate } from '../consistencyGate.js';
 import { assertScope, requireScope } from '../middleware/requireScope.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -44,7 +44,7 @@ export function searchRouter({ search, plans, audit, consistency, consistencyTim
         const item = { ...hit, href: planHref(ctx, hit) };
         if (request.include !== 'document') return item;
         const ref = { org: hit.org, planId: hit.planId };
-        const found = await (request.asOf === null ? plans.get(ref, tenant) : audit.at(ref, tenant, { version: hit.version })).catch((error: unknown) => (error instanceof PlanNotFound ? null : Promise.reject(error)));
+        const found = await (request.asOf === null ? plans.get(ref, tenant) : audit.at(ref, tenant, { version: hit.version })).catch((error: unknown) => (error instanceof PlanNotFound || error instanceof PlanDeleted ? null : Promise.reject(error)));
         return { ...item, document: found?.document ?? null };
       }),
     );

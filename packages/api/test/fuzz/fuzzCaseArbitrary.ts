@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { authSpec, contentTypeSpec, etagSpec, type AuthSpec, type ContentTypeSpec, type EtagSpec } from './headerArbitraries.js';
+import { authSpec, contentTypeSpec, etagSpec, reasonSpec, type AuthSpec, type ContentTypeSpec, type EtagSpec, type ReasonSpec } from './headerArbitraries.js';
 import { idSpec, type IdSpec } from './idArbitrary.js';
 import { jsonPatchBody, mergePatchBody, objectIdMergeBody, type PatchBodySpec } from './patchBodyArbitraries.js';
 import { planBodySpec, type PlanBodySpec } from './planBodyArbitrary.js';
@@ -13,6 +13,8 @@ interface Headers {
   readonly ifMatch: EtagSpec | null;
   readonly ifNoneMatch: EtagSpec | null;
   readonly auth: AuthSpec;
+  /** X-Change-Reason, valid or hostile; null: none sent. */
+  readonly reason: ReasonSpec | null;
   /** Use the `/v1/plan` alias instead of `/v1/plans`. */
   readonly alias: boolean;
 }
@@ -77,6 +79,7 @@ const headers = (types: readonly string[], ifMatchOdds: number) =>
     ifMatch: fc.option(etagSpec, { freq: ifMatchOdds, nil: null }),
     ifNoneMatch: rarely(etagSpec),
     auth: authSpec('writer'),
+    reason: fc.option(reasonSpec, { freq: 2, nil: null }),
     alias: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
 
@@ -103,7 +106,7 @@ const readCase: fc.Arbitrary<ReadCase> = fc.constantFrom(...READ_ROUTES).chain((
     query: queryFor(route),
     rawBrackets: fc.boolean(),
     searchBody: fc.constantFrom('pairs' as const, 'typed' as const, 'typed' as const, 'garbage' as const),
-    auth: authSpec(route === 'history' || route === 'diff' || route === 'plan' ? 'auditor' : 'writer'),
+    auth: authSpec(route === 'history' || route === 'diff' || route === 'plan' || route === 'changes' ? 'auditor' : 'writer'),
     ifNoneMatch: rarely(etagSpec),
   }),
 );

@@ -79,3 +79,30 @@ export function authorizationText(spec: AuthSpec, tokens: Readonly<Record<Actor,
     case 'missing': return undefined;
   }
 }
+
+/** An X-Change-Reason: the header text as bytes go out (UTF-8 bytes one per character), whether it is valid, and what must be stored. */
+export interface ReasonSpec {
+  readonly header: string;
+  readonly valid: boolean;
+  /** The reason the event must carry when valid (undefined: none). */
+  readonly stored: string | undefined;
+}
+
+const utf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+const reasonOf = (text: string): ReasonSpec => ({ header: utf8Bytes(text), valid: true, stored: text === '' ? undefined : text });
+
+export const reasonSpec: fc.Arbitrary<ReasonSpec> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('fixing the copay', 'Zuzahlung korrigiert – Ticket #42 ✓', '😀', 'x'.repeat(500), 'é'.repeat(500), '', '"quoted", with commas | and pipes', '<script>alert(1)</script>', "'; DROP TABLE plans; --").map(reasonOf) },
+  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }).filter((text) => !/[\p{Cc}\p{Cs}]/u.test(text) && text.trim() === text).map(reasonOf) },
+  { weight: 4, arbitrary: fc.constantFrom(
+      { header: 'x'.repeat(501), valid: false, stored: undefined },
+      { header: utf8Bytes('é'.repeat(501)), valid: false, stored: undefined },
+      { header: 'a\tb', valid: false, stored: undefined },
+      { header: utf8Bytes('next\u0085line'), valid: false, stored: undefined },
+      { header: utf8Bytes('c1 \u009b control'), valid: false, stored: undefined },
+      { header: 'caf\u00e9', valid: false, stored: undefined },
+      { header: '\u00c0\u00af', valid: false, stored: undefined },
+      { header: '\u00ed\u00a0\u0080', valid: false, stored: undefined },
+      { header: '\u00ff\u00fe', valid: false, stored: undefined },
+    ) },
+);

@@ -1,4 +1,4 @@
-import type { EventLog, PlanDocument } from '@planledger/core';
+import type { EventLog, PlanDocument, PlanEvent } from '@planledger/core';
 
 /** What the log holds for one plan id, read straight from the adapter: compared before and after each write. */
 export interface LogSnapshot {
@@ -6,6 +6,7 @@ export interface LogSnapshot {
   readonly document: PlanDocument | null;
   readonly at: string | null;
   readonly historyLength: number;
+  readonly lastEvent: PlanEvent | null;
 }
 
 export interface LogProbe {
@@ -18,7 +19,7 @@ export function createLogProbe(log: EventLog, org = 'example.com'): LogProbe {
     async snapshot(planId) {
       const plan = { org, planId };
       const [head, events] = await Promise.all([log.head(plan), log.events(plan)]);
-      return { version: head?.version ?? 0, document: head?.document ?? null, at: head?.at ?? null, historyLength: events.length };
+      return { version: head?.version ?? 0, document: head?.document ?? null, at: head?.at ?? null, historyLength: events.length, lastEvent: events.at(-1) ?? null };
     },
   };
 }

@@ -3,7 +3,7 @@ import { SEARCH_FIELDS, FILTER_OPS } from '@planledger/core';
 import { dateLike, hostileString } from './hostileValues.js';
 
 /** The read routes the fuzz drives, with the query parameters each one knows. */
-export const READ_ROUTES = ['plan', 'history', 'diff', 'objects', 'list', 'searchGet', 'searchPost'] as const;
+export const READ_ROUTES = ['plan', 'history', 'diff', 'objects', 'list', 'searchGet', 'searchPost', 'changes'] as const;
 export type ReadRoute = (typeof READ_ROUTES)[number];
 
 export const KNOWN_PARAMETERS: Readonly<Record<ReadRoute, readonly string[]>> = {
@@ -14,6 +14,7 @@ export const KNOWN_PARAMETERS: Readonly<Record<ReadRoute, readonly string[]>> = 
   list: ['limit', 'cursor', 'org'],
   searchGet: ['q', 'sort', 'limit', 'cursor', 'include', 'consistentWith'],
   searchPost: ['q', 'sort', 'limit', 'cursor', 'include', 'consistentWith'],
+  changes: ['since', 'until', 'planId', 'actor', 'type', 'path', 'limit', 'cursor', 'format', 'org'],
 };
 
 export const numberText = fc.oneof(
@@ -38,14 +39,19 @@ const searchKey = fc.oneof(
 export function valueFor(key: string): fc.Arbitrary<string> {
   const base = key.replace(/\[.*$/, '');
   if (['version', 'from', 'to', 'limit'].includes(base)) return numberText;
-  if (base === 'asOf') return timeText;
+  if (base === 'asOf' || base === 'since' || base === 'until') return timeText;
+  if (base === 'type') return fc.constantFrom('created', 'patched,deleted', 'created,replaced,patched,deleted', 'renamed', '', ',', 'Created');
+  if (base === 'path') return fc.oneof(fc.constantFrom('', '/', '/planType', '/linkedPlanServices/1/planserviceCostShares/copay', 'planType', '/a~2', '/~', '/__proto__'), hostileString);
+  if (base === 'format') return fc.constantFrom('json', 'ndjson', 'csv', 'JSON', 'xml', '');
+  if (base === 'planId') return fc.oneof(fc.constant('$ID'), hostileString);
+  if (base === 'actor') return fc.constantFrom('dev-writer', 'fuzz-seed', 'nobody', '', 'x'.repeat(2000));
   if (base === 'creationDate') return fc.oneof(dateLike, hostileString);
   if (base === 'sort') return fc.constantFrom('planType', '-planType', 'creationDate,-objectId', '_score', '-_score', 'nope', 'planType,planType,planType,planType', '', ',');
   if (base === 'include') return fc.constantFrom('document', 'summary', 'DOCUMENT', '');
   if (base === 'cursor') return fc.oneof(fc.constantFrom('garbage', '', 'eyJ4IjoxfQ', 'WyJhIiwiYiJd', 'W10', 'x'.repeat(3000)), hostileString);
   if (base === 'consistentWith') return fc.constantFrom('0:0-0', '1:1-1', 'not-a-token', '99:1-1', '');
   if (base.endsWith('copay') || base.endsWith('deductible')) return fc.oneof(numberText, fc.constantFrom('cheap', '1,2', '-0', '1e400'));
-  if (base === 'org') return fc.constantFrom('example.com', 'other.example', '');
+  if (base === 'org') return fc.constantFrom('example.com', 'other.example', '', '*');
   return fc.oneof(hostileString, fc.constantFrom('inNetwork', 'well baby', '$ID', '1,2,3', 'true', 'false'));
 }
 

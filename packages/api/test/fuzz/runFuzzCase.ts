@@ -108,11 +108,13 @@ async function runWrite(world: FuzzWorld, report: CaseReport, c: WriteCase): Pro
     if (c.contentType && bodyText !== undefined) headers['content-type'] = contentTypeText(c.contentType);
     if (c.ifMatch) headers['if-match'] = etagText(c.ifMatch, version);
     if (c.ifNoneMatch) headers['if-none-match'] = etagText(c.ifNoneMatch, version);
+    if (c.reason) headers['x-change-reason'] = c.reason.header;
     const request: FuzzRequest = { method: c.method, path, headers, ...(bodyText !== undefined ? { body: bodyText } : {}) };
     const response = await exchange(world, report, route, request);
     if (response === null || targetId === null || before === null) return;
     const after = await world.stack.probe.snapshot(targetId);
     const accepted = response.status >= 200 && response.status < 300;
+    checkReason(report, route, c, response, before, after);
     if (!accepted) {
       if (!same(before, after)) report.fail('a refused write changes nothing', route, `${response.status} but the plan moved from v${before.version} (${before.historyLength} events) to v${after.version} (${after.historyLength} events)`);
       checkRefusalReasons(report, route, c, response, headers);
@@ -120,6 +122,17 @@ async function runWrite(world: FuzzWorld, report: CaseReport, c: WriteCase): Pro
     }
     checkAccepted(world, report, route, c, { request, response, before, after, bodyText, headers });
   });
+}
+
+/** X-Change-Reason: an invalid one is never accepted, a valid one never refused for itself, and an appended event carries what was sent. */
+function checkReason(report: CaseReport, route: string, c: WriteCase, response: FuzzResponse, before: LogSnapshot, after: LogSnapshot): void {
+  const accepted = response.status >= 200 && response.status < 300;
+  const problem = String((response.json as { type?: unknown } | undefined)?.type ?? '');
+  if (c.reason && !c.reason.valid && accepted) report.fail('an invalid X-Change-Reason is a 400', route, `${response.status} for X-Change-Reason ${JSON.stringify(c.reason.header.slice(0, 80))}`);
+  if ((!c.reason || c.reason.valid) && problem === '/problems/invalid-change-reason') report.fail('a valid X-Change-Reason is accepted', route, `refused ${JSON.stringify(c.reason?.header.slice(0, 80) ?? null)}`);
+  if (accepted && after.historyLength === before.historyLength + 1 && after.lastEvent?.reason !== (c.reason?.stored ?? undefined)) {
+    report.fail('the event carries the X-Change-Reason sent', route, `stored ${JSON.stringify(after.lastEvent?.reason)} for ${JSON.stringify(c.reason?.stored ?? null)}`);
+  }
 }
 
 /** Refusals that should not have happened: case-insensitive media types and auth schemes. */
@@ -194,6 +207,8 @@ function readPath(world: FuzzWorld, c: ReadCase, id: string): string {
     case 'list': return `/v1/plans${query}`;
     case 'searchGet': return `/v1/search${query}`;
     case 'searchPost': return '/v1/search';
+    // Always from a moment ago, so no case scans the whole fuzz log (a second `since` from the case is a 400).
+    case 'changes': return `/v1/changes?since=${encodeURIComponent(new Date(Date.now() - 2_000).toISOString())}${query.replace(/^\?/, '&')}`;
   }
 }
 
@@ -238,6 +253,16 @@ async function runRead(world: FuzzWorld, report: CaseReport, c: ReadCase): Promi
     }
   }
   if (c.target === 'fixture' && response.status === 200 && c.method === 'GET') checkFixtureRead(world, report, route, c, response, value);
+  if (c.route === 'plan' && c.query.length === 0 && c.auth.kind === 'token' && (c.target === 'deleted' || c.target === 'missing')) checkGone(report, route, c, response);
+}
+
+/** A deleted plan is 410 with the delete's version and time for its own org, 404 for another; a plan that never was is 404. */
+function checkGone(report: CaseReport, route: string, c: ReadCase, response: FuzzResponse): void {
+  if (c.auth.kind !== 'token') return;
+  const expected = c.target === 'deleted' && c.auth.actor !== 'other' ? 410 : 404;
+  if (response.status !== expected) report.fail('a deleted plan is 410 for its org, an unknown one 404', route, `${c.target} plan as ${c.auth.actor}: ${response.status}, expected ${expected}`);
+  const body = response.json as { version?: unknown; deletedAt?: unknown } | undefined;
+  if (expected === 410 && c.method === 'GET' && (body?.version !== 2 || typeof body.deletedAt !== 'string' || Number.isNaN(Date.parse(body.deletedAt)))) report.fail('a 410 names the delete’s version and time', route, response.text.slice(0, 200));
 }
 
 /** Time travel and diffs on the fixture agree with the versions it was seeded with. */

@@ -50,7 +50,8 @@ export function createSender(baseUrl: string, { timeoutMs = 5_000, sockets = 64 
         });
       });
       outgoing.on('error', (error) => reject(signal.aborted ? new RequestTimedOut(req, timeoutMs) : error));
-      outgoing.end(req.body);
+      // A Buffer body: a string body would be written with the headers in one UTF-8 write, re-encoding header bytes.
+      outgoing.end(req.body === undefined ? undefined : Buffer.from(req.body));
     });
   return { send, close: () => agent.destroy() };
 }

@@ -1,8 +1,8 @@
 import { discoverOAuthEndpoints } from '../../src/auth/discoverOAuthEndpoints.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlanAudit, createPlanService, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type PlanService, type WriteContext } from '@planledger/core';
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { createChangeFeed, createPlanAudit, createPlanService, InMemoryPlanDirectory, InMemoryProjectionState, silentLogger, type PlanService, type WriteContext } from '@planledger/core';
+import { createRedisKeys, RedisEventLog, RedisPartitionLog, STREAM_POSITION_TIMES } from '@planledger/core/redis';
 import { ElasticPlanSearch, ensurePlanIndex } from '@planledger/core/elasticsearch';
 import { connectTestElastic, deleteAliasIndices } from '../../../core/test/elasticTestContext.js';
 import { connectTestRedis, deleteKeys, randomPrefix } from '../../../core/test/redisTestContext.js';
@@ -35,7 +35,8 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
   const issuer = idp.idp.issuer;
   const redis = connectTestRedis();
   const prefix = randomPrefix('fuzz');
-  const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { snapshotEvery: 10 });
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
   const es = connectTestElastic();
   const alias = `fuzz-${prefix}`;
   await ensurePlanIndex(es, alias);
@@ -48,6 +49,8 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
   const app = createApp({
     plans,
     audit: createPlanAudit({ log }),
+    // One host, one clock: a second of skew lets `/v1/changes?since=<a moment ago>` read only the log's tail.
+    changes: createChangeFeed({ partitions: new RedisPartitionLog(redis, keys), log, positionTimes: STREAM_POSITION_TIMES, clockSkewMs: 1_000 }),
     directory: new InMemoryPlanDirectory(),
     search: new ElasticPlanSearch(es, alias),
     consistency,
@@ -69,7 +72,7 @@ export async function startFuzzStack({ timeoutMs = 5_000, sockets = 64 }: { time
     tokens,
     probe: createLogProbe(log),
     plans,
-    seedContext: { org: 'example.com', crossOrg: false, actor: 'fuzz-seed', requestId: 'fuzz-seed' },
+    seedContext: { org: 'example.com', crossOrg: false, actor: { clientId: 'fuzz-seed' }, requestId: 'fuzz-seed' },
     async stop() {
       sender.close();
       await new Promise((resolve) => server.close(resolve));

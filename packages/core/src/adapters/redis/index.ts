@@ -9,3 +9,4 @@ export { RedisPartitionLog } from './RedisPartitionLog.js';
 export { failOnError } from './failOnError.js';
 export { coalesceWrites } from './coalesceWrites.js';
 export { RedisTemporalState } from './RedisTemporalState.js';
+export { STREAM_POSITION_TIMES } from './streamPositionTimes.js';
