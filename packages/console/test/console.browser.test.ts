@@ -1,4 +1,4 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from '../../api/test/authTestContext.js';
