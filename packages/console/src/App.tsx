@@ -128,7 +128,7 @@ function Page({ session, path, search }: { session: SignedIn; path: string; sear
     case '/console/plans':
       return <PlansPage />;
     case '/console/search':
-      return <SearchPage search={search} />;
+      return <SearchPage search={search} canAudit={session.scopes.has('audit:read')} />;
     case '/console/changes':
       return <ChangesPage search={search} admin={session.scopes.has('admin')} />;
     case '/console/admin':

@@ -132,6 +132,28 @@ test.serial('search › form controls build the query, the equivalent URL is sho
   await screenshot(page, '07-search');
 });
 
+test.serial('search › an auditor picks a past moment: a deleted plan is found as it was while it lived', async (t) => {
+  const { page } = auditor;
+  const history = (await (await fetch(`${stack.baseUrl}/v1/plans/${gone.objectId}/history`, { headers: { authorization: `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-auditor')}` } })).json()) as { events: { at: string }[] };
+  const created = history.events[0]!.at;
+  await page.goto(`${stack.baseUrl}/console/search?q=dental`);
+  await page.getByLabel('As of').fill('2020-01-02T03:04:05');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.waitForFunction("document.querySelector('[data-testid=search-url]')?.textContent?.includes('asOf=') === true");
+  t.regex(await page.getByTestId('search-url').innerText(), /asOf=2020-01-0\d/, 'the picked moment is in the query');
+  await page.getByTestId('search-total').waitFor();
+  t.regex(await page.getByTestId('search-total').innerText(), /^0 plans match as of/);
+  // The temporal projection makes the plan's past searchable shortly after its writes.
+  const url = `${stack.baseUrl}/console/search?q=dental&asOf=${encodeURIComponent(created)}`;
+  for (let tries = 0; tries < 30 && (await page.getByRole('link', { name: gone.objectId }).count()) === 0; tries++) {
+    await page.goto(url);
+    await page.getByTestId('search-total').waitFor();
+  }
+  t.truthy(await page.getByRole('link', { name: gone.objectId }).count(), 'found as it was, though deleted now');
+  t.regex(await page.getByTestId('search-results').innerText(), /Version then/);
+  await screenshot(page, '16-search-as-of');
+});
+
 test.serial('errors › a missing plan is a clear 404 state, an unreachable api a retry', async (t) => {
   const { page } = auditor;
   await page.goto(`${stack.baseUrl}/console/plans/no-such-plan`);

@@ -38,8 +38,21 @@ const SORTS = [
 
 const read = (search: string): Record<string, string> => Object.fromEntries(new URLSearchParams(search));
 
-/** Search with form controls for `/v1/search`'s filters; the address holds the query, and the equivalent api URL is shown. */
-export function SearchPage({ search }: { search: string }) {
+/** An RFC 3339 time as a `datetime-local` value (local time, to the second), and back. */
+const toLocalInput = (iso: string | undefined): string => {
+  const time = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(time)) return '';
+  const local = new Date(time - new Date(time).getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 19);
+};
+const fromLocalInput = (value: string): string => (value === '' || Number.isNaN(Date.parse(value)) ? '' : new Date(value).toISOString());
+
+/**
+ * Search with form controls for `/v1/search`'s filters; the address holds the query, and the
+ * equivalent api URL is shown. Auditors (`audit:read`) may pick a past moment: the same search
+ * over every plan as it was then (`asOf`), each hit at its version then.
+ */
+export function SearchPage({ search, canAudit = false }: { search: string; canAudit?: boolean }) {
   const applied = read(search);
   const [draft, setDraft] = useState<Record<string, string>>(applied);
   useEffect(() => setDraft(read(search)), [search]);
@@ -68,6 +81,18 @@ export function SearchPage({ search }: { search: string }) {
             if (field.kind === 'planType') return <Select key={field.name} {...common} clearable placeholder="any" data={['inNetwork', 'outOfNetwork']} value={value || null} onChange={(next) => set(field.name, next ?? '')} />;
             return <TextInput key={field.name} {...common} type={field.kind === 'date' ? 'date' : 'text'} value={value} onChange={(event) => set(field.name, event.currentTarget.value)} />;
           })}
+          {canAudit ? (
+            <TextInput
+              label="As of"
+              description="a past moment: each plan as it was then (empty: now)"
+              name="asOf"
+              id="f-asOf"
+              type="datetime-local"
+              step={1}
+              value={toLocalInput(draft['asOf'])}
+              onChange={(event) => set('asOf', fromLocalInput(event.currentTarget.value))}
+            />
+          ) : null}
           <Select label="Sort" name="sort" data={SORTS} value={draft['sort'] ?? ''} onChange={(next) => set('sort', next ?? '')} allowDeselect={false} />
           <Select label="Per page" name="limit" data={['10', '20', '50', '100']} value={draft['limit'] ?? '20'} onChange={(next) => set('limit', next ?? '20')} allowDeselect={false} />
         </SimpleGrid>
@@ -85,14 +110,17 @@ export function SearchPage({ search }: { search: string }) {
       {!answer && loading ? <LoadingState label="Searching…" /> : null}
       {answer ? (
         <Stack gap="xs" aria-busy={loading}>
-          <Text size="sm" data-testid="search-total">{answer.body.total} {answer.body.total === 1 ? 'plan matches' : 'plans match'}</Text>
+          <Text size="sm" data-testid="search-total">
+            {answer.body.total} {answer.body.total === 1 ? 'plan matches' : 'plans match'}
+            {applied['asOf'] ? ` as of ${new Date(applied['asOf']).toLocaleString()}` : ''}
+          </Text>
           {answer.body.items.length === 0 ? (
             <EmptyState title="Nothing matches">Loosen a filter, or clear them all.</EmptyState>
           ) : (
             <Table.ScrollContainer minWidth={420}>
               <Table striped highlightOnHover data-testid="search-results">
                 <Table.Thead>
-                  <Table.Tr><Table.Th>Plan</Table.Th><Table.Th>Type</Table.Th><Table.Th>Created</Table.Th><Table.Th ta="right">Version</Table.Th><Table.Th ta="right">Score</Table.Th></Table.Tr>
+                  <Table.Tr><Table.Th>Plan</Table.Th><Table.Th>Type</Table.Th><Table.Th>Created</Table.Th><Table.Th ta="right">{applied['asOf'] ? 'Version then' : 'Version'}</Table.Th><Table.Th ta="right">Score</Table.Th></Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {answer.body.items.map((hit) => (
