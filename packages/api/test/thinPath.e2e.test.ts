@@ -107,7 +107,7 @@ test('observability › /health/ready reports dependencies and lag; /metrics of 
   const body = (await ready.json()) as { checks: Record<string, { status: string }>; lag: Record<string, { entries: number; oldestMs: number }> };
   t.deepEqual(Object.keys(body.checks).sort(), ['elasticsearch', 'redis']);
   t.true(Object.values(body.checks).every((check) => check.status === 'up'));
-  t.deepEqual(Object.keys(body.lag).sort(), ['directory', 'relay', 'search']);
+  t.deepEqual(Object.keys(body.lag).sort(), ['asof', 'directory', 'relay', 'search']);
   t.true(Object.values(body.lag).every((lag) => Number.isInteger(lag.entries) && lag.entries >= 0));
 
   const api = await (await checkedFetch(`${stack.baseUrl}/metrics`)).text();
