@@ -178,6 +178,32 @@ test('verify and repair › injected drift in the search index is found by kind,
   t.deepEqual(found.body.items.map((item) => item.planId), [a!.id], 'the deleted document is back');
 });
 
+test('verify and repair › drift in the temporal index (a version gone, one altered) is found and repaired; asOf finds the plan again', async (t) => {
+  const [, , c, d] = plans;
+  const index = temporalAlias(alias());
+  await es.indices.putSettings({ index, settings: { 'index.gc_deletes': '2s' } });
+  const keyC = planKey({ org: ORG, planId: c!.id });
+  const keyD = planKey({ org: ORG, planId: d!.id });
+  // Plan c was patched (planType): its plan fields have a closed version @1 and an open one @2.
+  await es.delete({ index, id: `${keyC}@2`, routing: keyC, refresh: true });
+  const docD = await es.get<Record<string, unknown>>({ index, id: `${keyD}@1`, routing: keyD });
+  await es.index({ index, id: `${keyD}@1`, routing: keyD, version: docD._version!, version_type: 'external_gte', document: { ...docD._source, planType: 'tampered' }, refresh: true });
+
+  const verify = await waitForJob((await startJob('/v1/admin/projections/asof/verifications')).id);
+  t.is(verify.state, 'succeeded', JSON.stringify(verify));
+  const result = verify.result as { counts: Counts; mismatches: { planId: string; kind: string }[] };
+  t.like(result.counts, { missing: 1, differentContent: 1, extra: 0 });
+  t.deepEqual(result.mismatches.map((m) => [m.planId, m.kind]).sort(), [[c!.id, 'missing'], [d!.id, 'differentContent']].sort());
+
+  const repaired = await waitForJob((await startJob('/v1/admin/projections/asof/repairs', { verification: verify.id })).id);
+  t.is(repaired.state, 'succeeded', JSON.stringify(repaired));
+  t.like(repaired.result, { repaired: 2, verification: { counts: { missing: 0, extra: 0, staleVersion: 0, differentContent: 0 } } });
+  const auditor = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-auditor');
+  const now = new Date().toISOString();
+  const found = await auditor.get<{ items: { planId: string; version: number }[] }>(`/v1/search?objectId=${encodeURIComponent(c!.id)}&asOf=${encodeURIComponent(now)}`);
+  t.deepEqual(found.body.items.map((item) => [item.planId, item.version]), [[c!.id, 2]], 'the plan as it is now is found as of now again');
+});
+
 test('verify and repair › a directory entry removed or altered behind the projector’s back is found and repaired (no body: verify first)', async (t) => {
   const [, , c, d] = plans;
   const redis = new Redis(stack.env.REDIS_URL ?? '');

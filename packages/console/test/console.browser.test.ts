@@ -151,7 +151,7 @@ test.serial('search › an auditor picks a past moment: a deleted plan is found 
   }
   t.truthy(await page.getByRole('link', { name: gone.objectId }).count(), 'found as it was, though deleted now');
   t.regex(await page.getByTestId('search-results').innerText(), /Version then/);
-  await screenshot(page, '16-search-as-of');
+  await screenshot(page, '17-search-as-of');
 });
 
 test.serial('errors › a missing plan is a clear 404 state, an unreachable api a retry', async (t) => {
