@@ -1,7 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
-import { canonicalJson, INITIAL_PLAN_STATE, parsePlanKey, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
+import { canonicalJson, INITIAL_PLAN_STATE, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
 import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, type TemporalWrites } from '@planledger/core/elasticsearch';
 import { RedisEventLog, RedisTemporalState } from '@planledger/core/redis';
+import { extraPlans } from './extraPlans.js';
 import type { LiveTargetOptions, Mismatch, Projection, ProjectionResources } from './Projection.js';
 
 /** How long a live writer keeps writing to the index it last resolved the alias to. */
@@ -72,18 +73,7 @@ export const asofProjection: Projection = {
       onPlan?.();
     }
     const known = new Set(heads.map((head) => planKey(head)));
-    for (let after: Record<string, string> | undefined; ; ) {
-      signal?.throwIfAborted();
-      const page = await es.search({ index, size: 0, aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } } });
-      const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
-      for (const bucket of agg?.buckets ?? []) {
-        if (known.has(bucket.key.planKey)) continue;
-        const { org, planId } = parsePlanKey(bucket.key.planKey) ?? { org: '', planId: bucket.key.planKey };
-        mismatches.push({ org, planId, kind: 'extra', expectedVersion: null, actualVersion: null, detail: `${bucket.key.planKey}: temporal documents of a plan that never existed` });
-      }
-      if (!agg?.after_key || agg.buckets.length === 0) break;
-      after = agg.after_key;
-    }
+    mismatches.push(...(await extraPlans(es, index, known, 'temporal documents of a plan that never existed', signal)));
     return mismatches;
   },
   async repair({ es, alias, redis, keys }, plan, head, log) {

@@ -1,5 +1,6 @@
-import { parsePlanKey, planKey, type PlanHead } from '@planledger/core';
+import { planKey, type PlanHead } from '@planledger/core';
 import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
+import { extraPlans } from './extraPlans.js';
 import type { Mismatch, Projection } from './Projection.js';
 
 /** How long a repair keeps retrying documents whose delete Elasticsearch still remembers (past `index.gc_deletes`, 60 s by default). */
@@ -49,22 +50,7 @@ export const searchProjection: Projection = {
       onPlan?.();
     }
     const liveKeys = new Set(live.map((head) => planKey(head)));
-    for (let after: Record<string, string> | undefined; ; ) {
-      signal?.throwIfAborted();
-      const page = await es.search({
-        index: alias,
-        size: 0,
-        aggs: { plans: { composite: { size: 1000, sources: [{ planKey: { terms: { field: 'planKey' } } }], ...(after ? { after } : {}) } } },
-      });
-      const agg = page.aggregations?.plans as { buckets: { key: { planKey: string } }[]; after_key?: Record<string, string> } | undefined;
-      for (const bucket of agg?.buckets ?? []) {
-        if (liveKeys.has(bucket.key.planKey)) continue;
-        const { org, planId } = parsePlanKey(bucket.key.planKey) ?? { org: '', planId: bucket.key.planKey };
-        mismatches.push({ org, planId, kind: 'extra', expectedVersion: null, actualVersion: null, detail: `${bucket.key.planKey}: documents of a plan that does not exist` });
-      }
-      if (!agg?.after_key || agg.buckets.length === 0) break;
-      after = agg.after_key;
-    }
+    mismatches.push(...(await extraPlans(es, alias, liveKeys, 'documents of a plan that does not exist', signal)));
     return mismatches;
   },
   async repair({ es, alias }, plan, head, log) {
