@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { estypes } from '@elastic/elasticsearch';
 import { diffDocuments, EVENT_SCHEMA_VERSION, evolvePlan, foldPlan, INITIAL_PLAN_STATE, planKey, type JsonObject, type PlanDocument, type PlanEvent, type PlanEventType, type PlanState } from '../src/index.js';
-import { compileSearchQuery, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY } from '../src/adapters/elasticsearch/index.js';
+import { compileSearchQuery, ElasticPlanSearch, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY } from '../src/adapters/elasticsearch/index.js';
 import { createRedisKeys, RedisTemporalState } from '../src/adapters/redis/index.js';
 import { InMemoryEventLog } from '../src/memory/InMemoryEventLog.js';
 import { MISSING_DATE_SORT_VALUES, parseSearchRequest, type SearchRequest } from '../src/search/parseSearchRequest.js';
@@ -269,4 +269,11 @@ test.serial('asOf search › a target that holds another state than the change s
   const held = await new RedisTemporalState(redis, keys, index).get({ org, planId: events[0]!.planId });
   t.is(held.version, 5);
   t.is(held.open.size, 5, 'plan, its cost shares, one planservice with its service and cost shares: each with one open version');
+});
+
+test.serial('asOf search › before any projector made the indices, a search (as of a time or now) finds nothing instead of failing', async (t) => {
+  const missing = randomPrefix('plans-missing');
+  const search = new ElasticPlanSearch(client, missing, { temporalAlias: `${missing}-asof` });
+  t.deepEqual(await search.search(parseSearchRequest({ asOf: '2026-03-01T00:00:00Z' }), { org: 'example.com' }), { total: 0, hits: [], next: null });
+  t.deepEqual(await search.search(parseSearchRequest({ planType: 'inNetwork' }), { org: 'example.com' }), { total: 0, hits: [], next: null });
 });

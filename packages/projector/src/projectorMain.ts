@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
 import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
-import { createElasticClient, ensurePlanIndex } from '@planledger/core/elasticsearch';
+import { createElasticClient } from '@planledger/core/elasticsearch';
 import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
 import { consumeProjection } from './consumeProjection.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
@@ -27,7 +27,6 @@ await runProcess('projector', config.logLevel, async (logger) => {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
-  const index = await ensurePlanIndex(es, config.esAlias);
   const connection = await amqp.connect(config.amqpUrl);
   const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES });
   const log = new RedisEventLog(redis, keys);
@@ -42,6 +41,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
   });
   const drains = await Promise.all(PROJECTION_NAMES.map(async (projection) => drainDeadLetterQueue({ channel: await connection.createChannel(), topology, projection, store: deadLetters, logger })));
   const resources = { redis, keys, es, alias: config.esAlias };
+  await Promise.all(PROJECTIONS.map((projection) => projection.ensureLive?.(resources)));
   const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
   // One channel per projection, so each has its own prefetch window and ordering.
   const consumers = await Promise.all(
@@ -60,7 +60,8 @@ await runProcess('projector', config.logLevel, async (logger) => {
     }),
   );
   const metricsServer = config.metricsPort > 0 ? await metrics.serve(config.metricsPort, config.metricsHost) : null;
-  logger.info({ index, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');
+  const targets = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (projection) => [projection.name, await projection.currentTarget(resources)] as const)));
+  logger.info({ targets, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');
   return {
     done: new Promise<void>((_, reject) => connection.on('close', () => reject(new Error('broker connection closed')))),
     stop: async () => {

@@ -69,6 +69,8 @@ export interface Projection {
   /** Whether the projection holds deleted plans too (their past): then `verify` is given their heads as well. */
   readonly keepsDeletedPlans?: boolean;
   liveTarget(resources: ProjectionResources, options?: LiveTargetOptions): ProjectionTarget;
+  /** Makes sure the live target exists (an index behind its alias), so readers find it before the first write; safe from several processes. */
+  ensureLive?(resources: ProjectionResources): Promise<void>;
   /** What the live target is now, as operators name it (the index behind the alias, the active generation). */
   currentTarget(resources: ProjectionResources): Promise<string>;
   newGeneration(resources: ProjectionResources, stamp: string): Promise<Generation>;

@@ -24,6 +24,9 @@ export const asofProjection: Projection = {
   liveTarget(resources, options) {
     return liveTemporalTarget(resources, options);
   },
+  async ensureLive({ es, alias }) {
+    await ensurePlanIndex(es, temporalAlias(alias), TEMPORAL_INDEX_BODY);
+  },
   currentTarget: async ({ es, alias }) => (await concreteIndex(es, temporalAlias(alias))) ?? temporalAlias(alias),
   async newGeneration(resources, stamp) {
     const { es, alias, redis, keys } = resources;

@@ -1,5 +1,5 @@
 import { planKey, type PlanHead } from '@planledger/core';
-import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
+import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, ensurePlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
 import { extraPlans } from './extraPlans.js';
 import type { Mismatch, Projection } from './Projection.js';
 
@@ -13,6 +13,9 @@ export const searchProjection: Projection = {
   // the swap reaches the new index. The margin covers a bulk batch already being assembled.
   settleMs: 250,
   liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
+  async ensureLive({ es, alias }) {
+    await ensurePlanIndex(es, alias);
+  },
   currentTarget: async ({ es, alias }) => (await concreteIndex(es, alias)) ?? alias,
   async newGeneration({ es, alias }, stamp) {
     const index = `${alias}-${stamp}`;

@@ -40,7 +40,12 @@ export class ElasticPlanSearch implements PlanSearch {
     const compiled = compileSearchQuery(request, { ...scope, asOf });
     const index = asOf === null ? this.alias : this.options.temporalAlias!;
     // One hit more than asked tells whether another page exists.
-    const response = await this.client.search<PlanSource>({ index, ...compiled, version: true, size: request.limit + 1 } as never);
+    const response = await this.client.search<PlanSource>({ index, ...compiled, version: true, size: request.limit + 1 } as never).catch((error: unknown) => {
+      // Before a projector has created the index, nothing is projected yet: no plans match.
+      if (isIndexNotFound(error)) return null;
+      throw error;
+    });
+    if (response === null) return { total: 0, hits: [], next: null };
     const more = response.hits.hits.length > request.limit;
     const hits = response.hits.hits.slice(0, request.limit);
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
@@ -61,4 +66,8 @@ export class ElasticPlanSearch implements PlanSearch {
       next: more && last?.sort ? encodeSearchCursor(last.sort) : null,
     };
   }
+}
+
+function isIndexNotFound(error: unknown): boolean {
+  return (error as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type === 'index_not_found_exception';
 }
