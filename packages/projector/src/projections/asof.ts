@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { canonicalJson, INITIAL_PLAN_STATE, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
-import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, type TemporalWrites } from '@planledger/core/elasticsearch';
+import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, isBulkFailure, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, type TemporalWrites } from '@planledger/core/elasticsearch';
 import { RedisEventLog, RedisTemporalState } from '@planledger/core/redis';
 import { extraPlans } from './extraPlans.js';
 import type { LiveTargetOptions, Mismatch, Projection, ProjectionResources } from './Projection.js';
@@ -116,7 +116,7 @@ async function rewritePlan(es: Client, index: string, key: string, history: Temp
   if (operations.length === 0) return 0;
   const response = (await es.bulk({ operations, refresh: false } as never)) as { items: Record<string, { status: number; result?: string; error?: unknown }>[] };
   const items = response.items.map((item) => Object.values(item)[0]!);
-  const failed = items.filter((item) => item.error !== undefined && item.status !== 409 && !(item.status === 404 && item.result === 'not_found'));
+  const failed = items.filter(isBulkFailure);
   if (failed.length > 0) throw new Error(`Elasticsearch refused ${failed.length} temporal repair write(s) of ${key}: ${JSON.stringify(failed[0]?.error)}`);
   return items.filter((item) => item.status === 409).length;
 }

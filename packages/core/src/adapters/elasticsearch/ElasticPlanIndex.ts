@@ -48,12 +48,19 @@ export class ElasticPlanIndex implements ProjectionTarget {
     for (const document of writes.delete) {
       lines.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
     }
-    const failures = (await this.batcher.submit(lines, actions)).filter(isBulkFailure);
-    if (failures.length > 0) {
-      const transient = failures.every((f) => f.status === 429 || f.status >= 500);
-      throw new BulkRejected(`Elasticsearch refused ${failures.length} document(s) of ${event.planId}@${version}: ${JSON.stringify(failures[0]?.error)}`, transient);
-    }
+    await submitOrRefuse(this.batcher, lines, actions, `document(s) of ${event.planId}@${version}`);
   }
+}
+
+/**
+ * Submits a change's bulk lines and throws BulkRejected (transient when every refusal is a 429 or
+ * 5xx) if Elasticsearch refused any action for another reason than a newer version already there.
+ */
+export async function submitOrRefuse(batcher: BulkBatcher, lines: BulkLine[], actions: number, what: string): Promise<void> {
+  const failures = (await batcher.submit(lines, actions)).filter(isBulkFailure);
+  if (failures.length === 0) return;
+  const transient = failures.every((f) => f.status === 429 || f.status >= 500);
+  throw new BulkRejected(`Elasticsearch refused ${failures.length} ${what}: ${JSON.stringify(failures[0]?.error)}`, transient);
 }
 
 /** A version conflict means a newer version is already there; a missing document on delete is already gone. */

@@ -6,7 +6,7 @@ import type { EventLog } from '../../ports/EventLog.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { HeldTemporalState, TemporalState } from '../../ports/TemporalState.js';
 import { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkLine } from './createBulkBatcher.js';
-import { BulkRejected, isBulkFailure } from './ElasticPlanIndex.js';
+import { submitOrRefuse } from './ElasticPlanIndex.js';
 import { temporalSteps, temporalWrites } from './temporalDocuments.js';
 
 /**
@@ -47,11 +47,7 @@ export class ElasticTemporalIndex implements ProjectionTarget {
         lines.push({ index: { _index: this.index, _id: write.id, routing: write.routing, version: write.version, version_type: 'external' } });
         lines.push(write.source);
       }
-      const failures = (await this.batcher.submit(lines, writes.length)).filter(isBulkFailure);
-      if (failures.length > 0) {
-        const transient = failures.every((f) => f.status === 429 || f.status >= 500);
-        throw new BulkRejected(`Elasticsearch refused ${failures.length} temporal document(s) of ${plan.planId}@${change.after.version}: ${JSON.stringify(failures[0]?.error)}`, transient);
-      }
+      await submitOrRefuse(this.batcher, lines, writes.length, `temporal document(s) of ${plan.planId}@${change.after.version}`);
     }
     const opened = new Map([...open].filter(([id, version]) => held.open.get(id)?.fromVersion !== version.fromVersion));
     const closed = [...held.open.keys()].filter((id) => !open.has(id));

@@ -1,6 +1,6 @@
 export { createElasticClient } from './createElasticClient.js';
 export { ensurePlanIndex, concreteIndex } from './ensurePlanIndex.js';
-export { ElasticPlanIndex, BulkRejected } from './ElasticPlanIndex.js';
+export { ElasticPlanIndex, BulkRejected, isBulkFailure } from './ElasticPlanIndex.js';
 export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './createBulkBatcher.js';
 export { PLAN_INDEX_BODY, TEMPORAL_INDEX_BODY } from './planIndexMapping.js';
 export { ElasticTemporalIndex } from './ElasticTemporalIndex.js';

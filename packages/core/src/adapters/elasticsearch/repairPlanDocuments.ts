@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { canonicalJson } from '../../canonicalJson.js';
+import { isBulkFailure } from './ElasticPlanIndex.js';
 import { planKey } from '../../planRef.js';
 import { expectedSearchDocuments, type SearchHead } from './expectedSearchDocuments.js';
 
@@ -58,7 +59,7 @@ export async function repairPlanDocuments(client: Client, alias: string, head: S
   if (operations.length === 0) return { written: 0, deleted: 0, superseded: 0, blocked: 0 };
   const response = await client.bulk({ operations, refresh: false } as never);
   const items = (response as { items: Record<string, { _id: string; status: number; result?: string; error?: unknown }>[] }).items.map((item) => [Object.keys(item)[0], Object.values(item)[0]!] as const);
-  const failed = items.filter(([, item]) => item.error !== undefined && item.status !== 409 && !(item.status === 404 && item.result === 'not_found'));
+  const failed = items.filter(([, item]) => isBulkFailure(item));
   if (failed.length > 0) throw new Error(`Elasticsearch refused ${failed.length} repair write(s) of ${key}: ${JSON.stringify(failed[0]?.[1].error)}`);
   const refused = items.filter(([action, item]) => action === 'index' && item.status === 409).map(([, item]) => item._id);
   const absent = refused.length === 0 ? [] : (await client.mget({ index: alias, routing: key, ids: refused })).docs.filter((doc) => !('found' in doc && doc.found));
