@@ -64,7 +64,7 @@ stop_node() {
   rm -f "$file"
 }
 
-# Healthy: every node answers and sees cluster_state:ok with all slots ok, 3 masters each with a replica.
+# Healthy: every node answers and sees cluster_state:ok with all slots ok, 3 masters and 3 replicas, each replica in sync.
 healthy() {
   local port
   for port in "${PORTS[@]}"; do
@@ -75,6 +75,11 @@ healthy() {
   done
   local roles; roles="$(cli "${PORTS[0]}" cluster nodes | awk '$3 !~ /fail/ && $8 == "connected" { split($3, f, ","); print f[length(f)] }')"
   [[ "$(grep -c '^master$' <<<"$roles")" == "3" && "$(grep -c '^slave$' <<<"$roles")" == "3" ]] || return 1
+  # Every replica is in sync with its master (a restarted node may still be loading or resyncing).
+  for port in "${PORTS[@]}"; do
+    local replication; replication="$(cli "$port" info replication | tr -d '\r')"
+    if grep -q '^role:slave' <<<"$replication"; then grep -q '^master_link_status:up' <<<"$replication" || return 1; fi
+  done
 }
 
 wait_healthy() {
