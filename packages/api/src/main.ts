@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { Redis } from 'ioredis';
 import { createChangeFeed, createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES } from '@planledger/core/redis';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -23,7 +22,7 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const client = connectRedis(config, { maxRetriesPerRequest: 2 });
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
@@ -38,7 +37,7 @@ async function start(): Promise<RunningProcess> {
   const partitionLog = new RedisPartitionLog(redis, keys);
   const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
-  const log = metrics.timeAppends(new RedisEventLog(redis, keys));
+  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks: replicaAcksOf(config) }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).

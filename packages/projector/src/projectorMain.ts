@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
-import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
+import { createRedisKeys, RedisEventLog, RedisProjectionState, connectRedis } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
@@ -24,7 +23,7 @@ const config = readConfig(
 );
 
 await runProcess('projector', config.logLevel, async (logger) => {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
   const connection = await amqp.connect(config.amqpUrl);

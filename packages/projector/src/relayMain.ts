@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, connectRedis } from '@planledger/core/redis';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createBrokerRelay } from './createBrokerRelay.js';
 import { PROJECTION_NAMES } from './projections/index.js';
@@ -18,7 +17,7 @@ const config = readConfig(
 );
 
 await runProcess('relay', config.logLevel, async (logger) => {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
   const connection = await amqp.connect(config.amqpUrl);
   const channel = await connection.createConfirmChannel();

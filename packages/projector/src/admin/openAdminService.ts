@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import type { Logger } from '@planledger/core';
 import { RedisEventLog, RedisPartitionLog, type RedisKeys } from '@planledger/core/redis';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
@@ -11,7 +11,7 @@ import { RedisDeadLetterStore } from './RedisDeadLetterStore.js';
 import { RedisJobStore } from './RedisJobStore.js';
 
 export interface OpenAdminOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
   readonly es: Client;
   readonly alias: string;

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import { commonSettings, readConfig, type Logger } from '@planledger/core';
-import { createRedisKeys } from '@planledger/core/redis';
+import { createRedisKeys, connectRedis } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { adminSettings } from '../admin/adminSettings.js';
 import type { AdminService } from '../admin/createAdminService.js';
@@ -18,7 +17,7 @@ export interface CliContext {
 /** The admin service of a command-line process, from the environment (the same settings as the api's). */
 export function openCliContext(logger: Logger): CliContext {
   const config = readConfig({ ...commonSettings, ...adminSettings }, process.env);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
   const opened = openAdminService({ redis, keys, es, alias: config.esAlias, amqpUrl: config.amqpUrl, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
