@@ -128,6 +128,7 @@ case "${1:-}" in
     check_port "${2:-}"
     need java curl
     take_lock "$CLUSTER_DIR/.lock"
+    do_install
     stop_node "$2"
     t0=$(now_ms)
     start_nodes "$2"
