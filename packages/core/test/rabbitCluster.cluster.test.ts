@@ -2,7 +2,7 @@ import test from 'ava';
 import { Redis } from 'ioredis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { silentLogger } from '../src/index.js';
-import { createAmqpConnector, createBrokerTopology, keepConnected, nodeOf, type BrokerLink } from '../src/adapters/rabbitmq/index.js';
+import { createAmqpConnector, createBrokerTopology, declareTopology, deleteTopology, keepConnected, nodeOf, type BrokerLink } from '../src/adapters/rabbitmq/index.js';
 import { createRedisKeys, RedisEventLog } from '../src/adapters/redis/index.js';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { apiClient } from '../../api/test/apiClient.js';
@@ -11,6 +11,7 @@ import { startStack } from '../../api/test/stackProcesses.js';
 import { aPlan } from './planMother.js';
 import { CLUSTER_AMQP_URLS, clusterScript, portOf } from './clusterScripts.js';
 import { connectTestElastic } from './elasticTestContext.js';
+import { randomPrefix } from './redisTestContext.js';
 
 /** A URL where nothing listens (port 1 refuses at once). */
 const DOWN = 'amqp://guest:guest@127.0.0.1:1';
@@ -28,6 +29,27 @@ test('createAmqpConnector › with the first URL down it connects to the next, a
   await Promise.all([a, b, c].map(({ connection }) => connection.close()));
   const error = await t.throwsAsync(createAmqpConnector({ urls: [DOWN] }).connect());
   t.regex(error?.message ?? '', /No RabbitMQ node answered \(amqp:\/\/127\.0\.0\.1:1: /);
+});
+
+/** The members of every quorum queue under a namespace, as the cluster reports them. */
+async function queueMembers(namespace: string): Promise<{ name: string; members: string[] }[]> {
+  const listed = JSON.parse(await clusterScript('rabbitmq-cluster', 'ctl', portOf(second), '-q', 'list_queues', 'name', 'members', '--formatter', 'json')) as { name: string; members: string[] }[];
+  return listed.filter((queue) => queue.name.startsWith(`${namespace}.`));
+}
+
+test('declareTopology › with a quorum group size the partition and dead-letter queues get that many members', async (t) => {
+  const { connection } = await createAmqpConnector({ urls: CLUSTER_AMQP_URLS }).connect();
+  const topology = createBrokerTopology({ namespace: randomPrefix('planledger-quorum'), partitions: 2, deliveryLimit: 5, projections: ['search'], quorumGroupSize: 2 });
+  const channel = await connection.createChannel();
+  t.teardown(async () => {
+    await deleteTopology(channel, topology);
+    await connection.close();
+  });
+  await declareTopology(channel, topology);
+  await t.notThrowsAsync(declareTopology(channel, topology), 'declaring again with the same size is harmless');
+  const queues = await queueMembers(topology.exchange.replace(/\.events$/, ''));
+  t.is(queues.length, 3);
+  for (const queue of queues) t.is(queue.members.length, 2, `${queue.name}: ${queue.members.join(', ')}`);
 });
 
 test('keepConnected › when the node of its connection is SIGKILLed, the session is stopped and started again on another node', async (t) => {
@@ -68,8 +90,7 @@ test('relay and projector on the RabbitMQ cluster › keep going when the node t
     await stack.stop();
   });
   const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
-  const listed = JSON.parse(await clusterScript('rabbitmq-cluster', 'ctl', portOf(second), '-q', 'list_queues', 'name', 'members', '--formatter', 'json')) as { name: string; members: string[] }[];
-  const ours = listed.filter((queue) => queue.name.startsWith(`${stack.env.AMQP_NAMESPACE}.`));
+  const ours = await queueMembers(stack.env.AMQP_NAMESPACE ?? '');
   t.is(ours.length, PROJECTION_NAMES.length * (topology.partitions + 1), 'every partition and dead-letter queue');
   for (const queue of ours) t.is(new Set(queue.members).size, 3, `${queue.name} has members ${queue.members.join(', ')}`);
 
