@@ -19,15 +19,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ES_SAY=es-cluster
 # shellcheck source=lib/elasticsearch.sh
 source "$ROOT/scripts/lib/elasticsearch.sh"
+# shellcheck source=lib/clusterNodes.sh
+source "$ROOT/scripts/lib/clusterNodes.sh"
 CLUSTER_DIR="$ROOT/.data/es-cluster"
+DATA_DIR="$CLUSTER_DIR"
+USAGE_LINES=2,15p
 PORTS=(9201 9202 9203)
 CLUSTER_NAME=planledger-cluster
 
-check_port() {
-  local p
-  for p in "${PORTS[@]}"; do [[ "$1" == "$p" ]] && return 0; done
-  die "no node on port '$1' (one of ${PORTS[*]})"
-}
 node_name() { echo "planledger-es-$1"; }
 node_pid() { our_pid "$CLUSTER_DIR/$1/es.pid" "-Dplanledger.es.data=$CLUSTER_DIR/$1/data"; }
 url_of() { echo "http://127.0.0.1:$1"; }
@@ -116,25 +115,16 @@ do_status() {
   say "one cluster, health $(curl -s -m 3 "$(url_of "${PORTS[0]}")/_cluster/health" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
 }
 
-case "${1:-}" in
-  start) do_start ;;
-  stop) do_stop ;;
-  status) do_status ;;
-  kill)
-    check_port "${2:-}"
-    if pid="$(node_pid "$2")"; then kill -KILL "$pid"; say "killed $(node_name "$2") (pid $pid)"; else say "$(node_name "$2") not running"; fi
-    ;;
-  restart)
-    check_port "${2:-}"
-    need java curl
-    take_lock "$CLUSTER_DIR/.lock"
-    do_install
-    stop_node "$2"
-    t0=$(now_ms)
-    start_nodes "$2"
-    wait_joined "$t0"
-    say "$(node_name "$2") rejoined in $(elapsed "$t0")"
-    ;;
-  reset) do_stop; rm -rf "$CLUSTER_DIR"; say "removed ${CLUSTER_DIR#"$ROOT"/}" ;;
-  *) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-esac
+do_restart() {
+  need java curl
+  take_lock "$CLUSTER_DIR/.lock"
+  do_install
+  stop_node "$1"
+  local t0
+  t0=$(now_ms)
+  start_nodes "$1"
+  wait_joined "$t0"
+  say "$(node_name "$1") rejoined in $(elapsed "$t0")"
+}
+
+cluster_command "$@"

@@ -24,6 +24,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="$ROOT/.data/rabbitmq-cluster"
+DATA_DIR="$DIR"
+USAGE_LINES=2,22p
 BIN=/usr/lib/rabbitmq/bin
 PORTS=(5701 5702 5703)
 TIMEOUT="${RABBITMQ_CLUSTER_START_TIMEOUT:-90}"
@@ -31,14 +33,12 @@ TIMEOUT="${RABBITMQ_CLUSTER_START_TIMEOUT:-90}"
 say() { echo "rabbitmq-cluster: $*"; }
 die() { echo "rabbitmq-cluster: $*" >&2; exit 1; }
 
+# shellcheck source=lib/clusterNodes.sh
+source "$ROOT/scripts/lib/clusterNodes.sh"
+
 [[ -x "$BIN/rabbitmq-server" ]] || die "RabbitMQ is not installed ($BIN/rabbitmq-server missing)"
 
-node_of() { echo "planledger-rabbit$(($1 - 5700))@localhost"; }
-check_port() {
-  local p
-  for p in "${PORTS[@]}"; do [[ "$1" == "$p" ]] && return 0; done
-  die "no node on port '$1' (one of ${PORTS[*]})"
-}
+node_name() { echo "planledger-rabbit$(($1 - 5700))@localhost"; }
 
 # Who runs the nodes and the CLI, with which HOME (where Erlang finds its cookie).
 if [[ $(id -u) == 0 ]] && id rabbitmq >/dev/null 2>&1; then
@@ -62,7 +62,7 @@ ctl() {
   local port="$1"; shift
   local -a envs
   mapfile -t envs < <(common_env)
-  "${RUNNER[@]}" "${envs[@]}" "$BIN/rabbitmqctl" -n "$(node_of "$port")" "$@"
+  "${RUNNER[@]}" "${envs[@]}" "$BIN/rabbitmqctl" -n "$(node_name "$port")" "$@"
 }
 
 prepare() {
@@ -84,18 +84,18 @@ EOF
   if [[ -n "$RUN_AS" ]]; then chown -R "$RUN_AS:" "$DIR"; fi
 }
 
-pid_of() {
+node_pid() {
   local file="$DIR/$1/rabbit.pid" pid
   [[ -f "$file" ]] || return 1
   pid="$(tr -dc '0-9' <"$file")"
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx -- "RABBITMQ_NODENAME=$(node_of "$1")" || return 1
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx -- "RABBITMQ_NODENAME=$(node_name "$1")" || return 1
   echo "$pid"
 }
 
 launch() {
   local port="$1" node
-  node="$(node_of "$port")"
+  node="$(node_name "$port")"
   local -a envs
   mapfile -t envs < <(common_env)
   rm -f "$DIR/$port/rabbit.pid"
@@ -121,7 +121,7 @@ await_node() {
   until ctl "$1" -q -t 5 await_startup >/dev/null 2>&1; do
     if (( SECONDS - t0 >= TIMEOUT )); then
       tail -n 30 "$DIR/$1/log/start.log" >&2 2>/dev/null || true
-      die "$(node_of "$1") did not start within ${TIMEOUT}s (logs in ${DIR#"$ROOT"/}/$1/log)"
+      die "$(node_name "$1") did not start within ${TIMEOUT}s (logs in ${DIR#"$ROOT"/}/$1/log)"
     fi
     sleep 0.5
   done
@@ -137,10 +137,10 @@ members() {
 
 join_if_alone() {
   local port="$1" first
-  first="$(node_of "${PORTS[0]}")"
+  first="$(node_name "${PORTS[0]}")"
   [[ "$port" == "${PORTS[0]}" ]] && return 0
   if members "$port" | grep -qx "$first"; then return 0; fi
-  say "$(node_of "$port") joins $first"
+  say "$(node_name "$port") joins $first"
   ctl "$port" -q stop_app >/dev/null
   ctl "$port" -q join_cluster "$first" >/dev/null
   ctl "$port" -q start_app >/dev/null
@@ -163,7 +163,7 @@ wait_clustered() {
 start_nodes() {
   local port started=()
   for port in "$@"; do
-    if pid_of "$port" >/dev/null; then continue; fi
+    if node_pid "$port" >/dev/null; then continue; fi
     launch "$port"
     started+=("$port")
   done
@@ -185,7 +185,7 @@ do_start() {
 
 stop_node() {
   local port="$1" pid i
-  pid="$(pid_of "$port")" || return 0
+  pid="$(node_pid "$port")" || return 0
   ctl "$port" -q stop >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 300; i++)); do
     kill -0 "$pid" 2>/dev/null || return 0
@@ -198,37 +198,33 @@ do_stop() {
   local port
   # The first node last: it is the one the others joined.
   for port in "${PORTS[2]}" "${PORTS[1]}" "${PORTS[0]}"; do
-    if pid_of "$port" >/dev/null; then stop_node "$port"; say "stopped $(node_of "$port")"; fi
+    if node_pid "$port" >/dev/null; then stop_node "$port"; say "stopped $(node_name "$port")"; fi
   done
 }
 
 do_status() {
   local port down=0
   for port in "${PORTS[@]}"; do
-    if pid=$(pid_of "$port"); then say "$(node_of "$port") running (pid $pid, amqp 127.0.0.1:$port)"; else say "$(node_of "$port") not running"; down=1; fi
+    if pid=$(node_pid "$port"); then say "$(node_name "$port") running (pid $pid, amqp 127.0.0.1:$port)"; else say "$(node_name "$port") not running"; down=1; fi
   done
   ((down == 0)) || return 3
   if clustered; then say "clustered"; else say "not one cluster (yet)"; return 3; fi
 }
 
-case "${1:-}" in
-  start) do_start ;;
-  stop) do_stop ;;
-  status) do_status ;;
-  kill)
-    check_port "${2:-}"
-    if pid="$(pid_of "$2")"; then kill -KILL "$pid"; say "killed $(node_of "$2") (pid $pid)"; else say "$(node_of "$2") not running"; fi
-    ;;
-  restart)
-    check_port "${2:-}"
-    take_lock
-    prepare
-    stop_node "$2"
-    start_nodes "$2"
-    wait_clustered
-    say "$(node_of "$2") is back in the cluster"
-    ;;
-  reset) do_stop; rm -rf "$DIR" "$DIR.lock"; say "removed ${DIR#"$ROOT"/}" ;;
-  ctl) check_port "${2:-}"; port="$2"; shift 2; ctl "$port" "$@" ;;
-  *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-esac
+do_restart() {
+  take_lock
+  prepare
+  stop_node "$1"
+  start_nodes "$1"
+  wait_clustered
+  say "$(node_name "$1") is back in the cluster"
+}
+
+if [[ "${1:-}" == ctl ]]; then
+  check_port "${2:-}"
+  port="$2"
+  shift 2
+  ctl "$port" "$@"
+else
+  cluster_command "$@"
+fi
