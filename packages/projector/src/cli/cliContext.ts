@@ -1,4 +1,4 @@
-import { commonSettings, readConfig, type Logger } from '@planledger/core';
+import { amqpUrlsOf, commonSettings, esNodesOf, readConfig, type Logger } from '@planledger/core';
 import { createRedisKeys, connectRedis } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { adminSettings } from '../admin/adminSettings.js';
@@ -19,8 +19,8 @@ export function openCliContext(logger: Logger): CliContext {
   const config = readConfig({ ...commonSettings, ...adminSettings }, process.env);
   const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
-  const opened = openAdminService({ redis, keys, es, alias: config.esAlias, amqpUrl: config.amqpUrl, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
+  const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
+  const opened = openAdminService({ redis, keys, es, alias: config.esAlias, amqpUrls: amqpUrlsOf(config), amqpHeartbeatS: config.amqpHeartbeatS, esReplicas: config.esReplicas, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
   const { admin } = opened;
   return {
     admin,

@@ -11,6 +11,8 @@ export interface ProjectionResources {
   readonly es: Client;
   /** The alias of the search index. */
   readonly alias: string;
+  /** Replicas of the indices it creates (ES_REPLICAS; default 0). */
+  readonly replicas?: number;
 }
 
 export interface LiveTargetOptions {
