@@ -82,6 +82,30 @@ test('keepConnected › when the node of its connection is SIGKILLed, the sessio
   restarted = true;
 });
 
+test('keepConnected › a node that hangs (SIGSTOP: its sockets stay open) is noticed by the heartbeat, and the session moves to another node', async (t) => {
+  const victim = portOf(third);
+  const links: string[] = [];
+  const kept = keepConnected({
+    connector: createAmqpConnector({ urls: [third, first, second], heartbeatS: 1 }),
+    logger: silentLogger,
+    start: async (link: BrokerLink) => {
+      links.push(link.node);
+      return { stop: async () => undefined };
+    },
+  });
+  t.teardown(async () => {
+    await clusterScript('rabbitmq-cluster', 'resume', victim).catch(() => undefined);
+    await kept.stop();
+  });
+  await kept.started;
+  await clusterScript('rabbitmq-cluster', 'pause', victim);
+  const pausedAt = Date.now();
+  for (const deadline = Date.now() + 30_000; links.length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.deepEqual(links, [nodeOf(third), nodeOf(first)]);
+  t.log(`the session moved ${Date.now() - pausedAt} ms after the node froze (heartbeat 1 s)`);
+  await clusterScript('rabbitmq-cluster', 'resume', victim);
+});
+
 test('relay and projector on the RabbitMQ cluster › keep going when the node they are connected to is SIGKILLed, and every event is projected; the quorum queues have a member on every node', async (t) => {
   const stack = await startStack({ AMQP_URL: first, AMQP_URLS: CLUSTER_AMQP_URLS.join(','), AMQP_HEARTBEAT_S: '2' });
   const victim = portOf(first);
