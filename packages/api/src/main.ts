@@ -14,6 +14,7 @@ import { createKeyResolver } from './auth/createKeyResolver.js';
 import { discoverOAuthEndpoints } from './auth/discoverOAuthEndpoints.js';
 import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
+import { apiRedisOptions } from './redisClientOptions.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
 
 const config = readConfig(apiSettings, process.env);
@@ -23,7 +24,7 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const client = new Redis(config.redisUrl, apiRedisOptions(config.redisCommandTimeoutMs));
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
@@ -65,6 +66,7 @@ async function start(): Promise<RunningProcess> {
     }),
     logger,
     metrics,
+    requestTimeoutMs: config.requestTimeoutMs,
     admin: admin.admin,
     limits: {
       maxJsonDepth: config.maxJsonDepth,
@@ -93,6 +95,7 @@ async function start(): Promise<RunningProcess> {
       audience: config.oidcAudience,
       algorithms: list(config.oidcAlgorithms),
       clockToleranceSec: config.oidcClockTolerance,
+      notBeforeToleranceSec: config.oidcNotBeforeTolerance,
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
       tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'JOB_RUNNING'
   | 'JOB_NOT_FOUND'
   | 'PROJECTION_NOT_FOUND'
-  | 'DEAD_LETTER_NOT_FOUND';
+  | 'DEAD_LETTER_NOT_FOUND'
+  | 'WRITE_OUTCOME_UNKNOWN';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -152,5 +153,21 @@ export class ProjectionNotFound extends DomainError {
 export class DeadLetterNotFound extends DomainError {
   constructor(id: string) {
     super('DEAD_LETTER_NOT_FOUND', `No dead letter with id '${id}'.`);
+  }
+}
+
+/**
+ * The log did not answer a write in time (a timeout, a connection lost with the append in flight,
+ * the request's deadline): the event may or may not have been appended, and may still land. Never
+ * a refusal: the client retries with the same Idempotency-Key, which either replays the write
+ * that landed or makes it once.
+ */
+export class WriteOutcomeUnknown extends DomainError {
+  /** What went wrong underneath (for the log, never for the client). */
+  override readonly cause: unknown;
+
+  constructor(why: string, cause?: unknown) {
+    super('WRITE_OUTCOME_UNKNOWN', `${why}: the write may or may not have been applied. Retry it with the same Idempotency-Key (a retry then applies it at most once), or read the plan to see whether it landed.`);
+    this.cause = cause;
   }
 }

@@ -28,6 +28,10 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
       // A 412 tells the client what the plan is at now, so it can re-read and retry knowingly.
       if (error instanceof VersionConflict && error.currentVersion > 0) ctx.set('ETag', planEtag(error.currentVersion));
       setProblem(ctx, type.status, type.type, type.title, error.message, extra);
+      if (type.status === 503) {
+        ctx.set('Retry-After', '1');
+        ctx.app.emit('error', error, ctx);
+      }
       return;
     }
     if (isTransientError(error)) {
