@@ -25,6 +25,8 @@ const logger = pino({ name: 'api', level: config.logLevel });
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
   const client = new Redis(config.redisUrl, apiRedisOptions(config.redisCommandTimeoutMs));
+  // A lost or silent connection is reconnected by ioredis; the requests meanwhile answer 503.
+  client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {

@@ -46,6 +46,9 @@ interface Direction {
   readonly to: Socket;
   readonly toService: boolean;
   readonly held: Buffer[];
+  /** Chunks on their way under added latency, each with when it is due; delivered strictly in order. */
+  readonly delayed: Array<{ readonly due: number; readonly chunk: Buffer }>;
+  timer: NodeJS.Timeout | null;
   /** Set when `from` ended: end `to` once everything held went through. */
   ended: boolean;
 }
@@ -64,14 +67,34 @@ export async function startTcpProxy(targetPort: number, port = 0): Promise<Fault
     if (mode.kind !== 'half-open') return false;
     return mode.stopped === (direction.toService ? 'toService' : 'toClient');
   };
+  // Byte order within a connection is kept whatever the mode does (TCP never reorders): a chunk
+  // sent after the latency is lowered or healed still waits for those before it.
+  const pump = (direction: Direction) => {
+    direction.timer = null;
+    for (let next = direction.delayed[0]; next && next.due <= Date.now(); next = direction.delayed[0]) {
+      direction.delayed.shift();
+      if (!direction.to.destroyed) direction.to.write(next.chunk);
+    }
+    const next = direction.delayed[0];
+    if (next) direction.timer = setTimeout(() => pump(direction), next.due - Date.now());
+    else endIfDone(direction);
+  };
+  const endIfDone = (direction: Direction) => {
+    if (direction.ended && direction.held.length === 0 && direction.delayed.length === 0 && !direction.to.destroyed) direction.to.end();
+  };
   const deliver = (direction: Direction, chunk: Buffer) => {
     if (direction.to.destroyed) return;
-    if (mode.kind === 'latency') setTimeout(() => direction.to.destroyed || direction.to.write(chunk), mode.latencyMs);
-    else direction.to.write(chunk);
+    const latencyMs = mode.kind === 'latency' ? mode.latencyMs : 0;
+    if (latencyMs === 0 && direction.delayed.length === 0) {
+      direction.to.write(chunk);
+      return;
+    }
+    direction.delayed.push({ due: Date.now() + latencyMs, chunk });
+    if (direction.timer === null) pump(direction);
   };
   const flush = (direction: Direction) => {
     for (let chunk = direction.held.shift(); chunk; chunk = direction.held.shift()) deliver(direction, chunk);
-    if (direction.ended && !direction.to.destroyed) direction.to.end();
+    endIfDone(direction);
   };
   const reset = (socket: Socket) => {
     if (!socket.destroyed) socket.resetAndDestroy();
@@ -90,8 +113,8 @@ export async function startTcpProxy(targetPort: number, port = 0): Promise<Fault
       upstream.destroy();
       return;
     }
-    const out: Direction = { from: client, to: upstream, toService: true, held: [], ended: false };
-    const back: Direction = { from: upstream, to: client, toService: false, held: [], ended: false };
+    const out: Direction = { from: client, to: upstream, toService: true, held: [], delayed: [], timer: null, ended: false };
+    const back: Direction = { from: upstream, to: client, toService: false, held: [], delayed: [], timer: null, ended: false };
     for (const direction of [out, back]) {
       directions.add(direction);
       direction.from.on('data', (chunk: Buffer) => {
