@@ -129,8 +129,9 @@ export async function runBrokerPartition(ctx: FaultContext, { faultMs = 6_000 } 
   try {
     await ctx.stack.kill('projector', 'SIGTERM');
     await ctx.stack.restart('projector', projectorEnv);
+    await projectorConsuming(ctx);
     const load = await ctx.load();
-    await sleep(1_500);
+    await sleep(1_000);
     const modes: Array<[string, FaultMode]> = [
       ['black hole', { kind: 'drop' }],
       ['half-open (broker to projector lost)', { kind: 'half-open', stopped: 'toClient' }],
@@ -151,6 +152,7 @@ export async function runBrokerPartition(ctx: FaultContext, { faultMs = 6_000 } 
       // The projector reconnects by itself, or it exited and its supervisor (here: the row) starts it again.
       const exited = projector.exitCode !== null || projector.signalCode !== null;
       if (exited) await ctx.stack.restart('projector', projectorEnv);
+      await projectorConsuming(ctx);
       faults.push({ fault: name, noticedMs, resumedBy: exited ? 'restart' : 'reconnect' });
       recoverMs = Math.max(recoverMs, await untilProjected(ctx, healed));
     }
@@ -211,6 +213,19 @@ async function knownPlan(load: { requests: readonly RequestRecord[] }): Promise<
     await sleep(100);
   }
   return null;
+}
+
+/**
+ * Waits until the projector serves its metrics, which it does once its consumers are set up: a
+ * fault must meet a projector that is consuming, not one still connecting (a connection attempt
+ * into a black hole has no heartbeat yet to notice it with).
+ */
+async function projectorConsuming(ctx: FaultContext): Promise<void> {
+  const url = `http://127.0.0.1:${ctx.stack.env.PROJECTOR_METRICS_PORT}/metrics`;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+  }
+  throw new Error(`the projector did not start consuming: ${ctx.stack.output('projector').slice(-2000)}`);
 }
 
 /** How long after `since` every projection was caught up again: nothing behind, or nothing older than a second (the load keeps writing). */
