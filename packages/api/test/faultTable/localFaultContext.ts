@@ -34,16 +34,19 @@ export interface FaultContext {
   converged(): Promise<boolean>;
 }
 
+/** Runs `work` over the stack's log, read straight from Redis (not through the api). */
+export async function withStackLog<T>(stack: Stack, work: (log: RedisEventLog, redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  try {
+    const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
+    return await work(new RedisEventLog(redis, keys), redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export function createLocalFaultContext(stack: Stack): FaultContext {
-  const withLog = async <T>(work: (log: RedisEventLog, redis: Redis) => Promise<T>): Promise<T> => {
-    const redis = new Redis(stack.env.REDIS_URL ?? '');
-    try {
-      const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
-      return await work(new RedisEventLog(redis, keys), redis);
-    } finally {
-      redis.disconnect();
-    }
-  };
+  const withLog = <T>(work: (log: RedisEventLog, redis: Redis) => Promise<T>) => withStackLog(stack, work);
   return {
     stack,
     load: async () => keyedWriteLoad(await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer')),
