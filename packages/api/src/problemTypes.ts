@@ -33,4 +33,5 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   PROJECTION_NOT_FOUND: problem(404, 'projection-not-found', 'Projection not found'),
   DEAD_LETTER_NOT_FOUND: problem(404, 'dead-letter-not-found', 'Dead letter not found'),
   WRITE_OUTCOME_UNKNOWN: problem(503, 'write-outcome-unknown', 'Write outcome unknown'),
+  WRITE_UNCONFIRMED: problem(503, 'write-unconfirmed', 'Write outcome unknown'),
 };

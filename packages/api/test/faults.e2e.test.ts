@@ -1,6 +1,5 @@
 import test from 'ava';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
 import { refOfPlan } from '@planledger/core';
@@ -10,13 +9,13 @@ import { aPlan } from '../../core/test/planMother.js';
 import { waitForProjections, writeLoad } from './stackLoad.js';
 import { connectTestElastic, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
 import { apiClient } from './apiClient.js';
-import { startStack, type Stack } from './stackProcesses.js';
+import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
 import { startTcpProxy } from './tcpProxy.js';
 import { checkedFetch } from './contract/checkedFetch.js';
 
 async function converged(stack: Stack, t: import('ava').ExecutionContext): Promise<void> {
   await waitForProjections(stack);
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   const es = connectTestElastic();
   try {
     const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });

@@ -1,5 +1,5 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
-import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteOutcomeUnknown, type Violation } from './errors.js';
+import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteOutcomeUnknown, WriteUnconfirmed, type Violation } from './errors.js';
 import { isTransientError } from './isTransientError.js';
 import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
@@ -104,8 +104,8 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     try {
       return await decideAndAppend(plan, command, expected, context, claim);
     } catch (error) {
-      // An unknown outcome keeps the key: the write may have landed, and a retry must find it.
-      if (!claim || !(error instanceof DomainError) || error instanceof WriteOutcomeUnknown) throw error;
+      // An unknown outcome (no reply, or too few replicas confirmed) keeps the key: the write may have landed, and a retry must find it.
+      if (!claim || !(error instanceof DomainError) || error instanceof WriteOutcomeUnknown || error instanceof WriteUnconfirmed) throw error;
       // A concurrent request with the same key may have won the race between our check and now.
       const winner = await log.idempotencyRecord(plan, claim.key);
       if (winner) return replay(plan, winner, context);

@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'JOB_NOT_FOUND'
   | 'PROJECTION_NOT_FOUND'
   | 'DEAD_LETTER_NOT_FOUND'
-  | 'WRITE_OUTCOME_UNKNOWN';
+  | 'WRITE_OUTCOME_UNKNOWN'
+  | 'WRITE_UNCONFIRMED';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -169,5 +170,19 @@ export class WriteOutcomeUnknown extends DomainError {
   constructor(why: string, cause?: unknown) {
     super('WRITE_OUTCOME_UNKNOWN', `${why}: the write may or may not have been applied. Retry it with the same Idempotency-Key (a retry then applies it at most once), or read the plan to see whether it landed.`);
     this.cause = cause;
+  }
+}
+
+/**
+ * The log's master took a write, but fewer replicas than required confirmed it in time: a
+ * failover now could lose it, so it is not acknowledged. It may yet be kept: the outcome is
+ * unknown, and a retry with the same Idempotency-Key either finds it or makes it.
+ */
+export class WriteUnconfirmed extends DomainError {
+  constructor(required: number, confirmed: number) {
+    super(
+      'WRITE_UNCONFIRMED',
+      `The write reached the log but ${confirmed} of the ${required} replica(s) it needs confirmed it in time, so its outcome is unknown. Retry with the same Idempotency-Key: the retry answers with this write if it was kept, or makes it.`,
+    );
   }
 }
