@@ -15,6 +15,9 @@ import type { LoadResult, RequestRecord } from '../keyedWriteLoad.js';
  * `BROKER_NOTICE_BOUND_MS` and resume — by reconnecting, or by exiting so its supervisor starts
  * it again (what this repository's projector does until broker reconnects land) — and every
  * projection must equal the fold of the log afterwards.
+ *
+ * (a) puts its proxy in front of one Redis server (`REDIS_URL`): the stack must run on one
+ * server, not the cluster (cutting the api off from a Redis Cluster needs a proxy per node).
  */
 
 /** The bound every api request is held to while Redis is away (REDIS_COMMAND_TIMEOUT_MS is 1 s). */
