@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { connectRedis, createRedisKeys, RedisEventLog, type RedisClient } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { verifyProjection } from '../../../projector/src/verifyProjection.js';
 import { connectTestElastic } from '../../../core/test/elasticTestContext.js';
@@ -35,8 +34,8 @@ export interface FaultContext {
 }
 
 /** Runs `work` over the stack's log, read straight from Redis (not through the api). */
-export async function withStackLog<T>(stack: Stack, work: (log: RedisEventLog, redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+export async function withStackLog<T>(stack: Stack, work: (log: RedisEventLog, redis: RedisClient) => Promise<T>): Promise<T> {
+  const redis = connectRedis({ redisUrl: stack.env.REDIS_URL ?? '', redisClusterNodes: stack.env.REDIS_CLUSTER_NODES ?? '' });
   try {
     const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
     return await work(new RedisEventLog(redis, keys), redis);
@@ -46,7 +45,7 @@ export async function withStackLog<T>(stack: Stack, work: (log: RedisEventLog, r
 }
 
 export function createLocalFaultContext(stack: Stack): FaultContext {
-  const withLog = <T>(work: (log: RedisEventLog, redis: Redis) => Promise<T>) => withStackLog(stack, work);
+  const withLog = <T>(work: (log: RedisEventLog, redis: RedisClient) => Promise<T>) => withStackLog(stack, work);
   return {
     stack,
     load: async () => keyedWriteLoad(await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer')),
