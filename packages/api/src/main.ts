@@ -13,6 +13,7 @@ import { createKeyResolver } from './auth/createKeyResolver.js';
 import { discoverOAuthEndpoints } from './auth/discoverOAuthEndpoints.js';
 import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
+import { apiRedisOptions } from './redisClientOptions.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
 
 const config = readConfig(apiSettings, process.env);
@@ -22,7 +23,12 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const client = connectRedis(config, { maxRetriesPerRequest: 2 });
+  // The api's commands wait longer than an append's replica confirmations (WAIT) may take.
+  const replicaAcks = replicaAcksOf(config);
+  const commandTimeoutMs = replicaAcks.count > 0 ? Math.max(config.redisCommandTimeoutMs, replicaAcks.timeoutMs + 1_000) : config.redisCommandTimeoutMs;
+  const client = connectRedis(config, apiRedisOptions(commandTimeoutMs));
+  // A lost or silent connection is reconnected by ioredis; the requests meanwhile answer 503.
+  client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
@@ -37,7 +43,7 @@ async function start(): Promise<RunningProcess> {
   const partitionLog = new RedisPartitionLog(redis, keys);
   const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
-  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks: replicaAcksOf(config) }));
+  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).
@@ -64,6 +70,7 @@ async function start(): Promise<RunningProcess> {
     }),
     logger,
     metrics,
+    requestTimeoutMs: config.requestTimeoutMs,
     admin: admin.admin,
     limits: {
       maxJsonDepth: config.maxJsonDepth,
@@ -92,6 +99,7 @@ async function start(): Promise<RunningProcess> {
       audience: config.oidcAudience,
       algorithms: list(config.oidcAlgorithms),
       clockToleranceSec: config.oidcClockTolerance,
+      notBeforeToleranceSec: config.oidcNotBeforeTolerance,
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
       tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),

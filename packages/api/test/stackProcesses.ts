@@ -31,8 +31,8 @@ export interface Stack {
   output(name: string): string;
   /** Kills one process with a signal and waits for it to exit. */
   kill(name: ProcessName, signal: NodeJS.Signals): Promise<void>;
-  /** Starts a process again (after `kill`), with the same environment. */
-  restart(name: ProcessName): Promise<void>;
+  /** Starts a process again (after `kill`), with the same environment, or with `processEnv` instead of its own additions. */
+  restart(name: ProcessName, processEnv?: Record<string, string>): Promise<void>;
   /** Stops every process and removes what the stack made (keys, broker topology, index). */
   stop(): Promise<void>;
 }
@@ -45,11 +45,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface StackOptions {
+  /** Environment of one process only, over the stack's (e.g. the api's REDIS_URL through a fault proxy). */
+  readonly processEnv?: Partial<Record<ProcessName, Record<string, string>>>;
+}
+
 /**
  * Starts the real processes (topology, api, relay, projector) from their built entry points,
  * under random key prefixes, broker namespace and index alias so runs never collide.
  */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, { processEnv = {} }: StackOptions = {}): Promise<Stack> {
+  const ownEnv: Partial<Record<string, Record<string, string>>> = { ...processEnv };
   const port = await freePort();
   const idpPort = await freePort();
   const projectorMetricsPort = await freePort();
@@ -76,8 +82,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   };
   const outputs = new Map<string, string>();
   const run = (name: string, script: string): ChildProcess => {
-    const child = spawn(process.execPath, [`${ROOT}/${script}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    outputs.set(name, '');
+    const child = spawn(process.execPath, [`${ROOT}/${script}`], { env: { ...env, ...ownEnv[name] }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A restarted process's output follows its earlier run's.
+    outputs.set(name, outputs.get(name) ?? '');
     const collect = (chunk: Buffer) => outputs.set(name, (outputs.get(name) ?? '') + chunk.toString());
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -109,7 +116,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       child.kill(signal);
       await exited;
     },
-    async restart(name) {
+    async restart(name, changedEnv) {
+      if (changedEnv) ownEnv[name] = changedEnv;
       processes[name] = run(name, SCRIPTS[name]);
       if (name === 'api') await waitForApi();
     },
