@@ -1,0 +1,121 @@
+import type { Logger, PartitionLeaseStore } from '@planledger/core';
+import { assignPartitions } from './assignPartitions.js';
+
+/** The partitions an instance serves, as the relay and the projector use them. */
+export interface PartitionLeases {
+  /** Renews the leases held, hands over and takes partitions toward the fair share; returns the partitions held now (ascending). */
+  refresh(): Promise<number[]>;
+  owned(): number[];
+  /** Graceful stop: hands over every partition held, releases their leases and leaves at once. */
+  releaseAll(): Promise<void>;
+}
+
+export interface PartitionShareOptions {
+  readonly store: PartitionLeaseStore;
+  /** This instance's name: unique among the live instances of its role. */
+  readonly member: string;
+  /** For logs and metrics (`relay`, `projector`). */
+  readonly role: string;
+  /** How long a lease and a membership last without renewal: how soon a crashed instance's partitions move. */
+  readonly leaseMs: number;
+  /** Least time between two rounds (heartbeat, renewals); `refresh` called sooner returns what is held. */
+  readonly heartbeatMs: number;
+  /**
+   * Stops serving partitions and settles what was taken from them (in-flight work finished or
+   * returned, checkpoints written); their leases are released only after it resolves. Also told
+   * of partitions whose lease was lost (then nothing is released).
+   */
+  readonly handOver?: (partitions: number[]) => Promise<void>;
+  readonly logger?: Logger;
+  /** Told the partitions held after every change. */
+  readonly onChange?: (partitions: number[]) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * N instances of a role share P partitions, each about P/N: every round an instance heartbeats
+ * its membership, computes the fair assignment over the live members (`assignPartitions`, the same
+ * on every instance), renews the leases it keeps, hands over those now assigned elsewhere (stops,
+ * settles, then releases), and takes those assigned to it once their lease is free. A lease
+ * guarantees one holder at a time: a partition moves only when its old holder released it or
+ * stopped renewing it for `leaseMs` (crashed); a member that stops heartbeating leaves the
+ * assignment after `leaseMs` too, so both lapse together.
+ */
+export function createPartitionShare(options: PartitionShareOptions): PartitionLeases {
+  const { store, member, role, leaseMs, heartbeatMs, logger } = options;
+  const handOver = options.handOver ?? (async () => undefined);
+  const now = options.now ?? Date.now;
+  let held: number[] = [];
+  let lastRound = -Infinity;
+  let renewedAt = -Infinity;
+  let rounds: Promise<unknown> = Promise.resolve();
+
+  const settle = (next: number[], members: readonly string[]) => {
+    const sorted = [...next].sort((a, b) => a - b);
+    if (sorted.join() !== held.join()) {
+      logger?.info({ role, member, partitions: sorted, members: members.length }, 'partitions owned');
+      held = sorted;
+      options.onChange?.(held);
+    }
+  };
+
+  const round = async (): Promise<number[]> => {
+    const started = now();
+    const members = await store.heartbeat(member, leaseMs);
+    const target = assignPartitions(members.includes(member) ? members : [...members, member], store.partitions).get(member) ?? [];
+    const wanted = [...new Set([...held, ...target])];
+    const ours = await Promise.all(wanted.map((partition) => store.acquire(partition, member, leaseMs)));
+    renewedAt = started;
+    const holding = wanted.filter((_, i) => ours[i]);
+    const lost = held.filter((partition) => !holding.includes(partition));
+    if (lost.length > 0) {
+      logger?.warn({ role, member, partitions: lost }, 'partition leases lost: stopping them');
+      await handOver(lost);
+    }
+    const give = holding.filter((partition) => !target.includes(partition));
+    if (give.length > 0) {
+      await handOver(give);
+      await Promise.all(give.map((partition) => store.release(partition, member)));
+    }
+    settle(holding.filter((partition) => target.includes(partition)), members);
+    return held;
+  };
+
+  const guarded = async (): Promise<number[]> => {
+    try {
+      return await round();
+    } catch (error) {
+      // Unable to renew for a whole lease: another instance may hold them by now.
+      if (held.length > 0 && now() - renewedAt >= leaseMs) {
+        const lost = held;
+        settle([], []);
+        await handOver(lost).catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    refresh() {
+      const next = rounds.then(async () => {
+        if (now() - lastRound < heartbeatMs) return held;
+        lastRound = now();
+        return guarded();
+      });
+      rounds = next.catch(() => undefined);
+      return next;
+    },
+    owned: () => [...held],
+    releaseAll() {
+      const next = rounds.then(async () => {
+        const given = held;
+        await handOver(given);
+        await Promise.all(given.map((partition) => store.release(partition, member).catch(() => undefined)));
+        await store.leave(member).catch(() => undefined);
+        settle([], []);
+      });
+      rounds = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
