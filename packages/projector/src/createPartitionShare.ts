@@ -43,6 +43,7 @@ export interface PartitionShareOptions {
  */
 export function createPartitionShare(options: PartitionShareOptions): PartitionLeases {
   const { store, member, role, leaseMs, heartbeatMs, logger } = options;
+  if (!(heartbeatMs < leaseMs)) throw new RangeError(`The heartbeat (${heartbeatMs} ms) must be shorter than the lease (${leaseMs} ms).`);
   const handOver = options.handOver ?? (async () => undefined);
   const now = options.now ?? Date.now;
   let held: number[] = [];
