@@ -106,6 +106,10 @@ test('2 relays and 2 projectors share the partitions, survive a SIGKILL of one o
   t.regex(metrics, new RegExp(`planledger_partitions_owned\\{role="projector"\\} ${half}\\b`), 'the second projector reports its share');
   const relayMetrics = await (await fetch(`http://127.0.0.1:${stack.envOf('relay2').RELAY_METRICS_PORT}/metrics`)).text();
   t.regex(relayMetrics, new RegExp(`planledger_partitions_owned\\{role="relay"\\} ${half}\\b`), 'the second relay reports its share');
+  const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { partitions?: Record<'relay' | 'projector', { owners: Record<string, number[]>; free: number[] }> };
+  for (const role of ['relay', 'projector'] as const) {
+    t.deepEqual(Object.values(ready.partitions?.[role]?.owners ?? {}).map((mine) => mine.length), [half, half], `/health/ready lists the ${role}s' shares`);
+  }
   await new Promise((r) => setTimeout(r, 1000));
 
   await stack.kill('projector2', 'SIGKILL');
