@@ -3,7 +3,10 @@ import { assignPartitions } from './assignPartitions.js';
 
 /** The partitions an instance serves, as the relay and the projector use them. */
 export interface PartitionLeases {
-  /** Renews the leases held, hands over and takes partitions toward the fair share; returns the partitions held now (ascending). */
+  /**
+   * Renews the leases held, takes partitions toward the fair share and starts handing over the
+   * ones assigned elsewhere (no longer counted as held); returns the partitions held now (ascending).
+   */
   refresh(): Promise<number[]>;
   owned(): number[];
   /** Graceful stop: hands over every partition held, releases their leases and leaves at once. */
@@ -47,9 +50,20 @@ export function createPartitionShare(options: PartitionShareOptions): PartitionL
   const handOver = options.handOver ?? (async () => undefined);
   const now = options.now ?? Date.now;
   let held: number[] = [];
+  /** Partitions being handed over: their leases are still renewed until the hand-over settled and released them. */
+  const handing = new Map<number, Promise<void>>();
+  /** Hand-overs of lost leases, still settling. */
+  const stopping = new Set<Promise<void>>();
+  let leaving = false;
   let lastRound = -Infinity;
   let renewedAt = -Infinity;
   let rounds: Promise<unknown> = Promise.resolve();
+  /** Runs after the rounds (and releases) queued so far, never beside one. */
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = rounds.then(task);
+    rounds = next.catch(() => undefined);
+    return next;
+  };
 
   const settle = (next: number[], members: readonly string[]) => {
     const sorted = [...next].sort((a, b) => a - b);
@@ -60,25 +74,44 @@ export function createPartitionShare(options: PartitionShareOptions): PartitionL
     }
   };
 
+  /** Stops serving partitions whose lease is gone (nothing to release). */
+  const stop = (partitions: number[]) => {
+    const stopped = handOver(partitions).catch((error: unknown) => logger?.error({ role, member, partitions, err: error }, 'stopping partitions failed'));
+    stopping.add(stopped);
+    void stopped.finally(() => stopping.delete(stopped));
+  };
+
+  /**
+   * Hands a partition over without holding up the rounds (a projector may take a while to settle
+   * what it holds, and the leases it keeps must be renewed meanwhile); released once settled.
+   */
+  const give = (partition: number) => {
+    // Released between rounds, so a round's renewal can never take the lease back just after
+    // (when leaving there are no more rounds, and releaseAll waits for these releases).
+    const release = () => store.release(partition, member);
+    const settled = handOver([partition])
+      .then(() => (leaving ? release() : serial(release)))
+      .catch((error: unknown) => logger?.error({ role, member, partition, err: error }, 'hand-over failed; the lease lapses instead'))
+      .finally(() => handing.delete(partition));
+    handing.set(partition, settled);
+  };
+
   const round = async (): Promise<number[]> => {
     const started = now();
     const members = await store.heartbeat(member, leaseMs);
     const target = assignPartitions(members.includes(member) ? members : [...members, member], store.partitions).get(member) ?? [];
-    const wanted = [...new Set([...held, ...target])];
+    const wanted = [...new Set([...held, ...target, ...handing.keys()])];
     const ours = await Promise.all(wanted.map((partition) => store.acquire(partition, member, leaseMs)));
     renewedAt = started;
     const holding = wanted.filter((_, i) => ours[i]);
     const lost = held.filter((partition) => !holding.includes(partition));
     if (lost.length > 0) {
       logger?.warn({ role, member, partitions: lost }, 'partition leases lost: stopping them');
-      await handOver(lost);
+      stop(lost);
     }
-    const give = holding.filter((partition) => !target.includes(partition));
-    if (give.length > 0) {
-      await handOver(give);
-      await Promise.all(give.map((partition) => store.release(partition, member)));
-    }
-    settle(holding.filter((partition) => target.includes(partition)), members);
+    for (const partition of held) if (holding.includes(partition) && !target.includes(partition)) give(partition);
+    // A partition still being handed over is served again only once that settled (a later round).
+    settle(holding.filter((partition) => target.includes(partition) && !handing.has(partition)), members);
     return held;
   };
 
@@ -90,33 +123,34 @@ export function createPartitionShare(options: PartitionShareOptions): PartitionL
       if (held.length > 0 && now() - renewedAt >= leaseMs) {
         const lost = held;
         settle([], []);
-        await handOver(lost).catch(() => undefined);
+        stop(lost);
       }
       throw error;
     }
   };
 
+  /** Resolves once every hand-over under way has settled. */
+  const settled = async () => {
+    while (handing.size > 0 || stopping.size > 0) await Promise.allSettled([...handing.values(), ...stopping]);
+  };
+
   return {
-    refresh() {
-      const next = rounds.then(async () => {
+    refresh: () =>
+      serial(async () => {
         if (now() - lastRound < heartbeatMs) return held;
         lastRound = now();
         return guarded();
-      });
-      rounds = next.catch(() => undefined);
-      return next;
-    },
+      }),
     owned: () => [...held],
-    releaseAll() {
-      const next = rounds.then(async () => {
+    releaseAll: () => {
+      leaving = true;
+      return serial(async () => {
         const given = held;
-        await handOver(given);
-        await Promise.all(given.map((partition) => store.release(partition, member).catch(() => undefined)));
-        await store.leave(member).catch(() => undefined);
         settle([], []);
+        for (const partition of given) give(partition);
+        await settled();
+        await store.leave(member).catch(() => undefined);
       });
-      rounds = next.catch(() => undefined);
-      return next;
     },
   };
 }
