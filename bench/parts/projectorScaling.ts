@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../packages/core/src/adapters/redis/index.js';
 import { createPlanService, readProjectionLag, readRelayLag, refOfPlan, type WriteContext } from '../../packages/core/src/index.js';
 import { createRedisKeys, RedisEventLog, RedisPartitionLog, RedisProjectionState } from '../../packages/core/src/adapters/redis/index.js';
 import { PROJECTION_NAMES } from '../../packages/projector/src/projections/index.js';
@@ -56,7 +56,7 @@ export const projectorScaling: BenchPart = async ({ redis, es, sizes, say }) => 
   ];
 };
 
-async function catchUp({ redis, es, instances, plans, say }: { redis: Redis; es: Client; instances: number; plans: number; say: (line: string) => void }): Promise<CatchUp> {
+async function catchUp({ redis, es, instances, plans, say }: { redis: RedisClient; es: Client; instances: number; plans: number; say: (line: string) => void }): Promise<CatchUp> {
   const names: ProcessName[] = ['projector', ...Array.from({ length: instances - 1 }, (_, i): ProcessName => `projector${i + 2}`)];
   const stack = await startStack({ LOG_LEVEL: 'error', PARTITIONS: String(PARTITIONS), PARTITION_HEARTBEAT_MS: '500' }, { projectors: instances });
   try {

@@ -1,10 +1,9 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { foldPlan, refOfPlan } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { devToken } from './authTestContext.js';
-import { startStack, type Stack } from './stackProcesses.js';
+import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
 import { checkedFetch } from './contract/checkedFetch.js';
 import { ContractViolation } from './contract/openApiContract.js';
 
@@ -66,7 +65,7 @@ test('SIGKILL of the api under write load loses no acknowledged write and leaves
   t.true(acks.length - plans.length > 20, 'the load was real');
 
   await stack.restart('api');
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   const log = new RedisEventLog(redis, createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) }));
   try {
     for (const ack of acks) {

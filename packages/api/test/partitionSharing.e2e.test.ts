@@ -1,12 +1,11 @@
 import os from 'node:os';
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { comparePositions } from '@planledger/core';
-import { createRedisKeys, RedisPartitionLeaseStore } from '@planledger/core/redis';
+import { createRedisKeys, RedisPartitionLeaseStore, scanKeys, type RedisClient } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { apiClient } from './apiClient.js';
 import { converged, writeLoad } from './stackLoad.js';
-import { startStack, type ProcessName, type Stack } from './stackProcesses.js';
+import { connectStackRedis, startStack, type ProcessName, type Stack } from './stackProcesses.js';
 
 const PARTITIONS = 8;
 const LEASE_MS = 3000;
@@ -36,17 +35,14 @@ async function waitForShares(describe: string, read: () => Promise<Record<string
  * Watches the projections' state while the test runs: every plan's applied version and every
  * partition's checkpoint, per projection, must never go back.
  */
-function watchForRegressions(redis: Redis, prefix: string) {
+function watchForRegressions(redis: RedisClient, prefix: string) {
   const versions = new Map<string, number>();
   const checkpoints = new Map<string, string>();
   const regressions: string[] = [];
   let samples = 0;
   let running = true;
   const sample = async () => {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:{p*}:projection:*`, 'COUNT', 1000);
-      cursor = next;
+    await scanKeys(redis, `${prefix}:{p*}:projection:*`, async (found) => {
       const read = await Promise.all(found.map((key) => redis.hget(key, 'version')));
       found.forEach((key, i) => {
         const version = Number(read[i] ?? NaN);
@@ -55,7 +51,7 @@ function watchForRegressions(redis: Redis, prefix: string) {
         if (version < before) regressions.push(`${key}: ${before} → ${version}`);
         versions.set(key, Math.max(before, version));
       });
-    } while (cursor !== '0');
+    });
     for (const projection of PROJECTION_NAMES) {
       for (let partition = 0; partition < PARTITIONS; partition += 1) {
         const key = `${prefix}:{p${partition}}:checkpoint:${projection}`;
@@ -87,7 +83,7 @@ function watchForRegressions(redis: Redis, prefix: string) {
 test('2 relays and 2 projectors share the partitions, survive a SIGKILL of one of each under writes, take their share back, and the projections equal the fold of the log', async (t) => {
   const stack = await startStack({ PARTITIONS: String(PARTITIONS), PARTITION_LEASE_MS: String(LEASE_MS), PARTITION_HEARTBEAT_MS: '300' }, { relays: 2, projectors: 2 });
   t.teardown(() => stack.stop());
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   t.teardown(() => redis.disconnect());
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: PARTITIONS });
   const relays = new RedisPartitionLeaseStore(redis, keys, 'relay');

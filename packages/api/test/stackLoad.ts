@@ -1,12 +1,11 @@
 import type { ExecutionContext } from 'ava';
-import { Redis } from 'ioredis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { aPlan } from '../../core/test/planMother.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import type { ApiClient } from './apiClient.js';
-import type { Stack } from './stackProcesses.js';
+import { connectStackRedis, type Stack } from './stackProcesses.js';
 import { checkedFetch } from './contract/checkedFetch.js';
 
 /**
@@ -51,7 +50,7 @@ export async function waitForProjections(stack: Stack, timeoutMs = 90_000): Prom
 /** Waits for the projections to catch up, then checks every projection equals the fold of the log. */
 export async function converged(stack: Stack, t: ExecutionContext): Promise<void> {
   await waitForProjections(stack);
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   const es = connectTestElastic();
   try {
     const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });

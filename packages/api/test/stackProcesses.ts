@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
-import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
+import { deleteKeys, randomPrefix, TEST_REDIS_CLUSTER_NODES, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
 import { connectTestElastic, deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -68,6 +68,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     REDIS_URL: TEST_REDIS_URL,
+    REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES,
     AMQP_URL: TEST_AMQP_URL,
     ES_URL: TEST_ES_URL,
     KEY_PREFIX: randomPrefix('e2e'),
@@ -153,8 +154,13 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
   };
 }
 
+/** A client of the stack's Redis (one server or the cluster its processes use). */
+export function connectStackRedis(env: Record<string, string>): RedisClient {
+  return connectRedis({ redisUrl: env.REDIS_URL ?? '', redisClusterNodes: env.REDIS_CLUSTER_NODES ?? '' });
+}
+
 async function removeStackData(env: Record<string, string>): Promise<void> {
-  const redis = new Redis(env.REDIS_URL ?? '');
+  const redis = connectStackRedis(env);
   await deleteKeys(redis, env.KEY_PREFIX ?? 'missing');
   redis.disconnect();
   const es = connectTestElastic();

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { foldPlan, parsePlanKey, planKey, type PlanRef } from '@planledger/core';
-import { HEAD_MARKER, type RedisKeys } from '@planledger/core/redis';
+import { HEAD_MARKER, scanKeys, type RedisClient, type RedisKeys } from '@planledger/core/redis';
 import type { ProjectionContext } from './projectionContext.js';
 import { projectionNamed, type Mismatch, type MismatchKind } from './projections/index.js';
 
@@ -66,16 +65,13 @@ export async function verifyProjection(options: VerifyOptions): Promise<VerifyRe
 }
 
 /** Every plan the log has a head for (deleted ones included). */
-async function allPlans(redis: Redis, keys: RedisKeys): Promise<PlanRef[]> {
+async function allPlans(redis: RedisClient, keys: RedisKeys): Promise<PlanRef[]> {
   const plans: PlanRef[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}:*${HEAD_MARKER}*`, 'COUNT', 1000);
+  await scanKeys(redis, `${keys.prefix}:*${HEAD_MARKER}*`, async (found) => {
     for (const key of found) {
       const plan = parsePlanKey(key.slice(key.indexOf(HEAD_MARKER) + HEAD_MARKER.length));
       if (plan) plans.push(plan);
     }
-    cursor = next;
-  } while (cursor !== '0');
+  });
   return plans;
 }

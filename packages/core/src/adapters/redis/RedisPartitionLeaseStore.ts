@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.js';
 import type { PartitionLeaseStore } from '../../ports/PartitionLeaseStore.js';
 import type { RedisKeys } from './redisKeys.js';
 
@@ -34,7 +34,7 @@ export class RedisPartitionLeaseStore implements PartitionLeaseStore {
   private readonly scripts: WithLeaseScripts;
 
   /** `role` names the instances sharing the partitions (`relay`, `projector`). */
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly role: string) {
+  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys, private readonly role: string) {
     this.partitions = keys.partitions;
     redis.defineCommand('planledgerHeartbeat', { numberOfKeys: 1, lua: HEARTBEAT });
     redis.defineCommand('planledgerAcquireLease', { numberOfKeys: 1, lua: ACQUIRE });
