@@ -15,7 +15,7 @@ const config = readConfig(
   {
     ...commonSettings,
     ...shareSettings,
-    metricsPort: setting('integer', 'RELAY_METRICS_PORT', 'Port of the relay’s /metrics (0: none).', 9465),
+    metricsPort: setting('integer', 'RELAY_METRICS_PORT', 'Port of the relay’s /metrics (0: none).', 9466),
     metricsHost: setting('string', 'RELAY_METRICS_HOST', 'Address of the relay’s /metrics.', '127.0.0.1'),
     consumer: setting('string', 'RELAY_CONSUMER', 'Consumer name in the log streams\' group; keep it stable across restarts.', `relay-${os.hostname()}`),
   },
