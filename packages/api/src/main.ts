@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { amqpUrlsOf, createChangeFeed, createPlanAudit, createPlanService, esNodesOf, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -41,7 +41,8 @@ async function start(): Promise<RunningProcess> {
 
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const partitionLog = new RedisPartitionLog(redis, keys);
-  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
+  const leases = { relay: new RedisPartitionLeaseStore(redis, keys, 'relay'), projector: new RedisPartitionLeaseStore(redis, keys, 'projector') };
+  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition), holders: (role) => leases[role].holders() });
   const metrics = createApiMetrics({ lag });
   const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
@@ -86,7 +87,7 @@ async function start(): Promise<RunningProcess> {
     readinessDetails: async () => {
       const report = await lag();
       const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });
-      return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) } };
+      return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) }, partitions: report.partitions };
     },
     authenticate: bearerAuth({
       resolveKey: createKeyResolver({

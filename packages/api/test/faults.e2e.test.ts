@@ -3,32 +3,14 @@ import amqp from 'amqplib';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
 import { refOfPlan } from '@planledger/core';
-import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
-import { verifyProjection } from '../../projector/src/verifyProjection.js';
+import { createRedisKeys } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
-import { waitForProjections, writeLoad } from './stackLoad.js';
-import { connectTestElastic, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
+import { converged, writeLoad } from './stackLoad.js';
+import { TEST_ES_URL } from '../../core/test/elasticTestContext.js';
 import { apiClient } from './apiClient.js';
-import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
+import { startStack } from './stackProcesses.js';
 import { startTcpProxy } from './tcpProxy.js';
 import { checkedFetch } from './contract/checkedFetch.js';
-
-async function converged(stack: Stack, t: import('ava').ExecutionContext): Promise<void> {
-  await waitForProjections(stack);
-  const redis = connectStackRedis(stack.env);
-  const es = connectTestElastic();
-  try {
-    const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
-    for (const projection of PROJECTION_NAMES) {
-      const verdict = await verifyProjection({ projection, redis, keys, log: new RedisEventLog(redis, keys), es, alias: stack.env.ES_ALIAS ?? '' });
-      t.true(verdict.plans > 10, `${verdict.plans} plans`);
-      t.deepEqual(verdict.mismatches, [], `${projection} equals the fold of the log`);
-    }
-  } finally {
-    redis.disconnect();
-    await es.close();
-  }
-}
 
 test('SIGKILL of the relay and of a projector holding unacked messages: after restart every projection equals the fold of the log', async (t) => {
   const stack = await startStack();

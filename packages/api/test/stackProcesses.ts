@@ -21,12 +21,22 @@ const SCRIPTS = {
   relay: 'packages/projector/dist/relayMain.js',
   projector: 'packages/projector/dist/projectorMain.js',
 } as const;
-export type ProcessName = keyof typeof SCRIPTS;
+/** The first relay and projector are `relay` and `projector`; more instances are `relay2`, `projector2`, … */
+export type ProcessName = keyof typeof SCRIPTS | `relay${number}` | `projector${number}`;
+
+export interface StackShape {
+  /** Relay instances (default 1). */
+  readonly relays?: number;
+  /** Projector instances (default 1), each with its own metrics port. */
+  readonly projectors?: number;
+}
 
 export interface Stack {
   readonly baseUrl: string;
   readonly env: Record<string, string>;
   readonly processes: Record<ProcessName, ChildProcess>;
+  /** The environment one process runs with (the stack's, plus its own metrics port). */
+  envOf(name: ProcessName): Record<string, string>;
   /** Output of a process so far, for failure messages. */
   output(name: string): string;
   /** Kills one process with a signal and waits for it to exit. */
@@ -51,14 +61,15 @@ export interface StackOptions {
 }
 
 /**
- * Starts the real processes (topology, api, relay, projector) from their built entry points,
+ * Starts the real processes (topology, api, relays, projectors) from their built entry points,
  * under random key prefixes, broker namespace and index alias so runs never collide.
  */
-export async function startStack(extraEnv: Record<string, string> = {}, { processEnv = {} }: StackOptions = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, { relays = 1, projectors = 1, processEnv = {} }: StackShape & StackOptions = {}): Promise<Stack> {
   const ownEnv: Partial<Record<string, Record<string, string>>> = { ...processEnv };
   const port = await freePort();
   const idpPort = await freePort();
   const projectorMetricsPort = await freePort();
+  const relayMetricsPort = await freePort();
   const idpDataDir = mkdtempSync(join(tmpdir(), 'planledger-e2e-idp-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -73,6 +84,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { proces
     PORT: String(port),
     IDP_PORT: String(idpPort),
     PROJECTOR_METRICS_PORT: String(projectorMetricsPort),
+    RELAY_METRICS_PORT: String(relayMetricsPort),
     IDP_DATA_DIR: idpDataDir,
     OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
     IDP_CONSOLE_ORIGINS: `http://127.0.0.1:${port}`,
@@ -80,9 +92,20 @@ export async function startStack(extraEnv: Record<string, string> = {}, { proces
     RELAY_CONSUMER: 'relay-e2e',
     ...extraEnv,
   };
+  const names: ProcessName[] = ['idp', 'api', 'relay', 'projector'];
+  const instanceEnv = new Map<string, Record<string, string>>();
+  for (const [role, count, portVar] of [['relay', relays, 'RELAY_METRICS_PORT'], ['projector', projectors, 'PROJECTOR_METRICS_PORT']] as const) {
+    for (let i = 2; i <= count; i += 1) {
+      const name: ProcessName = `${role}${i}`;
+      names.push(name);
+      instanceEnv.set(name, { ...env, [portVar]: String(await freePort()) });
+    }
+  }
+  const envOf = (name: ProcessName): Record<string, string> => ({ ...(instanceEnv.get(name) ?? env), ...ownEnv[name] });
+  const scriptOf = (name: ProcessName): string => SCRIPTS[name.replace(/\d+$/, '') as keyof typeof SCRIPTS];
   const outputs = new Map<string, string>();
-  const run = (name: string, script: string): ChildProcess => {
-    const child = spawn(process.execPath, [`${ROOT}/${script}`], { env: { ...env, ...ownEnv[name] }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (name: string, script: string, processEnvironment: Record<string, string> = env): ChildProcess => {
+    const child = spawn(process.execPath, [`${ROOT}/${script}`], { env: processEnvironment, stdio: ['ignore', 'pipe', 'pipe'] });
     // A restarted process's output follows its earlier run's.
     outputs.set(name, outputs.get(name) ?? '');
     const collect = (chunk: Buffer) => outputs.set(name, (outputs.get(name) ?? '') + chunk.toString());
@@ -93,7 +116,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { proces
   const topology = run('topology', 'packages/projector/dist/topologyMain.js');
   const [code] = (await once(topology, 'exit')) as [number];
   if (code !== 0) throw new Error(`topology failed: ${outputs.get('topology')}`);
-  const processes = Object.fromEntries(Object.entries(SCRIPTS).map(([name, script]) => [name, run(name, script)])) as Record<ProcessName, ChildProcess>;
+  const processes = Object.fromEntries(names.map((name) => [name, run(name, scriptOf(name), envOf(name))])) as Record<ProcessName, ChildProcess>;
   const baseUrl = `http://127.0.0.1:${port}`;
   const waitForApi = async () => {
     for (const deadline = Date.now() + 30_000; ; ) {
@@ -108,9 +131,11 @@ export async function startStack(extraEnv: Record<string, string> = {}, { proces
     baseUrl,
     env,
     processes,
+    envOf,
     output: (name) => outputs.get(name) ?? '',
     async kill(name, signal) {
       const child = processes[name];
+      if (!child) throw new Error(`the stack has no process ${name}`);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill(signal);
@@ -118,7 +143,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { proces
     },
     async restart(name, changedEnv) {
       if (changedEnv) ownEnv[name] = changedEnv;
-      processes[name] = run(name, SCRIPTS[name]);
+      processes[name] = run(name, scriptOf(name), envOf(name));
       if (name === 'api') await waitForApi();
     },
     stop: async () => {
