@@ -1,5 +1,7 @@
 import type { AckedWrite, FaultContext, FaultOutcome, LoadOptions } from './faultRow.js';
 
+const DEFAULT_HOLD_MS = 5000;
+
 export interface FaultSteps {
   /** Brings the fault about (kill a process or node, cut a service). */
   inject(): Promise<void>;
@@ -8,7 +10,7 @@ export interface FaultSteps {
    * the system must ride the fault out by itself, and recovery is measured from the injection.
    */
   remove?(): Promise<void>;
-  /** How long the fault lasts before `remove` (default: until half the row's operations were acknowledged). */
+  /** How long the fault lasts before `remove` (default: until half the row's operations were acknowledged, at most 5 s — a fault may stop every write). */
   holdMs?: number;
   /** Puts things back for the next rows once recovery was measured (restart what a ridden-out fault killed); not timed. */
   restore?(): Promise<void>;
@@ -40,7 +42,7 @@ export async function faultUnderLoad(ctx: FaultContext, steps: FaultSteps): Prom
     let from = injectedAt;
     if (steps.remove) {
       const { holdMs } = steps;
-      if (holdMs === undefined) await load.waitFor(Math.ceil(ctx.ops / 2), injectedAt);
+      if (holdMs === undefined) await load.reached(Math.ceil(ctx.ops / 2), injectedAt, DEFAULT_HOLD_MS);
       else await new Promise((resolve) => setTimeout(resolve, Math.max(0, injectedAt + holdMs - Date.now())));
       from = Date.now();
       await steps.remove();

@@ -21,6 +21,14 @@ export function anonymousRss(pid: number): number | null {
   }
 }
 
+const commandLine = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 const ofPid = (name: string, pid: number): MemorySubject => ({ name, read: async () => anonymousRss(pid) });
 
 /**
@@ -43,7 +51,11 @@ export async function memorySubjects({ stack, redis, es }: { stack: Stack; redis
   const nodes = (await es.nodes.info({ metric: 'process' })) as unknown as { nodes: Record<string, { name: string; process?: { id?: number } }> };
   const esSubjects = Object.values(nodes.nodes).flatMap((node) => (node.process?.id ? [ofPid(`elasticsearch ${node.name}`, node.process.id)] : []));
   const own = [...stack.instances.entries()].flatMap(([name, child]) => (child.pid ? [ofPid(name, child.pid)] : []));
-  return [...own, ...redisSubjects, ...pidsByCommand('beam.smp').map((pid) => ofPid(`beam.smp ${pid}`, pid)), ...esSubjects];
+  // On the RabbitMQ cluster its own nodes, else the machine's broker.
+  const beams = pidsByCommand('beam.smp');
+  const clusterBeams = beams.filter((pid) => commandLine(pid).includes('planledger-rabbit'));
+  const rabbit = (stack.env.AMQP_URLS && clusterBeams.length > 0 ? clusterBeams : beams).map((pid) => ofPid(`beam.smp ${pid}`, pid));
+  return [...own, ...redisSubjects, ...rabbit, ...esSubjects];
 }
 
 export interface MemoryVerdict {

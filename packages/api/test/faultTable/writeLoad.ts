@@ -33,6 +33,8 @@ export interface WriteLoad {
   failures(): number;
   /** Resolves once `count` writes were acknowledged at or after `since`. */
   waitFor(count: number, since?: number, timeoutMs?: number): Promise<void>;
+  /** Like `waitFor`, but resolves false instead of failing when `withinMs` passed first. */
+  reached(count: number, since: number, withinMs: number): Promise<boolean>;
   stop(): Promise<AckedWrite[]>;
 }
 
@@ -119,13 +121,16 @@ export function startWriteLoad(target: LoadTarget, { workers = 6, rate, versions
     for (let i = acked.length - 1; i >= 0 && (acked[i]?.at ?? 0) >= since; i -= 1) count += 1;
     return count;
   };
+  const reached = async (count: number, since: number, withinMs: number) => {
+    for (const deadline = Date.now() + withinMs; acknowledged(since) < count; await sleep(100)) if (Date.now() > deadline) return false;
+    return true;
+  };
   return {
     acknowledged,
     failures: () => failures,
+    reached,
     async waitFor(count, since = 0, timeoutMs = 600_000) {
-      for (const deadline = Date.now() + timeoutMs; acknowledged(since) < count; await sleep(100)) {
-        if (Date.now() > deadline) throw new Error(`only ${acknowledged(since)} of ${count} writes acknowledged in ${timeoutMs} ms (${failures} failed requests)`);
-      }
+      if (!(await reached(count, since, timeoutMs))) throw new Error(`only ${acknowledged(since)} of ${count} writes acknowledged in ${timeoutMs} ms (${failures} failed requests)`);
     },
     async stop() {
       running = false;
