@@ -34,7 +34,9 @@ export const replayDuringFaults: FaultRow = {
       during: async () => {
         const ended = await replay?.done;
         if (ended?.code === 0) return [];
-        return [`replay exited ${ended?.code}: ${(ended?.stderr ?? '').slice(-400)}${(ended?.stdout ?? '').slice(-400)}`];
+        const lines = `${ended?.stdout ?? ''}${ended?.stderr ?? ''}`.split('\n');
+        const said = lines.filter((line) => /^(replay|verify)\b|^\s+(missing|extra|staleVersion|differentContent):/.test(line)).slice(0, 12);
+        return [`replay exited ${ended?.code}: ${said.join(' / ')}`];
       },
       what: () => `replay of search with ${relay} SIGKILLed${es ? ` and Elasticsearch node ${esPort}` : ''} (Elasticsearch node kill needs the cluster)`,
     });
