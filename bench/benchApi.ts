@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../packages/core/src/adapters/redis/index.js';
 import { createRedisKeys } from '../packages/core/src/adapters/redis/index.js';
 import type { PlanDocument } from '../packages/core/src/index.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
@@ -20,7 +20,7 @@ export interface BenchApi {
   /** A one-field PATCH (RFC 6902 replace of the plan's `planCostShares.copay`). */
   patchCopay(planId: string, copay: number): Promise<Ack>;
   /** The fields of the log entry a consistency token names (as stored in the partition stream). */
-  logEntry(redis: Redis, token: string): Promise<string[]>;
+  logEntry(redis: RedisClient, token: string): Promise<string[]>;
 }
 
 export const copayPatch = (copay: number) => JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]);

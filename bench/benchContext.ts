@@ -1,11 +1,11 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../packages/core/src/adapters/redis/index.js';
 import type { BenchSizes } from './benchSizes.js';
 import type { Figure } from './figureTable.js';
 
 /** What every part of the ratio bench gets: the shared services' clients, the sizes, a progress line. */
 export interface BenchContext {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly es: Client;
   readonly sizes: BenchSizes;
   readonly say: (line: string) => void;

@@ -10,12 +10,11 @@
  *   node --import tsx bench/exportBench.ts
  */
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { createPlanService, type WriteContext } from '../packages/core/src/index.js';
 import { createRedisKeys, RedisEventLog } from '../packages/core/src/adapters/redis/index.js';
 import { aPlan } from '../packages/core/test/planMother.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
-import { startStack } from '../packages/api/test/stackProcesses.js';
+import { startStack, connectStackRedis } from '../packages/api/test/stackProcesses.js';
 import { inParallel } from './benchApi.js';
 
 const events = Number(process.env.EXPORT_EVENTS ?? 100_000);
@@ -35,7 +34,7 @@ const heapMb = process.env.EXPORT_API_HEAP_MB;
 const stack = await startStack(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${Number(heapMb)}` } : {});
 try {
   await Promise.all([stack.kill('relay', 'SIGTERM'), stack.kill('projector', 'SIGTERM')]);
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   const log = new RedisEventLog(redis, createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) }));
   const service = createPlanService({ log, now: () => new Date() });
   const context: WriteContext = { actor: { clientId: 'bench', subject: 'bench' }, reason: 'export bench', org: 'example.com', crossOrg: false, requestId: 'bench' };

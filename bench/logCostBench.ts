@@ -10,11 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { createPlanService, refOfPlan, type PlanRef } from '../packages/core/src/index.js';
-import { createRedisKeys, RedisEventLog } from '../packages/core/src/adapters/redis/index.js';
+import { createRedisKeys, RedisEventLog, scanKeys, unlinkKeys, type RedisClient } from '../packages/core/src/adapters/redis/index.js';
 import { aPlan } from '../packages/core/test/planMother.js';
 
 export interface LogBytesOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** One-field PATCHes after the create (default 1,000). */
   readonly patches?: number;
   /** Partitions of the throwaway log (default 1: every event lands in one stream, as for a hot partition). */
@@ -77,12 +77,12 @@ export async function measureLogBytesPerEvent({ redis, patches = 1000, partition
     return { events, bytesPerEvent: round(bytesPerEvent), eventJsonBytes: round(eventJsonBytes), ratio: round(bytesPerEvent / eventJsonBytes, 2), byKind };
   } finally {
     const keys = await keysUnder(redis, prefix);
-    if (keys.length > 0) await redis.del(...keys);
+    await unlinkKeys(redis, keys);
   }
 }
 
 export interface TimeTravelOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Versions of the plan (default 10,000). */
   readonly versions?: number;
   /** Reads of each kind (default 1,000). */
@@ -133,18 +133,15 @@ export async function measureTimeTravel({ redis, versions = 10_000, reads = 1000
     return { versions, byVersion, byTime };
   } finally {
     const keys = await keysUnder(redis, prefix);
-    if (keys.length > 0) await redis.del(...keys);
+    await unlinkKeys(redis, keys);
   }
 }
 
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+  await scanKeys(redis, `${prefix}:*`, async (keys) => {
     found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  });
   return found;
 }
 

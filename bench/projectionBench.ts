@@ -3,7 +3,6 @@
  * index, and → searchable) under a steady write load, and the replay rate of both projections.
  * Prints figures; asserts nothing. Run through `npm run bench -- projectionBench`.
  */
-import { Redis } from 'ioredis';
 import { comparePositions, createPlanService, readProjectionLag, refOfPlan, silentLogger } from '../packages/core/src/index.js';
 import { createRedisKeys, RedisEventLog, RedisPartitionLog, RedisProjectionState } from '../packages/core/src/adapters/redis/index.js';
 import { PROJECTION_NAMES } from '../packages/projector/src/projections/index.js';
@@ -11,7 +10,7 @@ import { rebuildProjection } from '../packages/projector/src/rebuildProjection.j
 import { aPlan } from '../packages/core/test/planMother.js';
 import { connectTestElastic } from '../packages/core/test/elasticTestContext.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
-import { startStack } from '../packages/api/test/stackProcesses.js';
+import { startStack, connectStackRedis } from '../packages/api/test/stackProcesses.js';
 
 const RATE = Number(process.env.BENCH_WRITES_PER_SECOND ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -19,7 +18,7 @@ const REPLAY_PLANS = Number(process.env.BENCH_REPLAY_PLANS ?? 5000);
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 
 const stack = await startStack({ LOG_LEVEL: 'error' });
-const redis = new Redis(stack.env.REDIS_URL ?? '');
+const redis = connectStackRedis(stack.env);
 const es = connectTestElastic();
 try {
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });

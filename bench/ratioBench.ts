@@ -30,7 +30,7 @@ const PARTS: Record<string, { part: BenchPart; figures: string[] }> = {
   historyAndRebuild: { part: historyAndRebuild, figures: ['time travel ?version=N p99', 'time travel ?asOf= p99', 'full search rebuild'] },
   searchableLag: { part: searchableLag, figures: ['searchable lag p99, one plan'] },
   redisBytes: { part: redisBytes, figures: ['Redis bytes per event, one-field PATCHes'] },
-  asofSearch: { part: asofSearch, figures: ['asOf search p50', 'asOf search p99', 'temporal index bytes per event'] },
+  asofSearch: { part: asofSearch, figures: ['asOf search p50', 'asOf search p99', 'search index bytes per plan', 'temporal index bytes per event'] },
 };
 const ORDER = ['apiThroughput', 'cpuPerWrite', 'documentsPerPatch', 'historyAndRebuild', 'searchableLag', 'redisBytes', 'asofSearch'];
 

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../packages/core/src/adapters/redis/index.js';
 import type { Stack } from '../packages/api/test/stackProcesses.js';
 import { pidsByCommand, type CpuSubject } from './processCpu.js';
 
@@ -7,7 +7,7 @@ import { pidsByCommand, type CpuSubject } from './processCpu.js';
  * The processes one write costs CPU in: the shared services (Redis by its own `INFO`,
  * Elasticsearch by its nodes API, RabbitMQ as the machine's `beam.smp`) and the stack's own.
  */
-export async function writePathSubjects({ redis, es, stack }: { redis: Redis; es: Client; stack: Stack }): Promise<CpuSubject[]> {
+export async function writePathSubjects({ redis, es, stack }: { redis: RedisClient; es: Client; stack: Stack }): Promise<CpuSubject[]> {
   const info = await redis.info('server');
   const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1]);
   const nodes = (await es.nodes.info({ node_id: '_local', metric: 'process' })) as { nodes: Record<string, { process?: { id?: number } }> };

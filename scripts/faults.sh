@@ -16,15 +16,7 @@ trap stop_infrastructure EXIT
 prepare_stack
 
 if [[ "${FAULT_TOPOLOGY:-cluster}" != "single" ]]; then
-  step "cluster topology"
-  for name in redis-cluster rabbitmq-cluster es-cluster; do
-    [[ -f "$ROOT/scripts/$name.sh" ]] || { echo "faults: scripts/$name.sh is missing (FAULT_TOPOLOGY=single runs on single nodes)" >&2; exit 1; }
-    start_service "$name"
-  done
-  export REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES:-127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003}"
-  export AMQP_URLS="${AMQP_URLS:-amqp://guest:guest@127.0.0.1:5701,amqp://guest:guest@127.0.0.1:5702,amqp://guest:guest@127.0.0.1:5703}"
-  export ES_NODES="${ES_NODES:-http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203}"
-  export ES_REPLICAS="${ES_REPLICAS:-1}"
+  start_cluster_infrastructure
 fi
 
 step "fault table"

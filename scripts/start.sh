@@ -2,7 +2,13 @@
 # npm start: install what is missing, build, bring up local infrastructure that is not running,
 # declare the broker topology, then run identity provider, api, relay and projector in the
 # foreground. Ctrl-C stops everything this script started.
+#
+# `--cluster` (npm run start:cluster): the cluster topology instead — Redis Cluster, three
+# RabbitMQ nodes, three Elasticsearch nodes — with two relays and two projectors sharing the
+# partitions; the api on $PORT (3000) and the identity provider on $IDP_PORT (4000) as before.
 set -euo pipefail
+CLUSTER=0
+[[ "${1:-}" == "--cluster" ]] && CLUSTER=1
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
 PIDS=()
@@ -29,7 +35,7 @@ trap 'exit 143' TERM
 t0=$SECONDS
 ensure_installed
 ensure_built
-start_infrastructure
+if ((CLUSTER)); then start_cluster_infrastructure; else start_infrastructure; fi
 step "broker topology"
 node "$ROOT/packages/projector/dist/topologyMain.js"
 
@@ -41,8 +47,15 @@ run() {
 step "processes"
 run idp packages/idp/dist/main.js
 run api packages/api/dist/main.js
-run relay packages/projector/dist/relayMain.js
-run projector packages/projector/dist/projectorMain.js
+if ((CLUSTER)); then
+  RELAY_CONSUMER=relay-1 run relay-1 packages/projector/dist/relayMain.js
+  RELAY_CONSUMER=relay-2 run relay-2 packages/projector/dist/relayMain.js
+  PROJECTOR_METRICS_PORT=9464 run projector-1 packages/projector/dist/projectorMain.js
+  PROJECTOR_METRICS_PORT=9465 run projector-2 packages/projector/dist/projectorMain.js
+else
+  run relay packages/projector/dist/relayMain.js
+  run projector packages/projector/dist/projectorMain.js
+fi
 
 port="${PORT:-3000}"
 until curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; do

@@ -82,7 +82,9 @@ export const asofSearch: BenchPart = async ({ redis, es, sizes, say }) => {
     await es.indices.refresh({ index: [`${alias}-asof`, `${alias}-now`] });
     // Both merged, so neither search pays for segments the other does not have.
     await es.indices.forcemerge({ index: [`${alias}-asof`, `${alias}-now`], max_num_segments: 1 });
-    const stats = (await es.indices.stats({ index: temporalIndex, metric: ['store', 'docs'] })) as { _all: { primaries: { store: { size_in_bytes: number }; docs: { count: number } } } };
+    type StoreStats = { _all: { primaries: { store: { size_in_bytes: number }; docs: { count: number } } } };
+    const stats = (await es.indices.stats({ index: temporalIndex, metric: ['store', 'docs'] })) as StoreStats;
+    const searchStats = (await es.indices.stats({ index: `${alias}-now`, metric: ['store', 'docs'] })) as StoreStats;
     const events = plans * versions;
     const bytesPerEvent = stats._all.primaries.store.size_in_bytes / events;
     const docsPerEvent = stats._all.primaries.docs.count / events;
@@ -108,6 +110,14 @@ export const asofSearch: BenchPart = async ({ redis, es, sizes, say }) => {
     return [
       { figure: `asOf search p50 (${plans} plans × ${versions} versions)`, measured: a.p50, unit: 'ms', limit: { value: b.p50, unit: 'ms', what: 'same searches without asOf' }, ratio: a.p50 / b.p50, target: '—', met: null, details },
       { figure: `asOf search p99 (${plans} plans × ${versions} versions)`, measured: a.p99, unit: 'ms', limit: { value: b.p99, unit: 'ms', what: 'same searches without asOf' }, ratio: a.p99 / b.p99, target: '—', met: null, details },
+      {
+        figure: 'search index bytes per plan (after merge)',
+        measured: Math.round(searchStats._all.primaries.store.size_in_bytes / plans),
+        unit: 'bytes',
+        target: '—',
+        met: null,
+        details: { plans, docsPerPlan: Number((searchStats._all.primaries.docs.count / plans).toFixed(2)), storeBytes: searchStats._all.primaries.store.size_in_bytes },
+      },
       { figure: 'temporal index bytes per event (after merge)', measured: Math.round(bytesPerEvent), unit: 'bytes', target: '—', met: null, details: { ...details, docsPerEvent: Number(docsPerEvent.toFixed(2)), storeBytes: stats._all.primaries.store.size_in_bytes } },
     ];
   } finally {

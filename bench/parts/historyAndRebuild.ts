@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
-import { Redis } from 'ioredis';
 import { createPlanService, refOfPlan, type PlanDocument, type PlanService, type WriteContext } from '../../packages/core/src/index.js';
 import { createRedisKeys, RedisEventLog } from '../../packages/core/src/adapters/redis/index.js';
 import { PLAN_INDEX_BODY, planSearchDocuments } from '../../packages/core/src/adapters/elasticsearch/index.js';
 import { aPlan } from '../../packages/core/test/planMother.js';
-import { startStack, type Stack } from '../../packages/api/test/stackProcesses.js';
+import { startStack, type Stack, connectStackRedis } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
 import { benchApi, inParallel } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
@@ -30,7 +29,7 @@ interface BuiltLog {
  */
 export const historyAndRebuild: BenchPart = async ({ es, sizes, say }) => {
   const stack = await startStack({ LOG_LEVEL: 'error' });
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   try {
     await stack.kill('relay', 'SIGTERM');
     await stack.kill('projector', 'SIGTERM');

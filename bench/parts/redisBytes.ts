@@ -1,22 +1,18 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../packages/core/src/adapters/redis/index.js';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
 import { benchApi } from '../benchApi.js';
 
 /** MEMORY USAGE (SAMPLES 0: every element counted) summed over every key under a prefix. */
-export async function bytesUnder(redis: Redis, prefix: string): Promise<{ bytes: number; keys: number }> {
-  let cursor = '0';
+export async function bytesUnder(redis: RedisClient, prefix: string): Promise<{ bytes: number; keys: number }> {
   let bytes = 0;
   let keys = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    const pipeline = redis.pipeline();
-    for (const key of found) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
-    for (const [, value] of (await pipeline.exec()) ?? []) bytes += Number(value ?? 0);
+  // One command a key (keys of many slots on a cluster), sent together.
+  await scanKeys(redis, `${prefix}:*`, async (found) => {
+    for (const value of await Promise.all(found.map((key) => redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')))) bytes += Number(value ?? 0);
     keys += found.length;
-    cursor = next;
-  } while (cursor !== '0');
+  });
   return { bytes, keys };
 }
 

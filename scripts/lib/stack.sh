@@ -52,6 +52,18 @@ start_infrastructure() {
   fi
 }
 
+CLUSTER_SERVICES=(redis-cluster rabbitmq-cluster es-cluster)
+
+# The cluster topology: a Redis Cluster (3 masters, 3 replicas), three RabbitMQ nodes and three
+# Elasticsearch nodes, all project-owned, beside the single-node services; then the processes'
+# settings for them (scripts/lib/cluster-env.sh).
+start_cluster_infrastructure() {
+  step "cluster infrastructure"
+  local name
+  for name in "${CLUSTER_SERVICES[@]}"; do start_service "$name" || return 1; done
+  source "$ROOT/scripts/lib/cluster-env.sh"
+}
+
 # What every command that runs the stack needs first: packages, a build, the local services.
 prepare_stack() {
   ensure_installed

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { Redis } from 'ioredis';
-import { createChangeFeed, createPlanAudit, createPlanService, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES } from '@planledger/core/redis';
+import { amqpUrlsOf, createChangeFeed, createPlanAudit, createPlanService, esNodesOf, readConfig, runProcess, type RunningProcess } from '@planledger/core';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -23,9 +22,9 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const client = connectRedis(config, { maxRetriesPerRequest: 2 });
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
-  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
+  const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
     await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
   } catch (error) {
@@ -38,12 +37,12 @@ async function start(): Promise<RunningProcess> {
   const partitionLog = new RedisPartitionLog(redis, keys);
   const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
   const metrics = createApiMetrics({ lag });
-  const log = metrics.timeAppends(new RedisEventLog(redis, keys));
+  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks: replicaAcksOf(config) }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).
-  const adminEs = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
-  const admin = openAdminService({ redis: client, keys, es: adminEs, alias: config.esAlias, amqpUrl: config.amqpUrl, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
+  const adminEs = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
+  const admin = openAdminService({ redis: client, keys, es: adminEs, alias: config.esAlias, amqpUrls: amqpUrlsOf(config), amqpHeartbeatS: config.amqpHeartbeatS, esReplicas: config.esReplicas, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
   const interrupted = await admin.admin.jobs.sweep();
   if (interrupted > 0) logger.warn({ jobs: interrupted }, 'admin jobs interrupted: the processes running them stopped');
   const app = createApp({

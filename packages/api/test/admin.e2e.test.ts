@@ -1,6 +1,5 @@
 import test from 'ava';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { planKey } from '@planledger/core';
 import { concreteIndex, temporalAlias } from '@planledger/core/elasticsearch';
 import { RedisPlanDirectory } from '@planledger/core/redis';
@@ -8,7 +7,7 @@ import { aPlan } from '../../core/test/planMother.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import { apiClient, type ApiClient } from './apiClient.js';
 import { waitForProjections } from './stackLoad.js';
-import { startStack, type Stack } from './stackProcesses.js';
+import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
 
 interface Job {
   id: string;
@@ -206,7 +205,7 @@ test('verify and repair › drift in the temporal index (a version gone, one alt
 
 test('verify and repair › a directory entry removed or altered behind the projector’s back is found and repaired (no body: verify first)', async (t) => {
   const [, , c, d] = plans;
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   t.teardown(() => redis.disconnect());
   const prefix = stack.env.KEY_PREFIX ?? '';
   const generation = (await redis.get(RedisPlanDirectory.generationKey(prefix))) ?? '0';

@@ -1,10 +1,9 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { RedisPlanDirectory } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { apiClient } from './apiClient.js';
 import { waitForProjections } from './stackLoad.js';
-import { runCli, startStack, type Stack } from './stackProcesses.js';
+import { connectStackRedis, runCli, startStack, type Stack } from './stackProcesses.js';
 
 let stack: Stack;
 const planIds: string[] = [];
@@ -58,7 +57,7 @@ test('npm run replay › not on a terminal: plain progress lines with totals and
 });
 
 test('npm run verify › exit 1 on drift; --repair re-projects the mismatched plan and exits 0', async (t) => {
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   t.teardown(() => redis.disconnect());
   const prefix = stack.env.KEY_PREFIX ?? '';
   const generation = (await redis.get(RedisPlanDirectory.generationKey(prefix))) ?? '0';

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
 import { createRedisKeys, RedisEventLog, RedisPlanDirectory } from '@planledger/core/redis';
 import { concreteIndex, temporalAlias } from '@planledger/core/elasticsearch';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
@@ -9,7 +8,7 @@ import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import { apiClient } from './apiClient.js';
 import { waitForProjections, writeLoad } from './stackLoad.js';
-import { startStack, type Stack } from './stackProcesses.js';
+import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
 
 let stack: Stack;
 const es = connectTestElastic();
@@ -34,7 +33,7 @@ async function replay(projection: string): Promise<string> {
 test('replay during writes › the rebuilt search index, read model and temporal index equal the fold of the log, and replace the old ones', async (t) => {
   const writer = await apiClient(stack.baseUrl, stack.env.OIDC_ISSUER ?? '', 'dev-writer');
   const alias = stack.env.ES_ALIAS ?? '';
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  const redis = connectStackRedis(stack.env);
   t.teardown(() => redis.disconnect());
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const log = new RedisEventLog(redis, keys);

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import { connectRedis, type RedisClient } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
 import { createElasticClient } from '@planledger/core/elasticsearch';
-import { randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
+import { deleteKeys, randomPrefix, TEST_REDIS_CLUSTER_NODES, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
 import { deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
-import { connectStackRedis, deleteStackKeys } from './stackRedis.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -91,6 +91,7 @@ export async function startStack(first: StackShape | Record<string, string> = {}
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     REDIS_URL: TEST_REDIS_URL,
+    REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES,
     AMQP_URL: firstOf(process.env.AMQP_URLS) ?? TEST_AMQP_URL,
     ES_URL: firstOf(process.env.ES_NODES) ?? TEST_ES_URL,
     ...topologyEnv,
@@ -185,11 +186,22 @@ export async function startStack(first: StackShape | Record<string, string> = {}
   };
 }
 
+/** A client of the stack's Elasticsearch: every node of `ES_NODES`, else `ES_URL`. */
+export function connectStackElastic(env: Record<string, string>, requestTimeoutMs?: number) {
+  const nodes = (env.ES_NODES || env.ES_URL || TEST_ES_URL).split(',').map((node) => node.trim()).filter(Boolean);
+  return createElasticClient({ nodes, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+}
+
+/** A client of the stack's Redis (one server or the cluster its processes use). */
+export function connectStackRedis(env: Record<string, string>): RedisClient {
+  return connectRedis({ redisUrl: env.REDIS_URL ?? '', redisClusterNodes: env.REDIS_CLUSTER_NODES ?? '' });
+}
+
 async function removeStackData(env: Record<string, string>): Promise<void> {
   const redis = connectStackRedis(env);
-  await deleteStackKeys(redis, env.KEY_PREFIX ?? 'missing');
+  await deleteKeys(redis, env.KEY_PREFIX ?? 'missing');
   redis.disconnect();
-  const es = createElasticClient({ url: env.ES_URL ?? TEST_ES_URL });
+  const es = connectStackElastic(env);
   await deleteAliasIndices(es, env.ES_ALIAS ?? 'missing');
   await es.close();
   const connection = await connectBroker(env);

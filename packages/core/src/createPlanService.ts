@@ -1,5 +1,5 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
-import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, type Violation } from './errors.js';
+import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteUnconfirmed, type Violation } from './errors.js';
 import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type EventActor, type PlanEvent } from './planEvent.js';
@@ -103,7 +103,8 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     try {
       return await decideAndAppend(plan, command, expected, context, claim);
     } catch (error) {
-      if (!claim || !(error instanceof DomainError)) throw error;
+      // An unconfirmed write may be kept or lost: its record says nothing yet, and the key stays claimed for the retry.
+      if (!claim || !(error instanceof DomainError) || error instanceof WriteUnconfirmed) throw error;
       // A concurrent request with the same key may have won the race between our check and now.
       const winner = await log.idempotencyRecord(plan, claim.key);
       if (winner) return replay(plan, winner, context);

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'JOB_RUNNING'
   | 'JOB_NOT_FOUND'
   | 'PROJECTION_NOT_FOUND'
-  | 'DEAD_LETTER_NOT_FOUND';
+  | 'DEAD_LETTER_NOT_FOUND'
+  | 'WRITE_UNCONFIRMED';
 
 export interface Violation {
   /** JSON Pointer of the offending value. */
@@ -152,5 +153,19 @@ export class ProjectionNotFound extends DomainError {
 export class DeadLetterNotFound extends DomainError {
   constructor(id: string) {
     super('DEAD_LETTER_NOT_FOUND', `No dead letter with id '${id}'.`);
+  }
+}
+
+/**
+ * The log's master took a write, but fewer replicas than required confirmed it in time: a
+ * failover now could lose it, so it is not acknowledged. It may yet be kept: the outcome is
+ * unknown, and a retry with the same Idempotency-Key either finds it or makes it.
+ */
+export class WriteUnconfirmed extends DomainError {
+  constructor(required: number, confirmed: number) {
+    super(
+      'WRITE_UNCONFIRMED',
+      `The write reached the log but ${confirmed} of the ${required} replica(s) it needs confirmed it in time, so its outcome is unknown. Retry with the same Idempotency-Key: the retry answers with this write if it was kept, or makes it.`,
+    );
   }
 }

@@ -22,7 +22,7 @@ export type { TemporalState, HeldTemporalState, TemporalStateUpdate, OpenVersion
 export { InMemoryProjectionState } from './memory/InMemoryProjectionState.js';
 export { silentLogger, type Logger, type LogFn } from './ports/Logger.js';
 export { readConfig, setting, type Setting, type ConfigOf } from './readConfig.js';
-export { commonSettings } from './commonSettings.js';
+export { amqpUrlsOf, commonSettings, esNodesOf } from './commonSettings.js';
 export { tenantMayAccess, findForeignOrgs, type Tenant } from './tenancy.js';
 export { PLAN_SCHEMA, type PlanSchema } from './planSchema.js';
 export { validatePlan, MAX_PLAN_BYTES, MAX_PLAN_DEPTH, MAX_PLAN_NODES } from './validatePlan.js';

@@ -8,9 +8,13 @@ export interface Setting<T> {
 
 export type ConfigOf<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
-type Kind = 'string' | 'integer' | 'boolean' | 'url';
+type Kind = 'string' | 'integer' | 'boolean' | 'url' | 'urls';
 
-function parserOf(kind: Kind): (raw: string) => string | number | boolean {
+type ValueOf<K extends Kind> = K extends 'integer' ? number : K extends 'boolean' ? boolean : K extends 'urls' ? readonly string[] : string;
+
+const parseUrl = (raw: string): string => new URL(raw).toString().replace(/\/$/, '');
+
+function parserOf(kind: Kind): (raw: string) => string | number | boolean | readonly string[] {
   switch (kind) {
     case 'integer':
       return (raw) => {
@@ -23,7 +27,10 @@ function parserOf(kind: Kind): (raw: string) => string | number | boolean {
         return /^(true|1|yes)$/i.test(raw.trim());
       };
     case 'url':
-      return (raw) => new URL(raw).toString().replace(/\/$/, '');
+      return parseUrl;
+    case 'urls':
+      // A comma-separated list; every item must be a URL.
+      return (raw) => raw.split(',').map((item) => item.trim()).filter(Boolean).map(parseUrl);
     case 'string':
       return (raw) => raw;
   }
@@ -33,8 +40,8 @@ export function setting<K extends Kind>(
   kind: K,
   env: string,
   doc: string,
-  defaultValue?: K extends 'integer' ? number : K extends 'boolean' ? boolean : string,
-): Setting<K extends 'integer' ? number : K extends 'boolean' ? boolean : string> {
+  defaultValue?: ValueOf<K>,
+): Setting<ValueOf<K>> {
   return { env, doc, default: defaultValue, parse: parserOf(kind) as never };
 }
 

@@ -4,7 +4,7 @@ import { createRedisKeys, RedisEventLog, assertDurableRedis, VERSION_RECORD_WIDT
 import { EVENT_SCHEMA_VERSION, refOfPlan, type PlanDocument, type PlanEvent } from '../src/index.js';
 import { aPlan } from './planMother.js';
 import { eventLogContract } from './eventLogContract.js';
-import { connectTestRedis, deleteKeys, randomPrefix } from './redisTestContext.js';
+import { connectTestRedis, deleteKeys, keysUnder, randomPrefix, TEST_REPLICA_ACKS } from './redisTestContext.js';
 
 const redis = connectTestRedis();
 const prefix = randomPrefix('eventlog');
@@ -14,7 +14,7 @@ test.after.always(async () => {
   redis.disconnect();
 });
 
-eventLogContract(test, 'RedisEventLog', async (options) => new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), options));
+eventLogContract(test, 'RedisEventLog', async (options) => new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }), { ...options, replicaAcks: TEST_REPLICA_ACKS }));
 
 test('RedisEventLog › survives a flushed script cache (EVALSHA reloads on NOSCRIPT)', async (t) => {
   const log = new RedisEventLog(redis, createRedisKeys({ prefix, partitions: 4 }));
@@ -63,7 +63,7 @@ test('RedisEventLog › each event is stored once: one stream entry with one fie
     t.deepEqual(entries.map(([, fields]) => JSON.parse(fields[1]!).version), Array.from({ length: 25 }, (_, i) => i + 1));
     t.is(await redis.strlen(keys.versions(refOfPlan(plan))), 25 * VERSION_RECORD_WIDTH);
     t.deepEqual((await redis.hkeys(keys.snapshots(refOfPlan(plan)))).sort(), ['10', '20']);
-    const all = await scanKeys(own);
+    const all = await keysUnder(redis, own);
     t.deepEqual(all.sort(), [keys.head(refOfPlan(plan)), keys.log(0), keys.snapshots(refOfPlan(plan)), keys.versions(refOfPlan(plan))].sort());
   } finally {
     await deleteKeys(redis, own);
@@ -79,7 +79,7 @@ test('RedisEventLog › one-field PATCHes cost at most 1.5× their event JSON in
     await appendPatches(log, plan, 300);
     const json = (await log.events(refOfPlan(plan))).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
     let bytes = 0;
-    for (const key of await scanKeys(own)) bytes += Number(await redis.memory('USAGE', key, 'SAMPLES', 0));
+    for (const key of await keysUnder(redis, own)) bytes += Number(await redis.memory('USAGE', key, 'SAMPLES', 0));
     t.log(`${(bytes / 300).toFixed(0)} B/event for ${(json / 300).toFixed(0)} B of JSON`);
     t.true(bytes <= 1.5 * json, `${bytes} bytes for ${json} bytes of event JSON`);
   } finally {
@@ -146,14 +146,3 @@ test('RedisEventLog › a version record pointing at an entry the log lost is an
   await redis.xdel(keys.log(keys.partitionOf(refOfPlan(plan))), id);
   await t.throwsAsync(log.events(refOfPlan(plan)), { message: /PLANLEDGER_MISSING version 2/ });
 });
-
-async function scanKeys(under: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${under}:*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}

@@ -2,9 +2,11 @@ import type { Client } from '@elastic/elasticsearch';
 import { createElasticClient } from '../src/adapters/elasticsearch/index.js';
 
 export const TEST_ES_URL = process.env.ES_URL ?? 'http://127.0.0.1:9200';
+/** Every node of the test cluster (ES_NODES), or ES_URL alone. */
+export const TEST_ES_NODES: readonly string[] = process.env.ES_NODES ? process.env.ES_NODES.split(',').map((node) => node.trim()).filter(Boolean) : [TEST_ES_URL];
 
 export function connectTestElastic(): Client {
-  return createElasticClient({ url: TEST_ES_URL });
+  return createElasticClient({ nodes: TEST_ES_NODES });
 }
 
 /** Removes the indices behind a test alias. */

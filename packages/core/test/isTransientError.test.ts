@@ -1,6 +1,6 @@
 import test from 'ava';
 import { errors } from '@elastic/elasticsearch';
-import { isTransientError, VersionConflict } from '../src/index.js';
+import { isTransientError, VersionConflict, WriteUnconfirmed } from '../src/index.js';
 import { BulkRejected } from '../src/adapters/elasticsearch/index.js';
 
 const responseError = (statusCode: number) => new errors.ResponseError({ statusCode, body: {}, headers: {}, warnings: null, meta: {} as never });
@@ -27,12 +27,16 @@ test('isTransientError › lost Redis and RabbitMQ connections and network error
   t.true(isTransientError(new Error('Reached the max retries per request limit (which is 2).')), 'ioredis');
   t.true(isTransientError(new Error('LOADING Redis is loading the dataset in memory')), 'redis');
   t.true(isTransientError(new Error('Channel closed')), 'amqplib');
+  t.true(isTransientError(new Error('Command aborted due to connection close')), 'ioredis Cluster, a master killed');
+  t.true(isTransientError(new Error('Too many Cluster redirections. Last error: Error: Connection is closed.')), 'ioredis Cluster, failover not over');
+  t.true(isTransientError(new Error('CLUSTERDOWN The cluster is down')), 'redis cluster');
   t.true(isTransientError(new Error('Connection closed (Error: Unexpected close)')), 'amqplib');
   t.true(isTransientError(new Error('Socket closed abruptly during opening handshake')), 'amqplib');
 });
 
 test('isTransientError › domain errors, plain errors and non-errors are not', (t) => {
   t.false(isTransientError(new VersionConflict('p', 3, 4)));
+  t.false(isTransientError(new WriteUnconfirmed(1, 0)), 'answered as its own 503, never retried as if nothing was written');
   t.false(isTransientError(new Error('Event p@3 does not follow version 1.')));
   t.false(isTransientError(null));
   t.false(isTransientError('ECONNREFUSED'));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readConfig, setting } from '../src/index.js';
+import { amqpUrlsOf, esNodesOf, readConfig, setting } from '../src/index.js';
 
 const schema = {
   port: setting('integer', 'PORT', 'port', 3000),
@@ -17,4 +17,18 @@ test('readConfig › reports every bad or missing setting at once', (t) => {
   t.regex(error?.message ?? '', /PORT="eighty" must be an integer/);
   t.regex(error?.message ?? '', /STRICT="maybe" must be true or false/);
   t.regex(error?.message ?? '', /NAME is required/);
+});
+
+test('readConfig › a urls setting is a comma-separated list of URLs, empty by default', (t) => {
+  const nodes = { nodes: setting('urls', 'NODES', 'nodes', []) };
+  t.deepEqual(readConfig(nodes, {}), { nodes: [] });
+  t.deepEqual(readConfig(nodes, { NODES: 'amqp://a:1/, amqp://b:2 ,' }), { nodes: ['amqp://a:1', 'amqp://b:2'] });
+  t.regex(t.throws(() => readConfig(nodes, { NODES: 'amqp://a:1,not a url' }))?.message ?? '', /NODES="amqp:\/\/a:1,not a url"/);
+});
+
+test('amqpUrlsOf and esNodesOf › the list when given, else the single URL', (t) => {
+  t.deepEqual(amqpUrlsOf({ amqpUrls: [], amqpUrl: 'amqp://h:5672' }), ['amqp://h:5672']);
+  t.deepEqual(amqpUrlsOf({ amqpUrls: ['amqp://a:1', 'amqp://b:2'], amqpUrl: 'amqp://h:5672' }), ['amqp://a:1', 'amqp://b:2']);
+  t.deepEqual(esNodesOf({ esNodes: [], esUrl: 'http://h:9200' }), ['http://h:9200']);
+  t.deepEqual(esNodesOf({ esNodes: ['http://a:9201'], esUrl: 'http://h:9200' }), ['http://a:9201']);
 });

@@ -1,5 +1,5 @@
 import type { ConfirmChannel } from 'amqplib';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import type { Logger } from '@planledger/core';
 import { RedisPartitionLog, type RedisKeys } from '@planledger/core/redis';
 import type { BrokerTopology } from '@planledger/core/rabbitmq';
@@ -8,7 +8,7 @@ import { createRelay, type Relay, type RelayPublisher } from './createRelay.js';
 
 export interface BrokerRelayOptions {
   /** The relay's own connection: it blocks on XREADGROUP, so it must not be shared. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
   readonly channel: ConfirmChannel;
   readonly topology: BrokerTopology;

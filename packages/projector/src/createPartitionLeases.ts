@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import type { RedisKeys } from '@planledger/core/redis';
 
 /** Renews a lease only while it is still ours; releases only our own. */
@@ -22,10 +22,10 @@ export interface PartitionLeases {
  * name with a TTL. An instance that stops renewing (crashed, paused) loses its partitions after
  * `leaseMs`, and another instance takes them over.
  */
-export function createPartitionLeases({ redis, keys, owner, leaseMs }: { redis: Redis; keys: RedisKeys; owner: string; leaseMs: number }): PartitionLeases {
+export function createPartitionLeases({ redis, keys, owner, leaseMs }: { redis: RedisClient; keys: RedisKeys; owner: string; leaseMs: number }): PartitionLeases {
   redis.defineCommand('planledgerRenewLease', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('planledgerReleaseLease', { numberOfKeys: 1, lua: RELEASE });
-  const scripts = redis as Redis & WithLeaseScripts;
+  const scripts = redis as RedisClient & WithLeaseScripts;
   let held: number[] = [];
   let renewedAt = 0;
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
-import { commonSettings, readConfig, setting } from '@planledger/core';
-import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
+import type { Channel } from 'amqplib';
+import { commonSettings, esNodesOf, readConfig, setting } from '@planledger/core';
+import { createRedisKeys, RedisEventLog, RedisProjectionState, connectRedis } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createElasticClient } from '@planledger/core/elasticsearch';
+import { brokerConnectorOf, keepBrokerSession } from './brokerSession.js';
 import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
 import { consumeProjection } from './consumeProjection.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
@@ -24,51 +24,62 @@ const config = readConfig(
 );
 
 await runProcess('projector', config.logLevel, async (logger) => {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
-  const connection = await amqp.connect(config.amqpUrl);
+  const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
   const topology = createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES });
   const log = new RedisEventLog(redis, keys);
-  const inspection = await connection.createChannel();
   const deadLetters = new RedisDeadLetterStore(redis, config.keyPrefix, PROJECTION_NAMES);
+  /** A channel of the current broker session for queue counts (reopened when a check closed it; none between sessions). */
+  let inspection: (() => Promise<Channel>) | null = null;
   const metrics = createProjectorMetrics({
     // Waiting records, plus what the broker dead-lettered and the drain has not recorded yet.
     deadLetters: async () =>
       Object.fromEntries(
-        await Promise.all(PROJECTION_NAMES.map(async (name) => [name, (await deadLetters.waitingCount(name)) + (await inspection.checkQueue(topology.deadLetterQueue(name))).messageCount] as const)),
+        await Promise.all(PROJECTION_NAMES.map(async (name) => [name, (await deadLetters.waitingCount(name)) + ((await (await inspection?.())?.checkQueue(topology.deadLetterQueue(name)))?.messageCount ?? 0)] as const)),
       ),
   });
-  const drains = await Promise.all(PROJECTION_NAMES.map(async (projection) => drainDeadLetterQueue({ channel: await connection.createChannel(), topology, projection, store: deadLetters, logger })));
-  const resources = { redis, keys, es, alias: config.esAlias };
+  const resources = { redis, keys, es, alias: config.esAlias, replicas: config.esReplicas };
   await Promise.all(PROJECTIONS.map((projection) => projection.ensureLive?.(resources)));
   const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
-  // One channel per projection, so each has its own prefetch window and ordering.
-  const consumers = await Promise.all(
-    PROJECTIONS.map(async (projection) => {
-      const state = new RedisProjectionState(redis, keys, projection.name);
-      return consumeProjection({
-        source: new AmqpMessageSource(await connection.createChannel(), topology, projection.name),
-        projection: projection.name,
-        runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger }),
-        setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
-        logger,
-        onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
-        recordDeadLetter: ({ message, error }) =>
-          deadLetters.record(deadLetterOf({ projection: projection.name, partition: message.partition, position: message.position, body: message.body, error, deliveryCount: message.returned + 1, at: new Date() })),
-      });
-    }),
-  );
+  // Everything on the broker is one session: when its node goes, the consumers stop (the broker
+  // redelivers what they held) and start again on another node.
+  const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {
+    let channel: Promise<Channel> | null = null;
+    inspection = () => (channel ??= link.channel({ watch: false }).then((opened) => opened.on('close', () => (channel = null))));
+    const drains = await Promise.all(PROJECTION_NAMES.map(async (projection) => drainDeadLetterQueue({ channel: await link.channel(), topology, projection, store: deadLetters, logger })));
+    // One channel per projection, so each has its own prefetch window and ordering.
+    const consumers = await Promise.all(
+      PROJECTIONS.map(async (projection) => {
+        const state = new RedisProjectionState(redis, keys, projection.name);
+        return consumeProjection({
+          source: new AmqpMessageSource(await link.channel(), topology, projection.name),
+          projection: projection.name,
+          runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger }),
+          setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
+          logger,
+          onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
+          recordDeadLetter: ({ message, error }) =>
+            deadLetters.record(deadLetterOf({ projection: projection.name, partition: message.partition, position: message.position, body: message.body, error, deliveryCount: message.returned + 1, at: new Date() })),
+        });
+      }),
+    );
+    return {
+      stop: async () => {
+        inspection = null;
+        await Promise.all(drains.map((drain) => drain.cancel()));
+        await Promise.all(consumers.map((consumer) => consumer.stop()));
+      },
+    };
+  });
   const metricsServer = config.metricsPort > 0 ? await metrics.serve(config.metricsPort, config.metricsHost) : null;
   const targets = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (projection) => [projection.name, await projection.currentTarget(resources)] as const)));
   logger.info({ targets, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');
   return {
-    done: new Promise<void>((_, reject) => connection.on('close', () => reject(new Error('broker connection closed')))),
+    done: broker.done,
     stop: async () => {
       metricsServer?.close();
-      await Promise.all(drains.map((drain) => drain.cancel()));
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
-      await connection.close().catch(() => undefined);
+      await broker.stop();
       redis.disconnect();
       await es.close();
     },

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import os from 'node:os';
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { commonSettings, readConfig, setting } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, connectRedis } from '@planledger/core/redis';
 import { createBrokerTopology } from '@planledger/core/rabbitmq';
+import { brokerConnectorOf, keepBrokerSession } from './brokerSession.js';
 import { createBrokerRelay } from './createBrokerRelay.js';
 import { PROJECTION_NAMES } from './projections/index.js';
 import { runProcess } from './runProcess.js';
@@ -18,25 +17,26 @@ const config = readConfig(
 );
 
 await runProcess('relay', config.logLevel, async (logger) => {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
-  const connection = await amqp.connect(config.amqpUrl);
-  const channel = await connection.createConfirmChannel();
-  const relay = createBrokerRelay({
-    redis,
-    keys: createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }),
-    channel,
-    topology: createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES }),
-    consumer: config.consumer,
-    logger,
+  // On a lost broker connection the relay stops (nothing unconfirmed was acknowledged in the log)
+  // and a new one starts on another node, re-publishing its pending entries first.
+  const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {
+    const relay = createBrokerRelay({
+      redis,
+      keys: createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }),
+      channel: await link.confirmChannel(),
+      topology: createBrokerTopology({ namespace: config.amqpNamespace, partitions: config.partitions, deliveryLimit: config.deliveryLimit, projections: PROJECTION_NAMES }),
+      consumer: config.consumer,
+      logger,
+    });
+    return { done: relay.run(), stop: () => relay.stop() };
   });
   logger.info({ consumer: config.consumer, partitions: config.partitions }, 'relay running');
-  const closed = new Promise<void>((_, reject) => connection.on('close', () => reject(new Error('broker connection closed'))));
   return {
-    done: Promise.race([relay.run(), closed]),
+    done: broker.done,
     stop: async () => {
-      await relay.stop();
-      await connection.close().catch(() => undefined);
+      await broker.stop();
       redis.disconnect();
     },
   };

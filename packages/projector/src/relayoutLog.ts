@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import { evolvePlan, refOf, type EventLog, type PlanEvent } from '@planledger/core';
 
 export interface RelayoutOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Key prefix of the log as an older release laid it out (same Redis). */
   readonly fromPrefix: string;
   /** How many partitions the old log had. */

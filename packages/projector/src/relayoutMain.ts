@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { commonSettings, readConfig } from '@planledger/core';
-import { assertDurableRedis, createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { relayoutLog } from './relayoutLog.js';
 import { runProcess } from './runProcess.js';
 
@@ -24,9 +23,9 @@ if (problem !== null) {
 }
 
 await runProcess('relayout', config.logLevel, async () => {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
-  const to = new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }));
+  const to = new RedisEventLog(redis, createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions }), { replicaAcks: replicaAcksOf(config) });
   const work = async () => {
     const started = Date.now();
     const { copied, skipped } = await relayoutLog({ redis, fromPrefix, fromPartitions, to, onProgress: (c, s) => process.stdout.write(`relayout: ${c} events copied, ${s} already there\n`) });

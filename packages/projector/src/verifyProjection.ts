@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { comparePositions, foldPlan, parsePlanKey, planKey, type PlanRef } from '@planledger/core';
-import { HEAD_MARKER, RedisProjectionState, type RedisKeys } from '@planledger/core/redis';
+import { HEAD_MARKER, RedisProjectionState, scanKeys, type RedisClient, type RedisKeys } from '@planledger/core/redis';
 import type { ProjectionContext } from './projectionContext.js';
 import { projectionNamed, type Mismatch, type MismatchKind } from './projections/index.js';
 
@@ -120,16 +119,13 @@ async function caughtUp({ redis, keys, projection, signal, settleMs = 30_000 }: 
 const STILL_MS = 15_000;
 
 /** Every plan the log has a head for (deleted ones included). */
-async function allPlans(redis: Redis, keys: RedisKeys): Promise<PlanRef[]> {
+async function allPlans(redis: RedisClient, keys: RedisKeys): Promise<PlanRef[]> {
   const plans: PlanRef[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}:*${HEAD_MARKER}*`, 'COUNT', 1000);
+  await scanKeys(redis, `${keys.prefix}:*${HEAD_MARKER}*`, async (found) => {
     for (const key of found) {
       const plan = parsePlanKey(key.slice(key.indexOf(HEAD_MARKER) + HEAD_MARKER.length));
       if (plan) plans.push(plan);
     }
-    cursor = next;
-  } while (cursor !== '0');
+  });
   return plans;
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createJobRunner, deadLetterOf, RedisDeadLetterStore, RedisJobStore, type DeadLetter, type JobRecord } from '../src/admin/index.js';
-import { connectTestRedis, deleteKeys, randomPrefix } from '../../core/test/redisTestContext.js';
+import { connectTestRedis, deleteKeys, keysUnder, randomPrefix } from '../../core/test/redisTestContext.js';
 
 const redis = connectTestRedis();
 test.after.always(() => redis.disconnect());
@@ -43,7 +43,7 @@ test('RedisJobStore › one lock per projection, renewed only by its holder, rel
   await store.finish({ ...first, state: 'succeeded' });
   t.is(await store.holder('search'), null);
   t.is((await store.get(first.id))?.state, 'succeeded');
-  const keys = await redis.keys(`${prefix}:*`);
+  const keys = await keysUnder(redis, prefix);
   t.true(keys.length > 0 && keys.every((key) => key.startsWith(`${prefix}:{admin}:`)), keys.join(', '));
 });
 

@@ -34,7 +34,7 @@ const WRITE_HEADERS = {
 const writtenPlan = (description: string): ResponseObject => ({ description, headers: { ...WRITE_HEADERS, ETag: header('ETag') }, content: json(schemaRef('Plan')) });
 
 const WRITE_PARAMETERS = [parameter('IfMatch'), parameter('IfUnmodifiedSince'), parameter('IdempotencyKey'), parameter('ChangeReason'), parameter('RequestId')];
-const WRITE_PROBLEMS = ['plan-not-found', 'forbidden-org', 'version-conflict', 'http-400', 'http-428', 'idempotency-key-reused', 'invalid-change-reason'];
+const WRITE_PROBLEMS = ['plan-not-found', 'forbidden-org', 'version-conflict', 'http-400', 'http-428', 'idempotency-key-reused', 'invalid-change-reason', 'write-unconfirmed'];
 
 const planSummary = {
   type: 'object',
@@ -65,7 +65,7 @@ export function describePlanRoutes(): RouteDescription[] {
         parameters: [...basePathParameters(base), parameter('IfNoneMatch'), parameter('IfMatchOnCreate'), parameter('IdempotencyKey'), parameter('ChangeReason'), parameter('RequestId')],
         requestBody: planBody,
         responses: { '201': { ...writtenPlan('Created: the plan as stored, version 1.'), headers: { ...writtenPlan('').headers, Location: header('Location') } } },
-        problems: [...BODY_PROBLEMS, 'schema-violation', 'plan-exists', 'forbidden-org', 'version-conflict', 'http-400', 'idempotency-key-reused', 'invalid-change-reason'],
+        problems: [...BODY_PROBLEMS, 'schema-violation', 'plan-exists', 'forbidden-org', 'version-conflict', 'http-400', 'idempotency-key-reused', 'invalid-change-reason', 'write-unconfirmed'],
       }),
       route('get', base, {
         operationId: `listPlans${suffix}`,

@@ -21,6 +21,11 @@ export const PROBLEM_CATALOG: Readonly<Record<string, ProblemEntry>> = Object.fr
   ...Object.fromEntries(
     Object.values(PROBLEM_TYPES).map((problem) => [problem.type.replace(/^\/problems\//, ''), { status: problem.status, title: problem.title, description: problem.title }]),
   ),
+  'write-unconfirmed': {
+    status: 503,
+    title: 'Write outcome unknown',
+    description: 'The log took the write but fewer replicas than REDIS_MIN_REPLICA_ACKS confirmed it in time, so a failover could still lose it: it is not acknowledged. Retry after `Retry-After` seconds with the same Idempotency-Key; the retry answers with this write if it was kept, or makes it.',
+  },
   'not-found': { status: 404, title: 'Not found', description: 'No route serves this path.' },
   unavailable: { status: 503, title: 'Service unavailable', description: 'A backing service (Redis, Elasticsearch, the identity provider) is unavailable; retry after `Retry-After` seconds.' },
   internal: { status: 500, title: 'Internal error', description: 'An unexpected failure, logged with the request id; nothing of it is exposed.' },

@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import { comparePositions, foldPlan, planKey, type PlanEvent } from '@planledger/core';
-import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createRedisKeys, RedisEventLog, RedisProjectionState } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { verifyProjection } from '../../../projector/src/verifyProjection.js';
@@ -8,8 +7,7 @@ import { aPlan } from '../../../core/test/planMother.js';
 import { apiClient } from '../apiClient.js';
 import { devToken } from '../authTestContext.js';
 import { waitForProjections } from '../stackLoad.js';
-import type { Stack } from '../stackProcesses.js';
-import { connectStackRedis } from '../stackRedis.js';
+import { connectStackElastic, connectStackRedis, type Stack } from '../stackProcesses.js';
 import type { FaultContext } from './faultRow.js';
 import type { Topology } from './topology.js';
 import { startWriteLoad, type AckedWrite } from './writeLoad.js';
@@ -33,7 +31,7 @@ export async function createFaultContext({ stack, topology, ops, durations = { e
   const redis = connectStackRedis(stack.env);
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   const eventLog = new RedisEventLog(redis, keys);
-  const es = createElasticClient({ url: stack.env.ES_URL ?? '' });
+  const es = connectStackElastic(stack.env);
   const notes: string[] = [];
   const probes: AckedWrite[] = [];
 

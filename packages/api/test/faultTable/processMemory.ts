@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Cluster, type Redis } from 'ioredis';
+import { serversOf, type RedisClient } from '@planledger/core/redis';
 import type { Client } from '@elastic/elasticsearch';
 import { pidsByCommand } from '../../../../bench/processCpu.js';
 import type { Stack } from '../stackProcesses.js';
@@ -36,9 +36,8 @@ const ofPid = (name: string, pid: number): MemorySubject => ({ name, read: async
  * an event store keeps every event, so the data grows by design; the rest must not), every
  * RabbitMQ `beam.smp` and every Elasticsearch JVM.
  */
-export async function memorySubjects({ stack, redis, es }: { stack: Stack; redis: Redis; es: Client }): Promise<MemorySubject[]> {
-  const client = redis as unknown;
-  const redisNodes = client instanceof Cluster ? client.nodes('all') : [redis];
+export async function memorySubjects({ stack, redis, es }: { stack: Stack; redis: RedisClient; es: Client }): Promise<MemorySubject[]> {
+  const redisNodes = await serversOf(redis);
   const redisSubjects = redisNodes.map((node): MemorySubject => ({
     name: `redis ${node.options.port} (rss − dataset)`,
     read: async () => {

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { clusterScript } from '../../../core/test/clusterScripts.js';
 import type { TcpProxy } from '../tcpProxy.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const run = promisify(execFile);
 
 /** One of the cluster scripts (`scripts/<name>.sh`): its nodes by port, and SIGKILL/restart of one. */
 export interface ClusterScript {
@@ -39,12 +37,6 @@ const SCRIPT_PORTS = {
   'rabbitmq-cluster': [5701, 5702, 5703],
   'es-cluster': [9201, 9202, 9203],
 } as const;
-
-/** Runs `scripts/<name>.sh <args>` and resolves with its output (rejects with it on a non-zero exit). */
-export async function clusterScript(name: ClusterScript['name'], ...args: string[]): Promise<string> {
-  const { stdout, stderr } = await run('bash', [`${ROOT}/scripts/${name}.sh`, ...args], { cwd: ROOT, timeout: 300_000 });
-  return stdout + stderr;
-}
 
 function script(name: ClusterScript['name']): ClusterScript {
   return {

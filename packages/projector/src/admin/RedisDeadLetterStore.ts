@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import { InvalidCursor } from '@planledger/core';
 import type { DeadLetter } from './DeadLetter.js';
 import type { DeadLetterPage, DeadLetterStore } from './DeadLetterStore.js';
@@ -31,12 +31,12 @@ interface WithSave {
  * change is one script, so a record is never listed without being counted or the other way round.
  */
 export class RedisDeadLetterStore implements DeadLetterStore {
-  private readonly redis: Redis & WithSave;
+  private readonly redis: RedisClient & WithSave;
   private readonly base: string;
 
-  constructor(redis: Redis, prefix: string, private readonly projections: readonly string[]) {
+  constructor(redis: RedisClient, prefix: string, private readonly projections: readonly string[]) {
     redis.defineCommand('planledgerDeadLetterSave', { numberOfKeys: 3, lua: SAVE });
-    this.redis = redis as Redis & WithSave;
+    this.redis = redis as RedisClient & WithSave;
     this.base = `${prefix}:{admin}`;
   }
 

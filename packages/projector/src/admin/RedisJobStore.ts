@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import type { JobRecord } from './JobRecord.js';
 import type { JobStore } from './JobStore.js';
 
@@ -57,15 +57,15 @@ interface WithJobScripts {
  * `job-cancel:<id>` (a cancel asked for by another process).
  */
 export class RedisJobStore implements JobStore {
-  private readonly redis: Redis & WithJobScripts;
+  private readonly redis: RedisClient & WithJobScripts;
   private readonly base: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     redis.defineCommand('planledgerJobClaim', { numberOfKeys: 3, lua: CLAIM });
     redis.defineCommand('planledgerJobHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT });
     redis.defineCommand('planledgerJobFinish', { numberOfKeys: 2, lua: FINISH });
     redis.defineCommand('planledgerJobMarkInterrupted', { numberOfKeys: 1, lua: MARK_INTERRUPTED });
-    this.redis = redis as Redis & WithJobScripts;
+    this.redis = redis as RedisClient & WithJobScripts;
     this.base = `${prefix}:{admin}`;
   }
 

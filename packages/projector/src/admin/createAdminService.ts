@@ -64,7 +64,7 @@ const shown = (result: VerifyResult): VerifyJobResult => ({ plans: result.plans,
 /** The admin operations, shared by the api (over HTTP) and the CLI: jobs on projections and the dead letters. */
 export function createAdminService(options: AdminServiceOptions): AdminService {
   const { redis, keys, log, partitionLog, jobs, deadLetters, republisher, logger = silentLogger, now = () => new Date(), lagCap = 10_000 } = options;
-  const resources: ProjectionResources = { redis, keys, es: options.es, alias: options.alias };
+  const resources: ProjectionResources = { redis, keys, es: options.es, alias: options.alias, ...(options.replicas === undefined ? {} : { replicas: options.replicas }) };
   const context = (projection: string) => ({ ...resources, projection, log, partitionLog });
 
   const known = (name: string): string => {

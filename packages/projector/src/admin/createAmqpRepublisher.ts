@@ -1,21 +1,26 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import type { BrokerTopology } from '@planledger/core/rabbitmq';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import type { AmqpConnector, BrokerTopology } from '@planledger/core/rabbitmq';
+import { isTransientError } from '@planledger/core';
 import type { DeadLetterRepublisher } from './DeadLetterRepublisher.js';
 
 /**
  * Republishes to the projection's own partition queue (through the default exchange, so the
  * other projections do not get the event again), with publisher confirms; the position header is
  * kept, so the consumer treats it like any delivery of that event (duplicates are skipped by the
- * version rule). Connects on first use.
+ * version rule). Connects on first use, to the first node that answers; when the connection
+ * drops, the next retry connects again (to another node), and a republish the drop interrupted is
+ * made once more on the new connection (a second copy is a duplicate, which the consumer skips).
  */
-export function createAmqpRepublisher({ url, topology }: { url: string; topology: BrokerTopology }): DeadLetterRepublisher {
+export function createAmqpRepublisher({ connector, topology }: { connector: AmqpConnector; topology: BrokerTopology }): DeadLetterRepublisher {
   let connecting: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | null = null;
   const open = () => {
     connecting ??= (async () => {
-      const connection = await amqp.connect(url);
+      const { connection } = await connector.connect();
       connection.on('close', () => (connecting = null));
-      connection.on('error', () => undefined);
-      return { connection, channel: await connection.createConfirmChannel() };
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', () => undefined);
+      channel.on('close', () => (connecting = null));
+      return { connection, channel };
     })().catch((error: unknown) => {
       connecting = null;
       throw error;
@@ -24,14 +29,21 @@ export function createAmqpRepublisher({ url, topology }: { url: string; topology
   };
   return {
     async republish(letter) {
-      const { channel } = await open();
-      channel.sendToQueue(topology.queue(letter.projection, letter.partition), Buffer.from(letter.body), {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: `${letter.partition}/${letter.position}`,
-        headers: { position: letter.position, partition: letter.partition },
-      });
-      await channel.waitForConfirms();
+      for (let attempt = 1; ; attempt += 1) {
+        const { channel } = await open();
+        try {
+          channel.sendToQueue(topology.queue(letter.projection, letter.partition), Buffer.from(letter.body), {
+            persistent: true,
+            contentType: 'application/json',
+            messageId: `${letter.partition}/${letter.position}`,
+            headers: { position: letter.position, partition: letter.partition },
+          });
+          await channel.waitForConfirms();
+          return;
+        } catch (error) {
+          if (attempt >= 2 || !isTransientError(error)) throw error;
+        }
+      }
     },
     async close() {
       const open = connecting;

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
-import { commonSettings, readConfig, type Logger } from '@planledger/core';
-import { createRedisKeys } from '@planledger/core/redis';
+import { amqpUrlsOf, commonSettings, esNodesOf, readConfig, type Logger } from '@planledger/core';
+import { createRedisKeys, connectRedis } from '@planledger/core/redis';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { adminSettings } from '../admin/adminSettings.js';
 import type { AdminService } from '../admin/createAdminService.js';
@@ -18,10 +17,10 @@ export interface CliContext {
 /** The admin service of a command-line process, from the environment (the same settings as the api's). */
 export function openCliContext(logger: Logger): CliContext {
   const config = readConfig({ ...commonSettings, ...adminSettings }, process.env);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(config, { maxRetriesPerRequest: null });
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
-  const es = createElasticClient({ url: config.esUrl, requestTimeoutMs: config.esRequestTimeoutMs });
-  const opened = openAdminService({ redis, keys, es, alias: config.esAlias, amqpUrl: config.amqpUrl, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
+  const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
+  const opened = openAdminService({ redis, keys, es, alias: config.esAlias, amqpUrls: amqpUrlsOf(config), amqpHeartbeatS: config.amqpHeartbeatS, esReplicas: config.esReplicas, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
   const { admin } = opened;
   return {
     admin,

@@ -1,16 +1,18 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@planledger/core/redis';
 import type { EventLog, PlanHead, PlanRef, ProjectionTarget } from '@planledger/core';
 import type { RedisKeys } from '@planledger/core/redis';
 import type { BulkBatcherOptions } from '@planledger/core/elasticsearch';
 
 /** What every projection is built from: the services it writes to. */
 export interface ProjectionResources {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
   readonly es: Client;
   /** The alias of the search index. */
   readonly alias: string;
+  /** Replicas of the indices it creates (ES_REPLICAS; default 0). */
+  readonly replicas?: number;
 }
 
 export interface LiveTargetOptions {

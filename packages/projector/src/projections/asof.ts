@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { canonicalJson, INITIAL_PLAN_STATE, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
-import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, isBulkFailure, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, type TemporalWrites } from '@planledger/core/elasticsearch';
+import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, isBulkFailure, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, withReplicas, type TemporalWrites } from '@planledger/core/elasticsearch';
 import { RedisEventLog, RedisTemporalState } from '@planledger/core/redis';
 import { extraPlans } from './extraPlans.js';
 import type { LiveTargetOptions, Mismatch, Projection, ProjectionResources } from './Projection.js';
@@ -24,14 +24,14 @@ export const asofProjection: Projection = {
   liveTarget(resources, options) {
     return liveTemporalTarget(resources, options);
   },
-  async ensureLive({ es, alias }) {
-    await ensurePlanIndex(es, temporalAlias(alias), TEMPORAL_INDEX_BODY);
+  async ensureLive(resources) {
+    await ensureTemporalIndex(resources);
   },
   currentTarget: async ({ es, alias }) => (await concreteIndex(es, temporalAlias(alias))) ?? temporalAlias(alias),
   async newGeneration(resources, stamp) {
-    const { es, alias, redis, keys } = resources;
+    const { es, alias, redis, keys, replicas } = resources;
     const index = `${temporalAlias(alias)}-${stamp}`;
-    await es.indices.create({ index, ...TEMPORAL_INDEX_BODY } as never);
+    await es.indices.create({ index, ...withReplicas(TEMPORAL_INDEX_BODY, replicas) } as never);
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
     const drop = async (name: string) => {
       await es.indices.delete({ index: name, ignore_unavailable: true });
@@ -79,8 +79,9 @@ export const asofProjection: Projection = {
     mismatches.push(...(await extraPlans(es, index, known, 'temporal documents of a plan that never existed', signal)));
     return mismatches;
   },
-  async repair({ es, alias, redis, keys }, plan, head, log) {
-    const index = await ensurePlanIndex(es, temporalAlias(alias), TEMPORAL_INDEX_BODY);
+  async repair(resources, plan, head, log) {
+    const { es, redis, keys } = resources;
+    const index = await ensureTemporalIndex(resources);
     // A document deleted behind the projector's back cannot be written again at its version until
     // Elasticsearch forgets the delete (index.gc_deletes): retry until then, from the log as it is.
     for (let deadline = Date.now() + REPAIR_WAIT_MS; ; ) {
@@ -95,6 +96,9 @@ export const asofProjection: Projection = {
     }
   },
 };
+
+/** The index behind `<alias>-asof`, created (with the configured replicas) when missing. */
+const ensureTemporalIndex = ({ es, alias, replicas }: ProjectionResources): Promise<string> => ensurePlanIndex(es, temporalAlias(alias), withReplicas(TEMPORAL_INDEX_BODY, replicas));
 
 const mismatch = (plan: PlanRef & { version: number }, kind: Mismatch['kind'], actualVersion: number | null, detail: string): Mismatch => ({ org: plan.org, planId: plan.planId, kind, expectedVersion: plan.version, actualVersion, detail });
 
@@ -142,7 +146,7 @@ function liveTemporalTarget(resources: ProjectionResources, { bulk }: LiveTarget
   let resolved: { index: Promise<string>; at: number } | null = null;
   const current = (): Promise<string> => {
     if (resolved === null || Date.now() - resolved.at > RESOLVE_EVERY_MS) {
-      const index = ensurePlanIndex(resources.es, temporalAlias(resources.alias), TEMPORAL_INDEX_BODY);
+      const index = ensureTemporalIndex(resources);
       resolved = { index, at: Date.now() };
       index.catch(() => (resolved = null));
     }

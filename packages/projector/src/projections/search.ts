@@ -1,5 +1,5 @@
 import { planKey, type PlanHead } from '@planledger/core';
-import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, ensurePlanIndex, PLAN_INDEX_BODY, repairPlanDocuments } from '@planledger/core/elasticsearch';
+import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, ensurePlanIndex, PLAN_INDEX_BODY, repairPlanDocuments, withReplicas } from '@planledger/core/elasticsearch';
 import { extraPlans } from './extraPlans.js';
 import type { Mismatch, Projection } from './Projection.js';
 
@@ -13,13 +13,13 @@ export const searchProjection: Projection = {
   // the swap reaches the new index. The margin covers a bulk batch already being assembled.
   settleMs: 250,
   liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
-  async ensureLive({ es, alias }) {
-    await ensurePlanIndex(es, alias);
+  async ensureLive({ es, alias, replicas }) {
+    await ensurePlanIndex(es, alias, withReplicas(PLAN_INDEX_BODY, replicas));
   },
   currentTarget: async ({ es, alias }) => (await concreteIndex(es, alias)) ?? alias,
-  async newGeneration({ es, alias }, stamp) {
+  async newGeneration({ es, alias, replicas }, stamp) {
     const index = `${alias}-${stamp}`;
-    await es.indices.create({ index, ...PLAN_INDEX_BODY } as never);
+    await es.indices.create({ index, ...withReplicas(PLAN_INDEX_BODY, replicas) } as never);
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
     return {
       // A rebuild writes in bulk: larger requests than the live projector's, which favours latency.

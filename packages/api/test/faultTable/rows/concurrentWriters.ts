@@ -1,6 +1,6 @@
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../../../core/test/planMother.js';
-import { connectStackRedis } from '../../stackRedis.js';
+import { connectStackRedis } from '../../stackProcesses.js';
 import type { AckedWrite, FaultRow } from '../faultRow.js';
 
 const CONTENDERS = 10;

@@ -1,9 +1,9 @@
-import { createElasticClient } from '@planledger/core/elasticsearch';
 import { createRedisKeys } from '@planledger/core/redis';
-import { connectStackRedis } from '../../stackRedis.js';
+import { connectStackElastic, connectStackRedis } from '../../stackProcesses.js';
 import type { FaultContext, FaultRow } from '../faultRow.js';
 import { faultUnderLoad } from '../faultUnderLoad.js';
-import { clusterScript, type ClusterScript } from '../topology.js';
+import { clusterScript } from '../../../../core/test/clusterScripts.js';
+import type { ClusterScript } from '../topology.js';
 
 /** A node of one of the cluster scripts, chosen while the load runs, SIGKILLed; the cluster rides it out, and the node is restarted afterwards. */
 function nodeKillRow(id: number, name: string, part: 'redis' | 'rabbitmq' | 'es', choose: (ctx: FaultContext) => Promise<number>, fast = false): FaultRow {
@@ -60,7 +60,7 @@ async function nodeLeadingMostQueues(ctx: FaultContext): Promise<number> {
 
 /** The Elasticsearch node holding most primary shards of the stack's indices. */
 export async function nodeHoldingPrimaries(ctx: FaultContext): Promise<number> {
-  const es = createElasticClient({ url: ctx.stack.env.ES_URL ?? '' });
+  const es = connectStackElastic(ctx.stack.env);
   try {
     const shards = (await es.cat.shards({ index: `${ctx.stack.env.ES_ALIAS}*`, format: 'json', h: 'prirep,node' })) as unknown as { prirep: string; node: string }[];
     const nodes = (await es.nodes.info({ metric: 'http' })) as unknown as { nodes: Record<string, { name: string; http?: { publish_address?: string } }> };

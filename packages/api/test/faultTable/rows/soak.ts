@@ -1,5 +1,4 @@
-import { createElasticClient } from '@planledger/core/elasticsearch';
-import { connectStackRedis } from '../../stackRedis.js';
+import { connectStackElastic, connectStackRedis } from '../../stackProcesses.js';
 import type { FaultRow } from '../faultRow.js';
 import { judgeMemory, memorySubjects } from '../processMemory.js';
 
@@ -20,7 +19,7 @@ export const soak: FaultRow = {
     const capacity = (probe.acknowledged() * 1000) / CAPACITY_MS;
     const warmUp = await probe.stop();
     const redis = connectStackRedis(ctx.stack.env);
-    const es = createElasticClient({ url: ctx.stack.env.ES_URL ?? '' });
+    const es = connectStackElastic(ctx.stack.env);
     const subjects = await memorySubjects({ stack: ctx.stack, redis, es });
     const samples = new Map(subjects.map((subject) => [subject.name, [] as (number | null)[]]));
     const started = Date.now();

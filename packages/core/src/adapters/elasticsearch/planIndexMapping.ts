@@ -44,3 +44,8 @@ export const TEMPORAL_INDEX_BODY = {
     },
   },
 } as const;
+
+/** `body` with `replicas` replicas of its shard (ES_REPLICAS): 0 on one node; 1 on a cluster keeps every document on two nodes. */
+export function withReplicas<B extends { settings: object }>(body: B, replicas = 0): B {
+  return { ...body, settings: { ...body.settings, number_of_replicas: replicas } };
+}

@@ -7,15 +7,19 @@ import type { BrokerTopology } from './brokerTopology.js';
  * delivery limit, as `declareTopology` makes them). Requeue is `nack` with requeue, counted by the
  * broker in `x-delivery-count`; dead-letter is `nack` without requeue, to the dead-letter exchange.
  * The channel is this source's own: its prefetch applies to every partition queue consumed on it.
+ * Once the channel has closed (its connection dropped), settling is a no-op: the broker returns
+ * every message a closed channel held, and delivers it again to the next consumer.
  */
 export class AmqpMessageSource implements MessageSource {
   readonly partitions: number;
   readonly deliveryLimit: number;
   private readonly raw = new WeakMap<SourceMessage, ConsumeMessage>();
+  private closed = false;
 
   constructor(private readonly channel: Channel, private readonly topology: BrokerTopology, private readonly projection: string) {
     this.partitions = topology.partitions;
     this.deliveryLimit = topology.deliveryLimit;
+    channel.on('close', () => (this.closed = true));
   }
 
   async consume(partition: number, handler: MessageHandler, { prefetch }: { prefetch: number }): Promise<Subscription> {
@@ -32,15 +36,18 @@ export class AmqpMessageSource implements MessageSource {
   }
 
   ack(message: SourceMessage): void {
-    this.channel.ack(this.delivery(message));
+    const delivery = this.delivery(message);
+    if (!this.closed) this.channel.ack(delivery);
   }
 
   requeue(message: SourceMessage): void {
-    this.channel.nack(this.delivery(message), false, true);
+    const delivery = this.delivery(message);
+    if (!this.closed) this.channel.nack(delivery, false, true);
   }
 
   deadLetter(message: SourceMessage): void {
-    this.channel.nack(this.delivery(message), false, false);
+    const delivery = this.delivery(message);
+    if (!this.closed) this.channel.nack(delivery, false, false);
   }
 
   private delivery(message: SourceMessage): ConsumeMessage {

@@ -7,6 +7,8 @@ export interface BrokerTopology {
   readonly deliveryLimit: number;
   /** The projections fed by the broker (names from the projector's registry); each has one queue per partition. */
   readonly projections: readonly string[];
+  /** Initial members of each quorum queue (`x-quorum-initial-group-size`); absent: the broker default. */
+  readonly quorumGroupSize?: number;
   routingKey(partition: number): string;
   queue(projection: string, partition: number): string;
   deadLetterQueue(projection: string): string;
@@ -18,11 +20,14 @@ export function createBrokerTopology({
   partitions,
   deliveryLimit,
   projections,
+  quorumGroupSize = 0,
 }: {
   namespace: string;
   partitions: number;
   deliveryLimit: number;
   projections: readonly string[];
+  /** 0: the broker default (every cluster node). */
+  quorumGroupSize?: number;
 }): BrokerTopology {
   return {
     exchange: `${namespace}.events`,
@@ -30,6 +35,7 @@ export function createBrokerTopology({
     partitions,
     deliveryLimit,
     projections,
+    ...(quorumGroupSize > 0 ? { quorumGroupSize } : {}),
     routingKey: (partition) => `p.${partition}`,
     queue: (projection, partition) => `${namespace}.${projection}.p${partition}`,
     deadLetterQueue: (projection) => `${namespace}.${projection}.dead-letter`,

@@ -7,18 +7,20 @@ import type { BrokerTopology } from './brokerTopology.js';
  * explicit command, never as a side effect of a consumer starting.
  */
 export async function declareTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
+  // Only when asked for: a queue declared before without it would refuse the redeclare (406).
+  const quorum = { 'x-queue-type': 'quorum', ...(topology.quorumGroupSize ? { 'x-quorum-initial-group-size': topology.quorumGroupSize } : {}) };
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
   for (const projection of topology.projections) {
     const deadLetterQueue = topology.deadLetterQueue(projection);
-    await channel.assertQueue(deadLetterQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.assertQueue(deadLetterQueue, { durable: true, arguments: quorum });
     await channel.bindQueue(deadLetterQueue, topology.deadLetterExchange, projection);
     for (let partition = 0; partition < topology.partitions; partition += 1) {
       const queue = topology.queue(projection, partition);
       await channel.assertQueue(queue, {
         durable: true,
         arguments: {
-          'x-queue-type': 'quorum',
+          ...quorum,
           'x-single-active-consumer': true,
           'x-delivery-limit': topology.deliveryLimit,
           'x-dead-letter-exchange': topology.deadLetterExchange,

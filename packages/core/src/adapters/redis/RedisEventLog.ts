@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { VersionConflict } from '../../errors.js';
+import type { ChainableCommander } from 'ioredis';
+import { VersionConflict, WriteUnconfirmed } from '../../errors.js';
 import { foldPlan, type PlanState } from '../../evolvePlan.js';
 import { jsonText, parseJsonText } from '../../jsonText.js';
 import type { PlanDocument } from '../../planDocument.js';
@@ -8,6 +8,7 @@ import type { PlanEvent } from '../../planEvent.js';
 import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
 import { refOf, type PlanRef } from '../../planRef.js';
 import { APPEND_SCRIPT } from './appendScript.js';
+import type { RedisClient, ReplicaAcks } from './connectRedis.js';
 import { EVENTS_SCRIPT, VERSION_AT_SCRIPT } from './readScripts.js';
 import type { RedisKeys } from './redisKeys.js';
 
@@ -15,6 +16,7 @@ type AppendReply = [0, number] | [1, string] | [2, string];
 
 interface WithAppend {
   planledgerAppend(...keysAndArgs: string[]): Promise<AppendReply>;
+  planledgerConfirmRecord(key: string): Promise<string | null>;
   planledgerRelease(claimKey: string, fingerprint: string): Promise<number>;
   planledgerEvents(versions: string, log: string, from: string, to: string): Promise<string[]>;
   planledgerVersionAt(versions: string, at: string): Promise<number>;
@@ -27,11 +29,34 @@ if held and cjson.decode(held).fingerprint == ARGV[1] then return redis.call('DE
 return 0
 `;
 
+/**
+ * Reads an idempotency record and, when there is one, writes it again as it is (TTL kept): a
+ * write on this connection, so a WAIT after it confirms the replicas hold everything the master
+ * held when it ran, the record's own event included. KEYS: record.
+ */
+const CONFIRM_RECORD_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if held then redis.call('SET', KEYS[1], held, 'KEEPTTL') end
+return held
+`;
+
+interface WithAppendPipeline extends ChainableCommander {
+  planledgerAppend(...keysAndArgs: string[]): WithAppendPipeline;
+  planledgerConfirmRecord(key: string): WithAppendPipeline;
+}
+
 export interface RedisEventLogOptions {
   /** Keep a snapshot of the document every this many versions (time travel folds at most this many events). */
   readonly snapshotEvery?: number;
   /** Most events one read script returns (a long history is read in several, so no script blocks Redis for long). */
   readonly readChunk?: number;
+  /**
+   * Replicas that must confirm an append before it is acknowledged (default none): the append
+   * script and a `WAIT count timeoutMs` go out in one pipeline, so the WAIT runs on the same
+   * master connection right after the script; fewer confirmations fail the append with
+   * `WriteUnconfirmed`. A replayed outcome (idempotency record) is confirmed the same way.
+   */
+  readonly replicaAcks?: ReplicaAcks;
 }
 
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
@@ -43,25 +68,47 @@ const decodeDocument = (json: string | null | undefined): PlanDocument | null =>
  * that lost its script cache is handled.
  */
 export class RedisEventLog implements EventLog {
-  private readonly redis: Redis & WithAppend;
+  private readonly redis: RedisClient & WithAppend;
   private readonly snapshotEvery: number;
   private readonly readChunk: number;
+  private readonly replicaAcks: ReplicaAcks | null;
 
-  constructor(redis: Redis, private readonly keys: RedisKeys, { snapshotEvery = 100, readChunk = 500 }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 100, readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
+    redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     redis.defineCommand('planledgerEvents', { numberOfKeys: 2, lua: EVENTS_SCRIPT });
     redis.defineCommand('planledgerVersionAt', { numberOfKeys: 1, lua: VERSION_AT_SCRIPT });
-    this.redis = redis as Redis & WithAppend;
+    this.redis = redis as RedisClient & WithAppend;
     this.snapshotEvery = snapshotEvery;
     this.readChunk = readChunk;
+    this.replicaAcks = replicaAcks && replicaAcks.count > 0 ? replicaAcks : null;
+  }
+
+  /**
+   * Runs one script on one slot and, when replicas must confirm, a WAIT right after it on the
+   * same connection; `acknowledges(reply)` says whether the reply hands out a write (only then
+   * do too few confirmations fail it).
+   */
+  private async confirmed<T>(write: (on: WithAppendPipeline) => WithAppendPipeline, alone: () => Promise<T>, acknowledges: (reply: T) => boolean): Promise<T> {
+    const acks = this.replicaAcks;
+    if (acks === null) return alone();
+    const results = await write(this.redis.pipeline() as WithAppendPipeline)
+      .wait(acks.count, acks.timeoutMs)
+      .exec();
+    const [[writeError, reply], [waitError, confirmed]] = results as [[Error | null, T], [Error | null, number]];
+    if (writeError) throw writeError;
+    if (!acknowledges(reply)) return reply;
+    if (waitError) throw waitError;
+    if (confirmed < acks.count) throw new WriteUnconfirmed(acks.count, confirmed);
+    return reply;
   }
 
   async append({ event, document, idempotency }: AppendRequest): Promise<AppendResult> {
     const plan = refOf(event);
     const { version } = event;
     const partition = this.keys.partitionOf(plan);
-    const reply = await this.redis.planledgerAppend(
+    const keysAndArgs = [
       this.keys.log(partition),
       this.keys.head(plan),
       this.keys.versions(plan),
@@ -77,7 +124,8 @@ export class RedisEventLog implements EventLog {
       idempotency?.fingerprint ?? '',
       String(idempotency?.ttlSeconds ?? 0),
       String(partition),
-    );
+    ];
+    const reply = await this.confirmed<AppendReply>((on) => on.planledgerAppend(...keysAndArgs), () => this.redis.planledgerAppend(...keysAndArgs), ([kind]) => kind !== 0);
     if (reply[0] === 0) throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
     if (reply[0] === 2) return { kind: 'replayed', record: JSON.parse(reply[1]) as IdempotencyRecord };
     return { kind: 'appended', position: reply[1], partition };
@@ -123,7 +171,9 @@ export class RedisEventLog implements EventLog {
   }
 
   async idempotencyRecord(plan: PlanRef, key: string): Promise<IdempotencyRecord | null> {
-    const json = await this.redis.get(this.keys.idempotency(plan, scopeKey(key)));
+    const record = this.keys.idempotency(plan, scopeKey(key));
+    // An outcome handed out again is acknowledged again: with replica confirmation on, it is confirmed first.
+    const json = await this.confirmed<string | null>((on) => on.planledgerConfirmRecord(record), () => this.redis.get(record), (held) => held !== null);
     return json === null ? null : (JSON.parse(json) as IdempotencyRecord);
   }
 

@@ -1,20 +1,26 @@
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './connectRedis.js';
 import type { GroupCursor, LogEntry, PartitionLog } from '../../ports/PartitionLog.js';
 import type { RedisKeys } from './redisKeys.js';
 
 type StreamEntry = [id: string, fields: string[]];
 type StreamReply = [stream: string, entries: StreamEntry[]][] | null;
 
+const POLL_MS = 25;
+
 /**
  * The partition logs on Redis Streams: `read` is XRANGE, the group operations are XREADGROUP,
  * XACK and XAUTOCLAIM. `deliver` blocks its connection: give a blocking reader its own.
+ * On a Redis Cluster each partition's stream is in its own slot, so one XREADGROUP cannot read
+ * several: `deliver` over several partitions reads each without blocking (together) and, while
+ * all are empty, again every `POLL_MS` until `blockMs` passed.
  */
 export class RedisPartitionLog implements PartitionLog {
   readonly partitions: number;
   private readonly partitionOfStream: Map<string, number>;
   private readonly groupsMade = new Set<string>();
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
+  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys) {
     this.partitions = keys.partitions;
     this.partitionOfStream = new Map(Array.from({ length: keys.partitions }, (_, p) => [keys.log(p), p]));
   }
@@ -32,8 +38,19 @@ export class RedisPartitionLog implements PartitionLog {
     if (partitions.length === 0) return [];
     for (const partition of partitions) await this.ensureGroup(group, partition);
     const streams = partitions.map((p) => this.keys.log(p));
-    const reply = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...streams, ...streams.map(() => '>'))) as StreamReply;
-    return this.entriesOf(reply);
+    if (!(this.redis instanceof Cluster) || streams.length === 1) {
+      const reply = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...streams, ...streams.map(() => '>'))) as StreamReply;
+      return this.entriesOf(reply);
+    }
+    const until = Date.now() + blockMs;
+    for (;;) {
+      // Each partition's share of `count`, so one pass never holds more than `count` in all.
+      const each = Math.max(1, Math.floor(count / streams.length));
+      const replies = await Promise.all(streams.map((stream) => this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', each, 'STREAMS', stream, '>') as Promise<StreamReply>));
+      const entries = replies.flatMap((reply) => this.entriesOf(reply));
+      if (entries.length > 0 || Date.now() >= until) return entries;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, until - Date.now())));
+    }
   }
 
   async pending(group: string, consumer: string, partition: number, { count }: { count: number }): Promise<LogEntry[]> {

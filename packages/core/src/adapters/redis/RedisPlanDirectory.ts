@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, unlinkKeys, type RedisClient } from './connectRedis.js';
 import { collectObjectIds } from '../../collectObjectIds.js';
 import { InvalidCursor } from '../../errors.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../../ports/PlanDirectory.js';
-import { failOnError } from './failOnError.js';
 
 interface Cursor {
   readonly score: number;
@@ -70,15 +69,15 @@ export interface RedisPlanDirectoryOptions {
  */
 export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   readonly name = 'directory';
-  private readonly redis: Redis & WithList;
+  private readonly redis: RedisClient & WithList;
   private readonly fixedGeneration: string | undefined;
   private readonly generationCacheMs: number;
   private cached: { generation: string; at: number } | null = null;
 
-  constructor(redis: Redis, private readonly prefix: string, { generation, generationCacheMs = 1000 }: RedisPlanDirectoryOptions = {}) {
+  constructor(redis: RedisClient, private readonly prefix: string, { generation, generationCacheMs = 1000 }: RedisPlanDirectoryOptions = {}) {
     redis.defineCommand('planledgerDirectoryList', { numberOfKeys: 2, lua: LIST_SCRIPT });
     redis.defineCommand('planledgerDirectoryPut', { numberOfKeys: 3, lua: PUT_SCRIPT });
-    this.redis = redis as Redis & WithList;
+    this.redis = redis as RedisClient & WithList;
     this.fixedGeneration = generation;
     this.generationCacheMs = generationCacheMs;
   }
@@ -89,18 +88,13 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   }
 
   /** Makes `generation` the active one; returns the one it replaces. */
-  static async activate(redis: Redis, prefix: string, generation: string): Promise<string> {
+  static async activate(redis: RedisClient, prefix: string, generation: string): Promise<string> {
     return (await redis.getset(RedisPlanDirectory.generationKey(prefix), generation)) ?? '0';
   }
 
   /** Removes every key of a generation (after a rebuild replaced it). */
-  static async deleteGeneration(redis: Redis, prefix: string, generation: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:directory:g${generation}:*`, 'COUNT', 1000);
-      if (found.length > 0) await redis.unlink(...found);
-      cursor = next;
-    } while (cursor !== '0');
+  static async deleteGeneration(redis: RedisClient, prefix: string, generation: string): Promise<void> {
+    await scanKeys(redis, `${prefix}:directory:g${generation}:*`, (found) => unlinkKeys(redis, found));
   }
 
   private async generation(): Promise<string> {
@@ -135,10 +129,11 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     const newest = await this.redis.planledgerDirectoryPut(order, summaries, versions, planId, String(after.version), String(Date.parse(event.at)), summary ? JSON.stringify(summary) : '');
     if (newest === 0) return;
     // The lookups are idempotent; they follow the listing, so a redo of the same change repeats them.
-    const lookups = this.redis.pipeline().sadd(key('orgs'), org);
-    for (const objectId of was) if (!is.has(objectId)) lookups.srem(holding(objectId), planId);
-    for (const objectId of is) lookups.sadd(holding(objectId), planId);
-    await failOnError(lookups.exec());
+    // Each is its own key (own slot on a cluster), so they go out as separate commands, together.
+    const lookups: Promise<number>[] = [this.redis.sadd(key('orgs'), org)];
+    for (const objectId of was) if (!is.has(objectId)) lookups.push(this.redis.srem(holding(objectId), planId));
+    for (const objectId of is) lookups.push(this.redis.sadd(holding(objectId), planId));
+    await Promise.all(lookups);
   }
 
   /** The version the directory last recorded for a plan (deleted plans included); null when none. */

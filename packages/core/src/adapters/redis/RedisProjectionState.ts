@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.js';
 import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
@@ -7,7 +7,7 @@ import type { RedisKeys } from './redisKeys.js';
 
 /** A projection's per-plan state and per-partition checkpoint, each in its partition's hash slot. */
 export class RedisProjectionState implements ProjectionState {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly projection: string) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys, private readonly projection: string) {}
 
   async get(plan: PlanRef): Promise<PlanState> {
     const [version, document] = await this.redis.hmget(this.keys.projectionState(this.projection, plan), 'version', 'document');

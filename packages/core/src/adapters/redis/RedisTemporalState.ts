@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, unlinkKeys, type RedisClient } from './connectRedis.js';
 import type { PlanRef } from '../../planRef.js';
 import type { HeldTemporalState, OpenVersion, TemporalState, TemporalStateUpdate } from '../../ports/TemporalState.js';
 import type { RedisKeys } from './redisKeys.js';
@@ -33,7 +33,7 @@ return 1`;
  * without reading the index). Kept per index (`target`): a rebuild's fresh index starts empty.
  */
 export class RedisTemporalState implements TemporalState {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly target: string) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys, private readonly target: string) {}
 
   async get(plan: PlanRef): Promise<HeldTemporalState> {
     const fields = await this.redis.hgetall(this.keys.targetState(this.target, plan));
@@ -60,12 +60,7 @@ export class RedisTemporalState implements TemporalState {
   }
 
   /** Removes what every plan's record of `target` holds (its index was dropped). */
-  static async drop(redis: Redis, keys: RedisKeys, target: string): Promise<void> {
-    for (let cursor = '0'; ; ) {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.targetStatePattern(target), 'COUNT', 1000);
-      if (found.length > 0) await Promise.all(found.map((key) => redis.unlink(key)));
-      if (next === '0') return;
-      cursor = next;
-    }
+  static async drop(redis: RedisClient, keys: RedisKeys, target: string): Promise<void> {
+    await scanKeys(redis, keys.targetStatePattern(target), (found) => unlinkKeys(redis, found));
   }
 }

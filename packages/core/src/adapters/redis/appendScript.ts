@@ -4,7 +4,8 @@ import { VERSION_RECORD_FORMAT, VERSION_RECORD_WIDTH, VERSION_TIME_OFFSET } from
  * The atomic append. Redis runs a script as one unit and writes its effects to the AOF as one
  * transaction, so a crash leaves all of it or none. Every check comes before the first write
  * (Redis does not undo a script's writes when it fails midway):
- *  1. with an idempotency key already used: return its record, change nothing;
+ *  1. with an idempotency key already used: return its record (written again as it is, so a
+ *     WAIT after the script confirms the replicas hold it), change nothing else;
  *  2. check the expected version, and that the plan's version records cover exactly its versions
  *     (a log of an older layout has none: it must be copied with `npm run relayout` first);
  *  3. append the event, once, to the partition's log (one field, `event`); append its record
@@ -22,7 +23,11 @@ export const APPEND_SCRIPT = `
 local width = ${VERSION_RECORD_WIDTH}
 if ARGV[8] ~= '' then
   local prior = redis.call('GET', KEYS[5])
-  if prior then return {2, prior} end
+  -- Written again as it is (TTL kept), so a WAIT after a replay confirms the outcome it hands out.
+  if prior then
+    redis.call('SET', KEYS[5], prior, 'KEEPTTL')
+    return {2, prior}
+  end
 end
 local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.js';
 
 /**
  * Sends every command a process issues in one turn of the event loop in one socket write, not one
@@ -7,8 +8,11 @@ import type { Redis } from 'ioredis';
  * write is a system call that costs more than the command itself (the api spent ~20% of a GET on
  * them). Order is kept (one socket, one queue) and nothing is delayed past the current turn;
  * commands sent while the client is not ready are queued by ioredis as before. Returns the client.
+ * A Cluster client is returned as it is (its commands go out over one connection per node).
  */
-export function coalesceWrites(redis: Redis): Redis {
+export function coalesceWrites<C extends RedisClient>(client: C): C {
+  if (client instanceof Cluster) return client;
+  const redis: Redis = client as Redis;
   const send = redis.sendCommand.bind(redis);
   let corked: { uncork(): void } | null = null;
   redis.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
@@ -24,5 +28,5 @@ export function coalesceWrites(redis: Redis): Redis {
     }
     return send(...args);
   };
-  return redis;
+  return client;
 }

@@ -10,3 +10,4 @@ export { failOnError } from './failOnError.js';
 export { coalesceWrites } from './coalesceWrites.js';
 export { RedisTemporalState } from './RedisTemporalState.js';
 export { STREAM_POSITION_TIMES } from './streamPositionTimes.js';
+export { connectRedis, replicaAcksOf, mastersOf, serversOf, scanKeys, unlinkKeys, type RedisClient, type RedisConnectionSettings, type ReplicaAckSettings, type ReplicaAcks } from './connectRedis.js';
