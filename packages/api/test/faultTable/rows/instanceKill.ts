@@ -1,4 +1,5 @@
-import type { ProcessName } from '../../stackProcesses.js';
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { connectStackRedis, type ProcessName } from '../../stackProcesses.js';
 import type { AckedWrite, FaultContext, FaultRow } from '../faultRow.js';
 import { faultUnderLoad } from '../faultUnderLoad.js';
 
@@ -28,18 +29,29 @@ export function instanceKillRow(id: number, kind: Exclude<ProcessName, 'idp'>, f
   };
 }
 
-/** Every plan read through every api (the restarted one too) is at least at its last acknowledged version. */
+/**
+ * Every plan read through every api (the restarted one too) answers what the log's head says —
+ * its version, or 410 once deleted (a delete the api died answering may have landed) — and never
+ * less than the last version acknowledged.
+ */
 async function readsLastWrites(ctx: FaultContext, acked: readonly AckedWrite[]): Promise<string[]> {
   const last = new Map<string, AckedWrite>();
   for (const ack of acked) if ((last.get(ack.planId)?.version ?? 0) < ack.version) last.set(ack.planId, ack);
+  const redis = connectStackRedis(ctx.stack.env);
+  const log = new RedisEventLog(redis, createRedisKeys({ prefix: ctx.stack.env.KEY_PREFIX ?? '', partitions: Number(ctx.stack.env.PARTITIONS) }));
   const problems: string[] = [];
-  for (const client of ctx.clients) {
+  try {
     for (const ack of last.values()) {
-      const read = await client.get(`/v1/plans/${ack.planId}`);
-      const version = Number(read.headers.get('x-plan-version') ?? 0);
-      const fine = ack.change === 'deleted' ? read.status === 410 : read.status === 200 && version >= ack.version;
-      if (!fine && problems.length < 5) problems.push(`GET ${ack.planId} answered ${read.status} v${version} after v${ack.version} (${ack.change}) was acknowledged`);
+      const head = await log.head(ack);
+      for (const client of ctx.clients) {
+        const read = await client.get(`/v1/plans/${ack.planId}`);
+        const version = Number(read.headers.get('x-plan-version') ?? 0);
+        const fine = head !== null && head.version >= ack.version && (head.document === null ? read.status === 410 : read.status === 200 && version === head.version);
+        if (!fine && problems.length < 5) problems.push(`GET ${ack.planId} answered ${read.status} v${version}; the log's head is at v${head?.version}${head?.document === null ? ' (deleted)' : ''}, v${ack.version} (${ack.change}) was acknowledged`);
+      }
     }
+  } finally {
+    redis.disconnect();
   }
   return problems;
 }
