@@ -42,9 +42,22 @@ async function masterOfFirstPartition(ctx: FaultContext): Promise<number> {
   }
 }
 
+/** What the first node to answer says (a node killed by an earlier row may still be coming back). */
+async function firstAnswer(ports: readonly number[], ask: (port: number) => Promise<string>): Promise<string> {
+  let failure: unknown = new Error('no node to ask');
+  for (const port of ports) {
+    try {
+      return await ask(port);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
 /** The RabbitMQ node leading most of the stack's quorum queues. */
 async function nodeLeadingMostQueues(ctx: FaultContext): Promise<number> {
-  const listing = await clusterScript('rabbitmq-cluster', 'ctl', '5701', 'list_queues', '-q', '--no-table-headers', 'name', 'leader');
+  const listing = await firstAnswer(ctx.topology.rabbitmq?.ports ?? [], (port) => clusterScript('rabbitmq-cluster', 'ctl', port, 'list_queues', '-q', '--no-table-headers', 'name', 'leader'));
   const counts = new Map<number, number>();
   for (const line of listing.split('\n')) {
     const [queue, leader] = line.trim().split(/\s+/);
