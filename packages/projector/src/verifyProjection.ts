@@ -1,5 +1,6 @@
-import { comparePositions, foldPlan, parsePlanKey, planKey, type PlanRef } from '@planledger/core';
-import { HEAD_MARKER, RedisProjectionState, scanKeys, type RedisClient, type RedisKeys } from '@planledger/core/redis';
+import { foldPlan, parsePlanKey, planKey, type PlanRef } from '@planledger/core';
+import { HEAD_MARKER, scanKeys, type RedisClient, type RedisKeys } from '@planledger/core/redis';
+import { checkpointsPassed, logEnds } from './checkpointsPassed.js';
 import type { ProjectionContext } from './projectionContext.js';
 import { projectionNamed, type Mismatch, type MismatchKind } from './projections/index.js';
 
@@ -99,20 +100,7 @@ const LOOKS = 5;
 
 /** Waits until the projection's checkpoint in every partition passed where the log ends now (bounded: see `settleMs`). */
 async function caughtUp({ redis, keys, projection, signal, settleMs = 30_000 }: VerifyOptions): Promise<void> {
-  const ends = await Promise.all(Array.from({ length: keys.partitions }, async (_, partition) => (await redis.xrevrange(keys.log(partition), '+', '-', 'COUNT', 1))[0]?.[0] ?? null));
-  const state = new RedisProjectionState(redis, keys, projection);
-  const deadline = Date.now() + settleMs;
-  let last = '';
-  let movedAt = Date.now();
-  for (;;) {
-    signal?.throwIfAborted();
-    const checkpoints = await Promise.all(ends.map((_, partition) => state.checkpoint(partition)));
-    if (ends.every((end, partition) => end === null || comparePositions(checkpoints[partition] ?? '0-0', end) >= 0)) return;
-    const now = Date.now();
-    if (checkpoints.join() !== last) [last, movedAt] = [checkpoints.join(), now];
-    if (now > deadline || now - movedAt > STILL_MS) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await checkpointsPassed({ redis, keys, projection, ends: await logEnds(redis, keys), timeoutMs: settleMs, stillMs: STILL_MS, ...(signal ? { signal } : {}) });
 }
 
 /** Checkpoints that have not moved for this long belong to no running projector (a relay's partitions pass to another within its 10 s lease): waiting longer shows nothing new. */

@@ -33,7 +33,7 @@ export interface FaultRow {
 
 /** The one meaning of "time to recover", printed under the table. */
 export const RECOVERY_MEANING =
-  'time to recover: from the fault\'s removal (the process or node restarted, the service back) — or its injection, for faults the system rides out without help (a promoted replica, a surviving instance) — until a probe write is acknowledged and every projection\'s checkpoint has passed it';
+  'time to recover: from the fault\'s removal (the process or node restarted, the service back) — or its injection, for faults the system rides out without help (a promoted replica, a surviving instance) — until a probe write is acknowledged and every projection\'s checkpoint, in every partition, has passed where the log ended at that moment';
 
 export interface FaultContext {
   readonly stack: Stack;
