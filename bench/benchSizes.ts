@@ -27,6 +27,8 @@ export interface BenchSizes {
   /** Plans (of 10 versions each) of the asOf search figures, and how many searches each latency figure times. */
   readonly asofPlans: number;
   readonly asofSearches: number;
+  /** Plans (of 2 log entries each) in the backlog the projectors catch up on, with 1 and with 2 instances. */
+  readonly scalingPlans: number;
 }
 
 export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
@@ -47,6 +49,7 @@ export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
     timeTravelConnections: sized('BENCH_TIME_TRAVEL_CONNECTIONS', 8, 8),
     asofPlans: sized('BENCH_ASOF_PLANS', 10_000, 500),
     asofSearches: sized('BENCH_ASOF_SEARCHES', 300, 100),
+    scalingPlans: sized('BENCH_SCALING_PLANS', 10_000, 1_000),
   };
 }
 

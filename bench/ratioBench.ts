@@ -21,6 +21,7 @@ import { cpuPerWrite } from './parts/cpuPerWrite.js';
 import { documentsPerPatch } from './parts/documentsPerPatch.js';
 import { historyAndRebuild } from './parts/historyAndRebuild.js';
 import { redisBytes } from './parts/redisBytes.js';
+import { projectorScaling } from './parts/projectorScaling.js';
 import { searchableLag } from './parts/searchableLag.js';
 
 const PARTS: Record<string, { part: BenchPart; figures: string[] }> = {
@@ -31,8 +32,9 @@ const PARTS: Record<string, { part: BenchPart; figures: string[] }> = {
   searchableLag: { part: searchableLag, figures: ['searchable lag p99, one plan'] },
   redisBytes: { part: redisBytes, figures: ['Redis bytes per event, one-field PATCHes'] },
   asofSearch: { part: asofSearch, figures: ['asOf search p50', 'asOf search p99', 'search index bytes per plan', 'temporal index bytes per event'] },
+  projectorScaling: { part: projectorScaling, figures: ['projector catch-up, 2 instances ÷ 1'] },
 };
-const ORDER = ['apiThroughput', 'cpuPerWrite', 'documentsPerPatch', 'historyAndRebuild', 'searchableLag', 'redisBytes', 'asofSearch'];
+const ORDER = ['apiThroughput', 'cpuPerWrite', 'documentsPerPatch', 'historyAndRebuild', 'searchableLag', 'redisBytes', 'asofSearch', 'projectorScaling'];
 
 const sizes = readBenchSizes(process.env);
 const chosen = (process.env.BENCH_PARTS ?? ORDER.join(',')).split(',').map((name) => name.trim()).filter(Boolean);

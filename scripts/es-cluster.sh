@@ -4,11 +4,12 @@
 # master-eligible and a data node (three, so losing any one keeps a master quorum), 512 MB heap
 # each. Data, logs and pid file of each node under <repo>/.data/es-cluster/<http port>/.
 #
-# Usage: scripts/es-cluster.sh start|stop|status|kill PORT|restart PORT|reset
+# Usage: scripts/es-cluster.sh start|stop|status|kill PORT|pause PORT|resume PORT|restart PORT|reset
 #   start          installs if needed, starts the nodes that are not running, waits for all three and yellow
 #   stop           stops every node (SIGTERM, clean close)
 #   status         exit 0 only when all three joined one cluster and its health is green or yellow
 #   kill PORT      SIGKILL the node with HTTP port PORT (9201–9203)
+#   pause PORT     SIGSTOP that node (hung: connections stay open, nothing answers); resume PORT: SIGCONT
 #   restart PORT   starts that node again (after kill or stop) and waits until it rejoined
 #   reset          stops everything and removes its data
 # Environment: ES_INSTALL_DIR (jars and launcher, default <repo>/.data/elasticsearch), ES_HEAP
@@ -23,7 +24,7 @@ source "$ROOT/scripts/lib/elasticsearch.sh"
 source "$ROOT/scripts/lib/clusterNodes.sh"
 CLUSTER_DIR="$ROOT/.data/es-cluster"
 DATA_DIR="$CLUSTER_DIR"
-USAGE_LINES=2,15p
+USAGE_LINES=2,16p
 PORTS=(9201 9202 9203)
 CLUSTER_NAME=planledger-cluster
 

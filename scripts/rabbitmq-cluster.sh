@@ -11,11 +11,12 @@
 # planledger-rabbit1@localhost …` works as it does for the machine broker. Elsewhere they run as the
 # caller with a cookie of their own under .data/rabbitmq-cluster/home.
 #
-# Usage: scripts/rabbitmq-cluster.sh start|stop|status|kill PORT|restart PORT|reset|ctl PORT ARGS…
+# Usage: scripts/rabbitmq-cluster.sh start|stop|status|kill PORT|pause PORT|resume PORT|restart PORT|reset|ctl PORT ARGS…
 #   start          starts the nodes that are not running, forms or rejoins the cluster, waits
 #   stop           stops every node cleanly
 #   status         exit 0 only when all three run and are clustered
 #   kill PORT      SIGKILL the node with AMQP port PORT (5701–5703)
+#   pause PORT     SIGSTOP that node (hung: connections stay open, nothing answers); resume PORT: SIGCONT
 #   restart PORT   starts that node again (after kill or stop) and waits until it is clustered
 #   reset          stops everything and removes its data
 #   ctl PORT ARGS  runs rabbitmqctl ARGS against that node
@@ -25,7 +26,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="$ROOT/.data/rabbitmq-cluster"
 DATA_DIR="$DIR"
-USAGE_LINES=2,22p
+USAGE_LINES=2,23p
 BIN=/usr/lib/rabbitmq/bin
 PORTS=(5701 5702 5703)
 TIMEOUT="${RABBITMQ_CLUSTER_START_TIMEOUT:-90}"

@@ -48,8 +48,8 @@ step "processes"
 run idp packages/idp/dist/main.js
 run api packages/api/dist/main.js
 if ((CLUSTER)); then
-  RELAY_CONSUMER=relay-1 run relay-1 packages/projector/dist/relayMain.js
-  RELAY_CONSUMER=relay-2 run relay-2 packages/projector/dist/relayMain.js
+  RELAY_CONSUMER=relay-1 RELAY_METRICS_PORT=9466 run relay-1 packages/projector/dist/relayMain.js
+  RELAY_CONSUMER=relay-2 RELAY_METRICS_PORT=9467 run relay-2 packages/projector/dist/relayMain.js
   PROJECTOR_METRICS_PORT=9464 run projector-1 packages/projector/dist/projectorMain.js
   PROJECTOR_METRICS_PORT=9465 run projector-2 packages/projector/dist/projectorMain.js
 else

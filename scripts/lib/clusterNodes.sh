@@ -22,13 +22,25 @@ kill_node() {
   fi
 }
 
-# cluster_command ARGS…: start|stop|status|kill PORT|restart PORT|reset, else the usage (exit 2).
+# signal_node SIGNAL VERB PORT: STOP freezes a node (a hung, half-open peer: its sockets stay open),
+# CONT lets it go on.
+signal_node() {
+  check_port "$3"
+  local pid
+  pid="$(node_pid "$3")" || die "$(node_name "$3") not running"
+  kill "-$1" "$pid"
+  say "$2 $(node_name "$3") (pid $pid)"
+}
+
+# cluster_command ARGS…: start|stop|status|kill PORT|pause PORT|resume PORT|restart PORT|reset, else the usage (exit 2).
 cluster_command() {
   case "${1:-}" in
     start) do_start ;;
     stop) do_stop ;;
     status) do_status ;;
     kill) kill_node "${2:-}" ;;
+    pause) signal_node STOP paused "${2:-}" ;;
+    resume) signal_node CONT resumed "${2:-}" ;;
     restart) check_port "${2:-}"; do_restart "$2" ;;
     reset) do_stop; rm -rf "$DATA_DIR" "$DATA_DIR.lock"; say "removed ${DATA_DIR#"$ROOT"/}" ;;
     *) sed -n "$USAGE_LINES" "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;

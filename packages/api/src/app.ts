@@ -6,6 +6,7 @@ import type { ConsistencyGate } from './consistencyGate.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { methodNotAllowed } from './middleware/methodNotAllowed.js';
 import { problemDetails } from './middleware/problemDetails.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestDeadline } from './middleware/requestDeadline.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLimits, resolveRequestLimits, type RequestLimits } from './requestLimits.js';
 import { adminDeadLettersRouter } from './routes/adminDeadLettersRouter.js';
@@ -47,10 +48,12 @@ export interface AppDependencies {
   readonly oauthEndpoints: () => Promise<OAuthEndpoints>;
   /** The web console's files, served at `/console` without a token (not served when omitted). */
   readonly console?: ConsoleRouterOptions;
+  /** Every request is answered within this many ms (503 past it; see `requestDeadline`). */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The api as a Koa application: no listening, no environment. `main.ts` wires and listens. */
-export function createApp({ plans, audit, changes, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints, console: consoleFiles }: AppDependencies): Koa {
+export function createApp({ plans, audit, changes, directory, search, consistency, logger, readiness, authenticate, metrics = createApiMetrics(), readinessDetails, limits, admin, oauthEndpoints, console: consoleFiles, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS }: AppDependencies): Koa {
   const held = resolveRequestLimits(limits);
   const app = new Koa();
   app.silent = true;
@@ -76,6 +79,7 @@ export function createApp({ plans, audit, changes, directory, search, consistenc
   app.use(requestId);
   app.use(metrics.middleware);
   app.use(problemDetails);
+  app.use(requestDeadline(requestTimeoutMs));
   app.use(requestLimits(held));
   app.use(methodNotAllowed([healthRoutes, metricsRoutes, docsRoutes, ...securedRoutes]));
   app.use(healthRoutes.routes());

@@ -1,5 +1,6 @@
 import { commonSettings, setting } from '@planledger/core';
 import { adminSettings } from '@planledger/projector';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './middleware/requestDeadline.js';
 import { DEFAULT_TOKEN_CACHE } from './auth/createVerifiedTokenCache.js';
 import { DEFAULT_REQUEST_LIMITS } from './requestLimits.js';
 
@@ -14,7 +15,10 @@ export const apiSettings = {
   oidcJwksUri: setting('string', 'OIDC_JWKS_URI', 'JWKS address, when the issuer has no discovery document (empty: discover).', ''),
   oidcAlgorithms: setting('string', 'OIDC_ALGORITHMS', 'Accepted signature algorithms, comma-separated.', 'RS256,ES256'),
   oidcTokenTypes: setting('string', 'OIDC_TOKEN_TYPES', 'Accepted JWT `typ` headers, comma-separated (`JWT` for Google ID tokens).', 'at+jwt'),
-  oidcClockTolerance: setting('integer', 'OIDC_CLOCK_TOLERANCE', 'Seconds of clock skew allowed on `exp` and `nbf`.', 5),
+  oidcClockTolerance: setting('integer', 'OIDC_CLOCK_TOLERANCE', 'Seconds a token is still accepted past its `exp` (the api\'s clock ahead of the issuer\'s).', 5),
+  oidcNotBeforeTolerance: setting('integer', 'OIDC_NOT_BEFORE_TOLERANCE', 'Seconds a token\'s `nbf` and `iat` may lie in the api\'s future (the api\'s clock behind the issuer\'s).', 300),
+  redisCommandTimeoutMs: setting('integer', 'REDIS_COMMAND_TIMEOUT_MS', 'Longest the api waits for one Redis command (then 503; a write whose append timed out is `write-outcome-unknown`).', 1_000),
+  requestTimeoutMs: setting('integer', 'REQUEST_TIMEOUT_MS', 'Every request is answered within this many ms (503 past it).', DEFAULT_REQUEST_TIMEOUT_MS),
   coalesceRedisWrites: setting('boolean', 'REDIS_COALESCE_WRITES', "Send the Redis commands of one event-loop turn in one socket write (about halves the api's CPU per GET).", true),
   oidcTokenCacheSize: setting('integer', 'OIDC_TOKEN_CACHE_SIZE', 'Most verified tokens remembered until their `exp` (0: verify every request).', DEFAULT_TOKEN_CACHE.maxEntries),
   oidcTokenCacheMaxAge: setting('integer', 'OIDC_TOKEN_CACHE_MAX_AGE', 'Longest a verified token is remembered, in seconds, whatever its `exp`.', DEFAULT_TOKEN_CACHE.maxAgeSec),

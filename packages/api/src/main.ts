@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { amqpUrlsOf, createChangeFeed, createPlanAudit, createPlanService, esNodesOf, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
+import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -13,6 +13,7 @@ import { createKeyResolver } from './auth/createKeyResolver.js';
 import { discoverOAuthEndpoints } from './auth/discoverOAuthEndpoints.js';
 import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
+import { apiRedisOptions } from './redisClientOptions.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
 
 const config = readConfig(apiSettings, process.env);
@@ -22,7 +23,12 @@ const logger = pino({ name: 'api', level: config.logLevel });
 
 /** Connects, checks the log's durability, and listens; the runner stops it on SIGINT or SIGTERM. */
 async function start(): Promise<RunningProcess> {
-  const client = connectRedis(config, { maxRetriesPerRequest: 2 });
+  // The api's commands wait longer than an append's replica confirmations (WAIT) may take.
+  const replicaAcks = replicaAcksOf(config);
+  const commandTimeoutMs = replicaAcks.count > 0 ? Math.max(config.redisCommandTimeoutMs, replicaAcks.timeoutMs + 1_000) : config.redisCommandTimeoutMs;
+  const client = connectRedis(config, apiRedisOptions(commandTimeoutMs));
+  // A lost or silent connection is reconnected by ioredis; the requests meanwhile answer 503.
+  client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
   const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
@@ -35,9 +41,10 @@ async function start(): Promise<RunningProcess> {
 
   const keys = createRedisKeys({ prefix: config.keyPrefix, partitions: config.partitions });
   const partitionLog = new RedisPartitionLog(redis, keys);
-  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition) });
+  const leases = { relay: new RedisPartitionLeaseStore(redis, keys, 'relay'), projector: new RedisPartitionLeaseStore(redis, keys, 'projector') };
+  const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition), holders: (role) => leases[role].holders() });
   const metrics = createApiMetrics({ lag });
-  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks: replicaAcksOf(config) }));
+  const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).
@@ -64,6 +71,7 @@ async function start(): Promise<RunningProcess> {
     }),
     logger,
     metrics,
+    requestTimeoutMs: config.requestTimeoutMs,
     admin: admin.admin,
     limits: {
       maxJsonDepth: config.maxJsonDepth,
@@ -79,7 +87,7 @@ async function start(): Promise<RunningProcess> {
     readinessDetails: async () => {
       const report = await lag();
       const brief = ({ entries, maxMs }: { entries: number; maxMs: number }) => ({ entries, oldestMs: maxMs });
-      return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) } };
+      return { lag: { relay: brief(report.relay), ...Object.fromEntries(Object.entries(report.projections).map(([name, summary]) => [name, brief(summary)])) }, partitions: report.partitions };
     },
     authenticate: bearerAuth({
       resolveKey: createKeyResolver({
@@ -92,6 +100,7 @@ async function start(): Promise<RunningProcess> {
       audience: config.oidcAudience,
       algorithms: list(config.oidcAlgorithms),
       clockToleranceSec: config.oidcClockTolerance,
+      notBeforeToleranceSec: config.oidcNotBeforeTolerance,
       claims: { scopeClaim: config.oidcScopeClaim, orgClaim: config.oidcOrgClaim, grants: parseScopeGrants(config.oidcScopeGrants) },
       tokenCache: { maxEntries: config.oidcTokenCacheSize, maxAgeSec: config.oidcTokenCacheMaxAge },
     }),

@@ -32,5 +32,6 @@ export const PROBLEM_TYPES: Record<ErrorCode, ProblemType> = {
   JOB_NOT_FOUND: problem(404, 'job-not-found', 'Job not found'),
   PROJECTION_NOT_FOUND: problem(404, 'projection-not-found', 'Projection not found'),
   DEAD_LETTER_NOT_FOUND: problem(404, 'dead-letter-not-found', 'Dead letter not found'),
+  WRITE_OUTCOME_UNKNOWN: problem(503, 'write-outcome-unknown', 'Write outcome unknown'),
   WRITE_UNCONFIRMED: problem(503, 'write-unconfirmed', 'Write outcome unknown'),
 };

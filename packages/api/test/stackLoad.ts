@@ -1,6 +1,11 @@
+import type { ExecutionContext } from 'ava';
+import { PROJECTION_NAMES } from '@planledger/projector/projections';
+import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
+import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { aPlan } from '../../core/test/planMother.js';
+import { connectTestElastic } from '../../core/test/elasticTestContext.js';
 import type { ApiClient } from './apiClient.js';
-import type { Stack } from './stackProcesses.js';
+import { connectStackRedis, type Stack } from './stackProcesses.js';
 import { checkedFetch } from './contract/checkedFetch.js';
 
 /**
@@ -44,4 +49,22 @@ export async function waitForProjections(stack: Stack, timeoutMs = 90_000): Prom
     }
   }
   throw new Error(`projections did not catch up: ${JSON.stringify(lag)}`);
+}
+
+/** Waits for the projections to catch up, then checks every projection equals the fold of the log. */
+export async function converged(stack: Stack, t: ExecutionContext): Promise<void> {
+  await waitForProjections(stack);
+  const redis = connectStackRedis(stack.env);
+  const es = connectTestElastic();
+  try {
+    const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
+    for (const projection of PROJECTION_NAMES) {
+      const verdict = await verifyProjection({ projection, redis, keys, log: new RedisEventLog(redis, keys), es, alias: stack.env.ES_ALIAS ?? '' });
+      t.true(verdict.plans > 10, `${verdict.plans} plans`);
+      t.deepEqual(verdict.mismatches, [], `${projection} equals the fold of the log`);
+    }
+  } finally {
+    redis.disconnect();
+    await es.close();
+  }
 }

@@ -1,9 +1,10 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
-import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteUnconfirmed, type Violation } from './errors.js';
+import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteOutcomeUnknown, WriteUnconfirmed, type Violation } from './errors.js';
+import { isTransientError } from './isTransientError.js';
 import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
 import { isJsonObject, type PlanDocument } from './planDocument.js';
 import { EVENT_SCHEMA_VERSION, type EventActor, type PlanEvent } from './planEvent.js';
-import type { EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
+import type { AppendRequest, AppendResult, EventLog, IdempotencyClaim, IdempotencyRecord, PlanHead } from './ports/EventLog.js';
 import type { PlanRef } from './planRef.js';
 import { tenantMayAccess, type Tenant } from './tenancy.js';
 import { validatePlan } from './validatePlan.js';
@@ -103,8 +104,8 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
     try {
       return await decideAndAppend(plan, command, expected, context, claim);
     } catch (error) {
-      // An unconfirmed write may be kept or lost: its record says nothing yet, and the key stays claimed for the retry.
-      if (!claim || !(error instanceof DomainError) || error instanceof WriteUnconfirmed) throw error;
+      // An unknown outcome (no reply, or too few replicas confirmed) keeps the key: the write may have landed, and a retry must find it.
+      if (!claim || !(error instanceof DomainError) || error instanceof WriteOutcomeUnknown || error instanceof WriteUnconfirmed) throw error;
       // A concurrent request with the same key may have won the race between our check and now.
       const winner = await log.idempotencyRecord(plan, claim.key);
       if (winner) return replay(plan, winner, context);
@@ -136,7 +137,7 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       if (decision === null) return { planId: plan.planId, org: plan.org, version: head?.version ?? 0, document: live, changed: false, replayed: false, position: null };
       const event = eventOf(plan, (head?.version ?? 0) + 1, decision, head, context);
       try {
-        const result = await log.append({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
+        const result = await appendOrUnknown({ event, document: decision.document, ...(claim ? { idempotency: claim } : {}) });
         if (result.kind === 'replayed') return replay(plan, result.record, context);
         return { planId: plan.planId, org: plan.org, version: event.version, document: decision.document, changed: true, replayed: false, position: { partition: result.partition, id: result.position } };
       } catch (error) {
@@ -149,6 +150,20 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
         // A little random wait spreads many racing writers apart, so each round lets most through.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
+    }
+  };
+
+  /**
+   * The append, where a dependency failure (a timeout, a connection lost mid-command) is no
+   * refusal: the script may have run. Such a failure says the outcome is unknown, never that
+   * the write failed.
+   */
+  const appendOrUnknown = async (request: AppendRequest): Promise<AppendResult> => {
+    try {
+      return await log.append(request);
+    } catch (error) {
+      if (isTransientError(error)) throw new WriteOutcomeUnknown('The log did not confirm the append in time', error);
+      throw error;
     }
   };
 

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'JOB_NOT_FOUND'
   | 'PROJECTION_NOT_FOUND'
   | 'DEAD_LETTER_NOT_FOUND'
+  | 'WRITE_OUTCOME_UNKNOWN'
   | 'WRITE_UNCONFIRMED';
 
 export interface Violation {
@@ -153,6 +154,22 @@ export class ProjectionNotFound extends DomainError {
 export class DeadLetterNotFound extends DomainError {
   constructor(id: string) {
     super('DEAD_LETTER_NOT_FOUND', `No dead letter with id '${id}'.`);
+  }
+}
+
+/**
+ * The log did not answer a write in time (a timeout, a connection lost with the append in flight,
+ * the request's deadline): the event may or may not have been appended, and may still land. Never
+ * a refusal: the client retries with the same Idempotency-Key, which either replays the write
+ * that landed or makes it once.
+ */
+export class WriteOutcomeUnknown extends DomainError {
+  /** What went wrong underneath (for the log, never for the client). */
+  override readonly cause: unknown;
+
+  constructor(why: string, cause?: unknown) {
+    super('WRITE_OUTCOME_UNKNOWN', `${why}: the write may or may not have been applied. Retry it with the same Idempotency-Key (a retry then applies it at most once), or read the plan to see whether it landed.`);
+    this.cause = cause;
   }
 }
 

@@ -44,6 +44,8 @@ export type { PartitionLog, LogEntry, GroupCursor } from './ports/PartitionLog.j
 export { InMemoryPartitionLog } from './memory/InMemoryPartitionLog.js';
 export type { MessageSource, SourceMessage, MessageHandler, Subscription } from './ports/MessageSource.js';
 export { InMemoryMessageSource } from './memory/InMemoryMessageSource.js';
+export type { PartitionLeaseStore } from './ports/PartitionLeaseStore.js';
+export { InMemoryPartitionLeaseStore } from './memory/InMemoryPartitionLeaseStore.js';
 export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } from './readLag.js';
 export { isTransientError } from './isTransientError.js';
 export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';

@@ -4,9 +4,9 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 /** Elasticsearch client errors of a node that cannot be reached (by class name). */
 const ELASTIC_CONNECTION_ERRORS = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError']);
 
-/** Messages of ioredis (a lost or busy server, a cluster in failover) and amqplib (a closed connection or channel). */
+/** Messages of ioredis (a lost, silent or busy server: `commandTimeout`, `socketTimeout`; a cluster in failover) and amqplib (a closed connection or channel). */
 const UNAVAILABLE_MESSAGE =
-  /Connection is closed|Command aborted due to connection close|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|Stream isn't writeable|max retries per request|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|Connection closed|Channel closed|Channel ended|Socket closed abruptly|Unexpected close|Heartbeat timeout/;
+  /Command timed out|Socket timeout|Connection is closed|Command aborted due to connection close|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|Stream isn't writeable|max retries per request|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|Connection closed|Channel closed|Channel ended|Socket closed abruptly|Unexpected close|Heartbeat timeout/;
 
 /**
  * Whether a failure is a dependency (Elasticsearch, Redis, RabbitMQ, the network) being

@@ -4,13 +4,14 @@ import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { silentLogger } from '../src/index.js';
 import { createAmqpConnector, createBrokerTopology, declareTopology, deleteTopology, keepConnected, nodeOf, type BrokerLink } from '../src/adapters/rabbitmq/index.js';
 import { createRedisKeys, RedisEventLog } from '../src/adapters/redis/index.js';
+import { createElasticClient } from '../src/adapters/elasticsearch/index.js';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { apiClient } from '../../api/test/apiClient.js';
 import { waitForProjections, writeLoad } from '../../api/test/stackLoad.js';
 import { startStack } from '../../api/test/stackProcesses.js';
 import { aPlan } from './planMother.js';
-import { CLUSTER_AMQP_URLS, clusterScript, portOf } from './clusterScripts.js';
-import { connectTestElastic } from './elasticTestContext.js';
+import { CLUSTER_AMQP_URLS, CLUSTER_ES_NODES, clusterScript, portOf } from './clusterScripts.js';
+import { deleteAliasIndices } from './elasticTestContext.js';
 import { randomPrefix } from './redisTestContext.js';
 
 /** A URL where nothing listens (port 1 refuses at once). */
@@ -82,13 +83,43 @@ test('keepConnected › when the node of its connection is SIGKILLed, the sessio
   restarted = true;
 });
 
-test('relay and projector on the RabbitMQ cluster › keep going when the node they are connected to is SIGKILLed, and every event is projected; the quorum queues have a member on every node', async (t) => {
-  const stack = await startStack({ AMQP_URL: first, AMQP_URLS: CLUSTER_AMQP_URLS.join(','), AMQP_HEARTBEAT_S: '2' });
+test('keepConnected › a node that hangs (SIGSTOP: its sockets stay open) is noticed by the heartbeat, and the session moves to another node', async (t) => {
+  const victim = portOf(third);
+  const links: string[] = [];
+  const kept = keepConnected({
+    connector: createAmqpConnector({ urls: [third, first, second], heartbeatS: 1 }),
+    logger: silentLogger,
+    start: async (link: BrokerLink) => {
+      links.push(link.node);
+      return { stop: async () => undefined };
+    },
+  });
+  t.teardown(async () => {
+    await clusterScript('rabbitmq-cluster', 'resume', victim).catch(() => undefined);
+    await kept.stop();
+  });
+  await kept.started;
+  await clusterScript('rabbitmq-cluster', 'pause', victim);
+  const pausedAt = Date.now();
+  for (const deadline = Date.now() + 30_000; links.length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.deepEqual(links, [nodeOf(third), nodeOf(first)]);
+  t.log(`the session moved ${Date.now() - pausedAt} ms after the node froze (heartbeat 1 s)`);
+  await clusterScript('rabbitmq-cluster', 'resume', victim);
+});
+
+test('relay and projector on the RabbitMQ and Elasticsearch clusters › keep going when the node they are connected to is SIGKILLed, and every event is projected; the quorum queues have a member on every node', async (t) => {
+  // The whole cluster topology but Redis: the broker and Elasticsearch clusters (indices with a replica).
+  const stack = await startStack({ AMQP_URL: first, AMQP_URLS: CLUSTER_AMQP_URLS.join(','), AMQP_HEARTBEAT_S: '2', ES_NODES: CLUSTER_ES_NODES.join(','), ES_REPLICAS: '1' });
+  const es = createElasticClient({ nodes: CLUSTER_ES_NODES });
   const victim = portOf(first);
   t.teardown(async () => {
     await clusterScript('rabbitmq-cluster', 'restart', victim).catch(() => undefined);
     await stack.stop();
+    await deleteAliasIndices(es, stack.env.ES_ALIAS ?? 'missing');
+    await es.close();
   });
+  const index = `${stack.env.ES_ALIAS}-000001`;
+  t.is((await es.indices.getSettings({ index }))[index]?.settings?.index?.number_of_replicas, '1', 'the projector made the plan index with a replica');
   const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
   const ours = await queueMembers(stack.env.AMQP_NAMESPACE ?? '');
   t.is(ours.length, PROJECTION_NAMES.length * (topology.partitions + 1), 'every partition and dead-letter queue');
@@ -121,11 +152,7 @@ test('relay and projector on the RabbitMQ cluster › keep going when the node t
   }
   await waitForProjections(stack);
   const redis = new Redis(stack.env.REDIS_URL ?? '');
-  const es = connectTestElastic();
-  t.teardown(async () => {
-    redis.disconnect();
-    await es.close();
-  });
+  t.teardown(() => redis.disconnect());
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   for (const projection of PROJECTION_NAMES) {
     const verdict = await verifyProjection({ projection, redis, keys, log: new RedisEventLog(redis, keys), es, alias: stack.env.ES_ALIAS ?? '' });

@@ -26,11 +26,34 @@ export interface ConsumeProjectionOptions {
    * Without it, the message goes to the broker's dead-letter queue.
    */
   readonly recordDeadLetter?: (letter: { message: SourceMessage; error: string }) => Promise<void>;
+  /** The partitions consumed from the start (default: all); `start` and `handOver` change them later. */
+  readonly partitions?: readonly number[];
+  /** A partition's saved checkpoint: the checkpoint written never goes back before it. */
+  readonly checkpoint?: (partition: number) => Promise<string | null>;
 }
 
 export interface ProjectionConsumer {
+  /** Starts consuming a partition's queue (nothing when it already does). */
+  start(partition: number): Promise<void>;
+  /**
+   * Hands a partition over: takes no new messages from its queue, finishes the ones in hand (or,
+   * while a dependency is down, returns them to the broker), writes its checkpoint and then
+   * resolves. Another consumer may then take the queue.
+   */
+  handOver(partition: number): Promise<void>;
+  /** The partitions consumed now, ascending. */
+  partitions(): number[];
   /** Stops taking messages and waits for the ones in hand. */
   stop(): Promise<void>;
+}
+
+/** One partition queue being consumed. */
+interface Lane {
+  handingOver: boolean;
+  readonly inFlight: Set<Promise<void>>;
+  /** Resolves once the lane is subscribed to its queue. */
+  subscribed: Promise<{ cancel(): Promise<void> } | null>;
+  checkpointing: Promise<void>;
 }
 
 interface Held {
@@ -53,8 +76,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
   const isTransient = options.isTransient ?? isTransientError;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let stopping = false;
-  const inFlight = new Set<Promise<void>>();
-  const subscriptions: { cancel(): Promise<void> }[] = [];
+  const lanes = new Map<number, Lane>();
 
   /** Sets a message aside for good: recorded then acknowledged, or to the broker's dead-letter queue. */
   const deadLetter = async (message: SourceMessage, error: unknown): Promise<'done' | 'requeued'> => {
@@ -73,14 +95,14 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
     }
   };
 
-  const applyOneByOne = async (batch: Held[]): Promise<Fate[]> => {
+  const applyOneByOne = async (lane: Lane, batch: Held[]): Promise<Fate[]> => {
     const fates: Fate[] = [];
-    for (const held of batch) fates.push(...(await applyBatch([held])));
+    for (const held of batch) fates.push(...(await applyBatch(lane, [held])));
     return fates;
   };
 
   /** Settles the events of one plan: retried while a dependency is down, split up when one of them fails. */
-  const applyBatch = async (batch: Held[]): Promise<Fate[]> => {
+  const applyBatch = async (lane: Lane, batch: Held[]): Promise<Fate[]> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcomes = await runner.handleChain(batch.map((held) => held.event));
@@ -91,6 +113,11 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
         return batch.map(() => 'done');
       } catch (error) {
         if (stopping) return batch.map(() => 'stopped'); // unsettled: the broker hands them to the next consumer
+        if (isTransient(error) && lane.handingOver) {
+          // The partition's next owner retries them; the checkpoint stays before them.
+          for (const held of batch) source.requeue(held.message);
+          return batch.map(() => 'requeued');
+        }
         if (isTransient(error)) {
           const delay = Math.min(maxBackoffMs, 100 * 2 ** Math.min(attempt, 10));
           logger.warn({ projection, planId: batch[0]?.event.planId, versions: batch.map((h) => h.event.version), attempt, err: error }, 'dependency unavailable, retrying');
@@ -98,7 +125,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
           continue;
         }
         // Find the culprit: one event at a time, in order.
-        if (batch.length > 1) return applyOneByOne(batch);
+        if (batch.length > 1) return applyOneByOne(lane, batch);
         const [{ message, event }] = batch as [Held];
         onHandled?.('failed');
         const final = message.returned >= source.deliveryLimit;
@@ -110,13 +137,21 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
     }
   };
 
-  const consumePartition = async (partition: number) => {
-    const watermark = createWatermark();
+  const start = async (partition: number) => {
+    if (stopping || lanes.has(partition)) return;
+    const lane: Lane = { handingOver: false, inFlight: new Set(), subscribed: Promise.resolve(null), checkpointing: Promise.resolve() };
+    lanes.set(partition, lane);
+    lane.subscribed = subscribe(partition, lane);
+    await lane.subscribed;
+  };
+
+  const subscribe = async (partition: number, lane: Lane) => {
+    const { inFlight } = lane;
+    const watermark = createWatermark((await options.checkpoint?.(partition)) ?? null);
     const plans = new Map<string, Held[]>();
-    let checkpointing = Promise.resolve();
     const settle = (position: string, fate: 'done' | 'requeued') => {
       const mark = watermark.settled(position, fate);
-      if (mark !== null) checkpointing = checkpointing.then(() => setCheckpoint(partition, mark)).catch((error: unknown) => logger.warn({ projection, partition, err: error }, 'checkpoint not saved'));
+      if (mark !== null) lane.checkpointing = lane.checkpointing.then(() => setCheckpoint(partition, mark)).catch((error: unknown) => logger.warn({ projection, partition, err: error }, 'checkpoint not saved'));
     };
     /** Applies a plan's held events until none are left; those arriving meanwhile form the next batch. */
     const drain = async (plan: string, held: Held[]) => {
@@ -128,7 +163,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
         // the target may already be past the projection's state: such events go one version at a
         // time (each change's diff is then exactly that version's), never folded over states the
         // target may hold. Fresh events are coalesced.
-        const fates = batch.length > 1 && batch.some((h) => h.message.redelivered) ? await applyOneByOne(batch) : await applyBatch(batch);
+        const fates = batch.length > 1 && batch.some((h) => h.message.redelivered) ? await applyOneByOne(lane, batch) : await applyBatch(lane, batch);
         batch.forEach((h, i) => {
           const fate = fates[i];
           if (fate && fate !== 'stopped') settle(h.message.position, fate);
@@ -136,7 +171,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
       }
       plans.delete(plan);
     };
-    const subscription = await source.consume(
+    return source.consume(
       partition,
       (message) => {
         watermark.arrived(message.position);
@@ -164,16 +199,32 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
       },
       { prefetch },
     );
-    subscriptions.push(subscription);
   };
 
-  for (let partition = 0; partition < source.partitions; partition += 1) await consumePartition(partition);
+  /** Takes no new messages from the lane, and waits for those in hand. */
+  const quiesce = async (lane: Lane) => {
+    const subscription = await lane.subscribed.catch(() => null);
+    await subscription?.cancel().catch(() => undefined);
+    while (lane.inFlight.size > 0) await Promise.allSettled([...lane.inFlight]);
+  };
+
+  for (const partition of options.partitions ?? Array.from({ length: source.partitions }, (_, p) => p)) await start(partition);
 
   return {
+    start,
+    async handOver(partition) {
+      const lane = lanes.get(partition);
+      if (!lane) return;
+      lane.handingOver = true;
+      await quiesce(lane);
+      await lane.checkpointing;
+      lanes.delete(partition);
+    },
+    partitions: () => [...lanes.keys()].sort((a, b) => a - b),
     async stop() {
       stopping = true;
-      for (const subscription of subscriptions) await subscription.cancel().catch(() => undefined);
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await Promise.all([...lanes.values()].map(quiesce));
+      lanes.clear();
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { RedisClient } from '@planledger/core/redis';
 import type { Logger } from '@planledger/core';
-import { RedisPartitionLog, type RedisKeys } from '@planledger/core/redis';
+import { RedisPartitionLeaseStore, RedisPartitionLog, type RedisKeys } from '@planledger/core/redis';
 import type { BrokerTopology } from '@planledger/core/rabbitmq';
-import { createPartitionLeases } from './createPartitionLeases.js';
+import { createPartitionShare } from './createPartitionShare.js';
 import { createRelay, type Relay, type RelayPublisher } from './createRelay.js';
 
 export interface BrokerRelayOptions {
@@ -16,16 +16,28 @@ export interface BrokerRelayOptions {
   readonly group?: string;
   readonly batchSize?: number;
   readonly blockMs?: number;
+  /** This instance among the live relays sharing the partitions (default: the consumer name). */
+  readonly instance?: string;
   /** How long a partition stays this instance's after its last renewal. */
   readonly leaseMs?: number;
+  /** Least time between two membership heartbeats and lease renewals. */
+  readonly heartbeatMs?: number;
+  /** Told the partitions this instance serves after every change. */
+  readonly onOwned?: (partitions: number[]) => void;
   readonly logger: Logger;
   readonly onPublished?: (partition: number, count: number) => void;
 }
 
-/** The relay over the real adapters: partition logs on Redis Streams, leases in Redis, publishing to RabbitMQ. */
-export function createBrokerRelay({ redis, keys, channel, topology, leaseMs = 10_000, consumer, ...rest }: BrokerRelayOptions): Relay {
+/**
+ * The relay over the real adapters: partition logs on Redis Streams, a fair share of the
+ * partitions among the live relays (leases in Redis), publishing to RabbitMQ. The relay reads its
+ * partitions one batch at a time and acknowledges each batch before the next round, so a partition
+ * it gives up has nothing in flight: hand-over is just the release.
+ */
+export function createBrokerRelay({ redis, keys, channel, topology, leaseMs = 10_000, heartbeatMs = Math.min(2_000, leaseMs / 3), consumer, instance = consumer, onOwned, ...rest }: BrokerRelayOptions): Relay {
   const control = redis.duplicate();
-  const leases = createPartitionLeases({ redis: control, keys, owner: consumer, leaseMs });
+  const store = new RedisPartitionLeaseStore(control, keys, 'relay');
+  const leases = createPartitionShare({ store, member: instance, role: 'relay', leaseMs, heartbeatMs, logger: rest.logger, ...(onOwned ? { onChange: onOwned } : {}) });
   const relay = createRelay({
     ...rest,
     consumer,

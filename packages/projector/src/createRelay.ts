@@ -1,5 +1,5 @@
 import type { LogEntry, Logger, PartitionLog } from '@planledger/core';
-import type { PartitionLeases } from './createPartitionLeases.js';
+import type { PartitionLeases } from './createPartitionShare.js';
 
 /** Where the relay publishes: persistent messages, routed by partition, confirmed by the broker. */
 export interface RelayPublisher {

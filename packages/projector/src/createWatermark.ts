@@ -16,9 +16,10 @@ export interface Watermark {
   settled(position: string, fate: 'done' | 'requeued'): string | null;
 }
 
-export function createWatermark(): Watermark {
+/** `start`: the checkpoint already saved, which the watermark never reports going back before. */
+export function createWatermark(start: string | null = null): Watermark {
   const entries: { position: string; done: boolean }[] = [];
-  let mark: string | null = null;
+  let mark: string | null = start;
   return {
     arrived(position) {
       entries.push({ position, done: false });

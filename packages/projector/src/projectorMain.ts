@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { Channel } from 'amqplib';
 import { commonSettings, esNodesOf, readConfig, setting } from '@planledger/core';
-import { createRedisKeys, RedisEventLog, RedisProjectionState, connectRedis } from '@planledger/core/redis';
+import { createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisProjectionState, connectRedis } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createElasticClient } from '@planledger/core/elasticsearch';
 import { brokerConnectorOf, keepBrokerSession } from './brokerSession.js';
@@ -11,10 +11,13 @@ import { createProjectionRunner } from './createProjectionRunner.js';
 import { createProjectorMetrics } from './projectorMetrics.js';
 import { PROJECTION_NAMES, PROJECTIONS } from './projections/index.js';
 import { runProcess } from './runProcess.js';
+import { servePartitions } from './servePartitions.js';
+import { shareSettings } from './shareSettings.js';
 
 const config = readConfig(
   {
     ...commonSettings,
+    ...shareSettings,
     metricsPort: setting('integer', 'PROJECTOR_METRICS_PORT', 'Port of the projector’s /metrics (0: none).', 9464),
     metricsHost: setting('string', 'PROJECTOR_METRICS_HOST', 'Address of the projector’s /metrics.', '127.0.0.1'),
     bulkMaxActions: setting('integer', 'ES_BULK_MAX_ACTIONS', 'Flush an Elasticsearch bulk request at this many actions.', 1000),
@@ -43,7 +46,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
   await Promise.all(PROJECTIONS.map((projection) => projection.ensureLive?.(resources)));
   const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
   // Everything on the broker is one session: when its node goes, the consumers stop (the broker
-  // redelivers what they held) and start again on another node.
+  // redelivers what they held), the partitions are handed over, and all starts again on another node.
   const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {
     let channel: Promise<Channel> | null = null;
     inspection = () => (channel ??= link.channel({ watch: false }).then((opened) => opened.on('close', () => (channel = null))));
@@ -57,6 +60,8 @@ await runProcess('projector', config.logLevel, async (logger) => {
           projection: projection.name,
           runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger }),
           setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
+          checkpoint: (partition) => state.checkpoint(partition),
+          partitions: [], // the partition share starts them
           logger,
           onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
           recordDeadLetter: ({ message, error }) =>
@@ -64,9 +69,20 @@ await runProcess('projector', config.logLevel, async (logger) => {
         });
       }),
     );
+    const serving = servePartitions({
+      store: new RedisPartitionLeaseStore(redis, keys, 'projector'),
+      member: config.instanceName,
+      role: 'projector',
+      leaseMs: config.partitionLeaseMs,
+      heartbeatMs: config.partitionHeartbeatMs,
+      workers: consumers,
+      logger,
+      onChange: (partitions) => metrics.partitionsOwned.set({ role: 'projector' }, partitions.length),
+    });
     return {
       stop: async () => {
         inspection = null;
+        await serving.stop();
         await Promise.all(drains.map((drain) => drain.cancel()));
         await Promise.all(consumers.map((consumer) => consumer.stop()));
       },
@@ -74,7 +90,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
   });
   const metricsServer = config.metricsPort > 0 ? await metrics.serve(config.metricsPort, config.metricsHost) : null;
   const targets = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (projection) => [projection.name, await projection.currentTarget(resources)] as const)));
-  logger.info({ targets, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');
+  logger.info({ instance: config.instanceName, targets, alias: config.esAlias, metrics: metricsServer ? `http://${config.metricsHost}:${config.metricsPort}/metrics` : null }, 'projector consuming');
   return {
     done: broker.done,
     stop: async () => {

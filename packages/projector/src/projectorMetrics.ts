@@ -1,10 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { partitionsOwnedGauge } from './partitionsOwnedGauge.js';
+import { serveMetrics } from './serveMetrics.js';
 
 export interface ProjectorMetrics {
   readonly registry: Registry;
   readonly bulkActions: Histogram;
   readonly handled: Counter<'projection' | 'outcome'>;
+  readonly partitionsOwned: Gauge<'role'>;
   /** Serves `/metrics` on a port of its own (the projector has no other HTTP surface). */
   serve(port: number, host: string): Promise<Server>;
 }
@@ -38,19 +41,7 @@ export function createProjectorMetrics({ deadLetters }: { deadLetters: () => Pro
     registry,
     bulkActions,
     handled,
-    async serve(port, host) {
-      const server = createServer((request, response) => {
-        if (request.url !== '/metrics') {
-          response.writeHead(404).end();
-          return;
-        }
-        registry.metrics().then(
-          (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          () => response.writeHead(500).end(),
-        );
-      });
-      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
-      return server;
-    },
+    partitionsOwned: partitionsOwnedGauge(registry, 'projector'),
+    serve: (port, host) => serveMetrics(registry, port, host),
   };
 }

@@ -81,7 +81,7 @@ test('relay › takes over a partition whose relay died between publish and XACK
   // A relay read everything, published it (or not), and died before XACK, still holding its lease.
   await redis.xgroup('CREATE', keys2.log(0), 'relay', '0', 'MKSTREAM');
   await redis.xreadgroup('GROUP', 'relay', 'dead-relay', 'COUNT', 100, 'STREAMS', keys2.log(0), '>');
-  await redis.set(keys2.relayLease(0), 'dead-relay', 'PX', 400);
+  await redis.set(keys2.lease('relay', 0), 'dead-relay', 'PX', 400);
 
   const blocking = redis.duplicate();
   const relay = createBrokerRelay({ redis: blocking, keys: keys2, channel: await broker2.connection.createConfirmChannel(), topology: broker2.topology, consumer: 'relay-b', blockMs: 100, leaseMs: 600, logger: silentLogger });
@@ -93,7 +93,7 @@ test('relay › takes over a partition whose relay died between publish and XACK
   t.deepEqual(messages.map((m) => (JSON.parse(m.content.toString()) as PlanEvent).version), [1, 2, 3, 4], 'in log order');
   const pending = (await redis.xpending(keys2.log(0), 'relay')) as [number, ...unknown[]];
   t.is(pending[0], 0, 'nothing left pending');
-  t.is(await redis.get(keys2.relayLease(0)), null, 'the lease is released on stop');
+  t.is(await redis.get(keys2.lease('relay', 0)), null, 'the lease is released on stop');
 });
 
 test('relay › two instances serve disjoint partitions and every event gets published', async (t) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InMemoryEventLog, silentLogger, type LogEntry, type PlanEvent } from '@planledger/core';
 import { createRelay, type RelayPublisher } from '../src/createRelay.js';
-import type { PartitionLeases } from '../src/createPartitionLeases.js';
+import type { PartitionLeases } from '../src/createPartitionShare.js';
 import { appendVersions, until } from './projectionTestKit.js';
 
 const allLeases = (partitions: number): PartitionLeases => ({ refresh: async () => Array.from({ length: partitions }, (_, p) => p), owned: () => Array.from({ length: partitions }, (_, p) => p), releaseAll: async () => undefined });

@@ -15,7 +15,14 @@ export interface BearerAuthOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly algorithms: readonly string[];
+  /** Seconds a token is still accepted past its `exp` (the api's clock ahead of the issuer's). */
   readonly clockToleranceSec: number;
+  /**
+   * Seconds a token's `nbf` and `iat` may lie in the api's future (the api's clock behind the
+   * issuer's); default: `clockToleranceSec`. Wider than the `exp` tolerance at no cost: it never
+   * lengthens a token's life, it only stops a slow clock refusing a token issued just now.
+   */
+  readonly notBeforeToleranceSec?: number;
   readonly claims: ClaimMapping;
   /** Remembering verified tokens until their `exp` (on by default; `{ maxEntries: 0 }` turns it off). */
   readonly tokenCache?: VerifiedTokenCacheOptions;
@@ -34,8 +41,9 @@ export class Unauthorized extends Error {
 
 /**
  * An OAuth 2.0 resource server: exactly one `Authorization: Bearer <token>` header, a JWT signed
- * by the issuer's key (found by kid through its JWKS), with `iss`, `aud`, `exp` and `nbf` checked
- * within a small clock tolerance. RFC 9068 claims are required: `exp` (a token without it would
+ * by the issuer's key (found by kid through its JWKS), with `iss`, `aud` and `exp` checked
+ * within a small clock tolerance, and `nbf` and `iat` within a wider one (a clock behind the
+ * issuer's sees fresh tokens as issued in its future). RFC 9068 claims are required: `exp` (a token without it would
  * never expire), `sub`, and the org claim (every caller acts for an org, admins included); an
  * `iat` in the future is refused, and so is any `crit` header (we understand no extensions).
  * Anything else is a 401 before any handler runs. The caller lands in `ctx.state.principal`.
@@ -48,7 +56,7 @@ export class Unauthorized extends Error {
  * cache adds is that a token verified before its signing key left the JWKS keeps working for up
  * to `maxAgeSec` (bounded by `exp`), where without it the JWKS cache already kept the key up to 10 minutes.
  */
-export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockToleranceSec, claims, tokenCache }: BearerAuthOptions): Middleware {
+export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockToleranceSec, notBeforeToleranceSec = clockToleranceSec, claims, tokenCache }: BearerAuthOptions): Middleware {
   const verified = createVerifiedTokenCache<Principal>(tokenCache);
   const verify = koaJwt({
     secret: (header: JwtHeader) => resolveKey(header),
@@ -59,6 +67,8 @@ export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockTole
     issuer,
     audience,
     clockTolerance: clockToleranceSec,
+    // nbf is checked below, with its own tolerance.
+    ignoreNotBefore: true,
   } as koaJwt.Options);
 
   const checked = async (ctx: Context): Promise<{ principal: Principal; exp: number }> => {
@@ -67,7 +77,9 @@ export function bearerAuth({ resolveKey, issuer, audience, algorithms, clockTole
     if (failure || !ctx.state.claims) throw new Unauthorized(describe(failure));
     const payload = ctx.state.claims as Record<string, unknown>;
     if (typeof payload.exp !== 'number') throw new Unauthorized('the token has no expiry (exp)');
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockToleranceSec) throw new Unauthorized('the token is issued in the future (iat)');
+    const latestStart = Date.now() / 1000 + notBeforeToleranceSec;
+    if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= latestStart)) throw new Unauthorized(typeof payload.nbf === 'number' ? 'the token is not valid yet' : 'the token: invalid nbf value');
+    if (typeof payload.iat === 'number' && payload.iat > latestStart) throw new Unauthorized('the token is issued in the future (iat)');
     const principal: Principal = principalFromClaims(payload, claims);
     if (!principal.subject) throw new Unauthorized('the token has no subject');
     if (principal.org === null) throw new Unauthorized(`the token names no org (${claims.orgClaim})`);

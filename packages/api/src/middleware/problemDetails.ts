@@ -27,8 +27,11 @@ export async function problemDetails(ctx: Context, next: Next): Promise<void> {
       const extra = { ...error.extensions, ...(error.violations.length > 0 ? { violations: error.violations } : {}) };
       // A 412 tells the client what the plan is at now, so it can re-read and retry knowingly.
       if (error instanceof VersionConflict && error.currentVersion > 0) ctx.set('ETag', planEtag(error.currentVersion));
-      if (type.status === 503) ctx.set('Retry-After', '1');
       setProblem(ctx, type.status, type.type, type.title, error.message, extra);
+      if (type.status === 503) {
+        ctx.set('Retry-After', '1');
+        ctx.app.emit('error', error, ctx);
+      }
       return;
     }
     if (isTransientError(error)) {

@@ -44,4 +44,11 @@ function mergeResponses(problem: ResponseObject | undefined, response: ResponseO
 /** `/v1/orgs/:org/plans/:id` (koa-router) as `/v1/orgs/{org}/plans/{id}` (OpenAPI). */
 export const templateOf = (koaPath: string): string => koaPath.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
 
-export const route = (method: HttpMethod, koaPath: string, spec: OperationSpec): RouteDescription => ({ path: templateOf(koaPath), method, operation: describeOperation(spec) });
+/** Methods that change something: past the request deadline their outcome is unknown (`requestDeadline`). */
+const UNSAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
+
+export const route = (method: HttpMethod, koaPath: string, spec: OperationSpec): RouteDescription => ({
+  path: templateOf(koaPath),
+  method,
+  operation: describeOperation(UNSAFE_METHODS.has(method) ? { ...spec, problems: [...(spec.problems ?? []), 'write-outcome-unknown'] } : spec),
+});

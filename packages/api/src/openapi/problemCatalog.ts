@@ -21,13 +21,18 @@ export const PROBLEM_CATALOG: Readonly<Record<string, ProblemEntry>> = Object.fr
   ...Object.fromEntries(
     Object.values(PROBLEM_TYPES).map((problem) => [problem.type.replace(/^\/problems\//, ''), { status: problem.status, title: problem.title, description: problem.title }]),
   ),
+  'write-outcome-unknown': {
+    status: 503,
+    title: 'Write outcome unknown',
+    description: 'The log did not confirm the write within its timeout (Redis unreachable or silent) or the request deadline passed: it may or may not have been applied, and may still land. Retry with the same `Idempotency-Key` after `Retry-After` seconds: the retry replays the write if it landed and makes it once if not.',
+  },
   'write-unconfirmed': {
     status: 503,
     title: 'Write outcome unknown',
     description: 'The log took the write but fewer replicas than REDIS_MIN_REPLICA_ACKS confirmed it in time, so a failover could still lose it: it is not acknowledged. Retry after `Retry-After` seconds with the same Idempotency-Key; the retry answers with this write if it was kept, or makes it.',
   },
   'not-found': { status: 404, title: 'Not found', description: 'No route serves this path.' },
-  unavailable: { status: 503, title: 'Service unavailable', description: 'A backing service (Redis, Elasticsearch, the identity provider) is unavailable; retry after `Retry-After` seconds.' },
+  unavailable: { status: 503, title: 'Service unavailable', description: 'A backing service (Redis, Elasticsearch, the identity provider) is unavailable or did not answer within its timeout or the request deadline; nothing was written. Retry after `Retry-After` seconds.' },
   internal: { status: 500, title: 'Internal error', description: 'An unexpected failure, logged with the request id; nothing of it is exposed.' },
   ...Object.fromEntries([
     http(400, 'Bad request', 'A malformed header (If-Match, If-None-Match, Idempotency-Key) or body shape.'),

@@ -47,7 +47,7 @@ export async function startFaultRun({ ops, shape = { apis: 2, relays: 2, project
   let esProxy: TcpProxy | null = null;
   if (!base.es) esProxy = await startTcpProxy(Number(new URL(TEST_ES_URL).port));
   const topology = { ...base, esProxy };
-  const stack = await startStack(shape, { ES_REQUEST_TIMEOUT_MS: '5000', ...(esProxy ? { ES_URL: `http://127.0.0.1:${esProxy.port}`, ES_NODES: `http://127.0.0.1:${esProxy.port}` } : {}), ...env });
+  const stack = await startStack({ ES_REQUEST_TIMEOUT_MS: '5000', ...(esProxy ? { ES_URL: `http://127.0.0.1:${esProxy.port}`, ES_NODES: `http://127.0.0.1:${esProxy.port}` } : {}), ...env }, shape);
   const ctx = await createFaultContext({ stack, topology, ops, ...(durations ? { durations } : {}), log });
   return {
     stack,
@@ -75,7 +75,9 @@ export async function startFaultRun({ ops, shape = { apis: 2, relays: 2, project
 
 /** Starts again any instance a failed row left dead, so the next row finds the whole stack. */
 async function reviveStack(stack: Stack): Promise<void> {
-  for (const [name, child] of stack.instances) if (child.exitCode !== null || child.signalCode !== null) await stack.restart(name);
+  for (const [name, child] of Object.entries(stack.processes) as [keyof Stack['processes'], Stack['processes'][keyof Stack['processes']]][]) {
+    if (child.exitCode !== null || child.signalCode !== null) await stack.restart(name);
+  }
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

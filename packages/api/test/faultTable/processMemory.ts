@@ -49,7 +49,7 @@ export async function memorySubjects({ stack, redis, es }: { stack: Stack; redis
   }));
   const nodes = (await es.nodes.info({ metric: 'process' })) as unknown as { nodes: Record<string, { name: string; process?: { id?: number } }> };
   const esSubjects = Object.values(nodes.nodes).flatMap((node) => (node.process?.id ? [ofPid(`elasticsearch ${node.name}`, node.process.id)] : []));
-  const own = [...stack.instances.entries()].flatMap(([name, child]) => (child.pid ? [ofPid(name, child.pid)] : []));
+  const own = Object.entries(stack.processes).flatMap(([name, child]) => (child.pid ? [ofPid(name, child.pid)] : []));
   // On the RabbitMQ cluster its own nodes, else the machine's broker.
   const beams = pidsByCommand('beam.smp');
   const clusterBeams = beams.filter((pid) => commandLine(pid).includes('planledger-rabbit'));

@@ -1,5 +1,5 @@
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
-import { connectStackRedis, type ProcessName } from '../../stackProcesses.js';
+import { connectStackRedis, type ScaledProcess } from '../../stackProcesses.js';
 import type { AckedWrite, FaultContext, FaultRow } from '../faultRow.js';
 import { faultUnderLoad } from '../faultUnderLoad.js';
 
@@ -9,7 +9,7 @@ import { faultUnderLoad } from '../faultUnderLoad.js';
  * projector becomes the queues' single active consumer) and the killed one is restarted
  * afterwards; with only one, it is restarted and recovery is timed from the restart.
  */
-export function instanceKillRow(id: number, kind: Exclude<ProcessName, 'idp'>, fast: boolean): FaultRow {
+export function instanceKillRow(id: number, kind: ScaledProcess, fast: boolean): FaultRow {
   return {
     id,
     name: `SIGKILL of ${kind === 'api' ? 'the api' : `a ${kind}`}`,

@@ -56,11 +56,15 @@ export function keepConnected({ connector, logger, start, maxBackoffMs = 5_000, 
   /** One connection's life: resolves when it is lost (or stopping), with the reason. */
   const runOnce = async (first: boolean): Promise<{ reason: unknown; ranMs: number }> => {
     const opened = await connector.connect();
+    if (stopping) {
+      // Stopped while connecting: start nothing on it.
+      await opened.connection.close().catch(() => undefined);
+      return { reason: new Error('stopping'), ranMs: 0 };
+    }
     const begun = Date.now();
     let lost: (reason: unknown) => void = () => undefined;
     const gone = new Promise<unknown>((resolve) => (lost = resolve));
     wake = () => lost(new Error('stopping'));
-    if (stopping) wake();
     opened.connection.on('close', (error?: unknown) => lost(error ?? new Error('broker connection closed')));
     const watch = <C extends Channel>(channel: C): C => {
       channel.on('error', () => undefined);

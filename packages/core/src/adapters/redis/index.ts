@@ -10,4 +10,5 @@ export { failOnError } from './failOnError.js';
 export { coalesceWrites } from './coalesceWrites.js';
 export { RedisTemporalState } from './RedisTemporalState.js';
 export { STREAM_POSITION_TIMES } from './streamPositionTimes.js';
+export { RedisPartitionLeaseStore } from './RedisPartitionLeaseStore.js';
 export { connectRedis, replicaAcksOf, mastersOf, serversOf, scanKeys, unlinkKeys, type RedisClient, type RedisConnectionSettings, type ReplicaAckSettings, type ReplicaAcks } from './connectRedis.js';

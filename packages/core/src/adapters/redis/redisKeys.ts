@@ -22,8 +22,10 @@ export interface RedisKeys {
   idempotency(plan: PlanRef, key: string): string;
   /** Which request first used an idempotency key, whatever plan it named (own slot; `key` hashed). */
   idempotencyClaim(key: string): string;
-  /** Which relay instance serves a partition (a lease with a TTL). */
-  relayLease(partition: number): string;
+  /** Which instance of a role (`relay`, `projector`) serves a partition (a lease with a TTL). */
+  lease(role: string, partition: number): string;
+  /** The live instances of a role (a sorted set of expiry times, one slot for the whole set). */
+  members(role: string): string;
   /** A projection's last applied state of a plan. */
   projectionState(projection: string, plan: PlanRef): string;
   /** A projection's last applied log position in a partition. */
@@ -51,7 +53,9 @@ export function createRedisKeys({ prefix, partitions }: { prefix: string; partit
     snapshots: planScoped('snapshots'),
     idempotency: (plan, key) => `${tag(partitionOfPlan(plan))}:idempotency:${planKey(plan)}:${key}`,
     idempotencyClaim: (key) => `${prefix}:idempotency-claim:${key}`,
-    relayLease: (partition) => `${tag(partition)}:relay-lease`,
+    // `relay-lease` is the key the relay's leases always had, so older relays and newer ones exclude each other.
+    lease: (role, partition) => `${tag(partition)}:${role}-lease`,
+    members: (role) => `${prefix}:{members}:${role}`,
     projectionState: (projection, plan) => `${tag(partitionOfPlan(plan))}:projection:${projection}:${planKey(plan)}`,
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
     targetState: (target, plan) => `${tag(partitionOfPlan(plan))}:target:${target}:${planKey(plan)}`,
