@@ -1,11 +1,9 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { RedisPlanDirectory } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
 import { apiClient } from './apiClient.js';
 import { waitForProjections } from './stackLoad.js';
-import { startStack, type Stack, connectStackRedis } from './stackProcesses.js';
+import { connectStackRedis, runCli, startStack, type Stack } from './stackProcesses.js';
 
 let stack: Stack;
 const planIds: string[] = [];
@@ -25,15 +23,7 @@ test.after.always(async () => {
 });
 
 /** Runs a built CLI with the stack's environment, stdout and stderr piped (so not a TTY). */
-async function cli(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [`packages/projector/dist/${script}`, ...args], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, stdout, stderr };
-}
+const cli = (script: string, ...args: string[]) => runCli(stack.env, script, ...args).done;
 
 test('CLI flags › an unknown or malformed flag says what was wrong, prints the usage and exits 2', async (t) => {
   const from = await cli('replayMain.js', '--projection', 'search', '--from', '0');

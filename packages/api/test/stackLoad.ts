@@ -36,13 +36,17 @@ export function writeLoad(client: ApiClient): { stop: () => Promise<number> } {
   };
 }
 
-/** Waits until `/health/ready` reports no lag for the relay and every projection. */
+/** Waits until `/health/ready` (of whichever api instance answers) reports no lag for the relay and every projection. */
 export async function waitForProjections(stack: Stack, timeoutMs = 90_000): Promise<void> {
   let lag: unknown;
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const ready = (await (await checkedFetch(`${stack.baseUrl}/health/ready`)).json()) as { lag?: Record<string, { entries: number }> };
-    lag = ready.lag;
-    if (ready.lag && Object.values(ready.lag).every((entry) => entry.entries === 0)) return;
+    for (const baseUrl of stack.baseUrls) {
+      const ready = await checkedFetch(`${baseUrl}/health/ready`).then((response) => response.json() as Promise<{ lag?: Record<string, { entries: number }> }>, () => null);
+      if (!ready) continue;
+      lag = ready.lag;
+      if (ready.lag && Object.values(ready.lag).every((entry) => entry.entries === 0)) return;
+      break;
+    }
   }
   throw new Error(`projections did not catch up: ${JSON.stringify(lag)}`);
 }

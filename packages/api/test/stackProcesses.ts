@@ -10,7 +10,8 @@ import { connectRedis, type RedisClient } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { createBrokerTopology, deleteTopology } from '@planledger/core/rabbitmq';
 import { deleteKeys, randomPrefix, TEST_REDIS_CLUSTER_NODES, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
-import { connectTestElastic, deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
+import { createElasticClient } from '@planledger/core/elasticsearch';
+import { deleteAliasIndices, TEST_ES_URL } from '../../core/test/elasticTestContext.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -21,10 +22,14 @@ const SCRIPTS = {
   relay: 'packages/projector/dist/relayMain.js',
   projector: 'packages/projector/dist/projectorMain.js',
 } as const;
-/** The first relay and projector are `relay` and `projector`; more instances are `relay2`, `projector2`, … */
-export type ProcessName = keyof typeof SCRIPTS | `relay${number}` | `projector${number}`;
+/** The first api, relay and projector are `api`, `relay` and `projector`; more instances are `api2`, `relay2`, `projector2`, … */
+export type ProcessName = keyof typeof SCRIPTS | `api${number}` | `relay${number}` | `projector${number}`;
+/** The processes a stack may run several instances of. */
+export type ScaledProcess = 'api' | 'relay' | 'projector';
 
 export interface StackShape {
+  /** Api instances (default 1), each on its own port. */
+  readonly apis?: number;
   /** Relay instances (default 1). */
   readonly relays?: number;
   /** Projector instances (default 1), each with its own metrics port. */
@@ -32,8 +37,13 @@ export interface StackShape {
 }
 
 export interface Stack {
+  /** The first api's address. */
   readonly baseUrl: string;
+  /** Every api instance's address, in instance order. */
+  readonly baseUrls: readonly string[];
   readonly env: Record<string, string>;
+  /** The instances of one process, in instance order (`relay`, `relay2`, …). */
+  instancesOf(kind: ScaledProcess): ProcessName[];
   readonly processes: Record<ProcessName, ChildProcess>;
   /** The environment one process runs with (the stack's, plus its own metrics port). */
   envOf(name: ProcessName): Record<string, string>;
@@ -60,11 +70,19 @@ export interface StackOptions {
   readonly processEnv?: Partial<Record<ProcessName, Record<string, string>>>;
 }
 
+/** Settings of the cluster topology a stack takes from the environment when they are set there. */
+const TOPOLOGY_SETTINGS = ['REDIS_CLUSTER_NODES', 'REDIS_MIN_REPLICA_ACKS', 'REDIS_REPLICA_ACK_TIMEOUT_MS', 'AMQP_URLS', 'AMQP_QUORUM_GROUP_SIZE', 'ES_NODES', 'ES_REPLICAS'] as const;
+
+const firstOf = (list: string | undefined): string | undefined => list?.split(',').map((item) => item.trim()).find(Boolean);
+
 /**
- * Starts the real processes (topology, api, relays, projectors) from their built entry points,
- * under random key prefixes, broker namespace and index alias so runs never collide.
+ * Starts the real processes (topology, apis, relays, projectors) from their built entry points,
+ * under random key prefixes, broker namespace and index alias so runs never collide. Redis,
+ * RabbitMQ and Elasticsearch come from `REDIS_URL`, `AMQP_URL`, `ES_URL`, and the cluster
+ * topology's `REDIS_CLUSTER_NODES`, `AMQP_URLS`, `ES_NODES`, `ES_REPLICAS` when the environment
+ * sets them.
  */
-export async function startStack(extraEnv: Record<string, string> = {}, { relays = 1, projectors = 1, processEnv = {} }: StackShape & StackOptions = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, { apis = 1, relays = 1, projectors = 1, processEnv = {} }: StackShape & StackOptions = {}): Promise<Stack> {
   const ownEnv: Partial<Record<string, Record<string, string>>> = { ...processEnv };
   const port = await freePort();
   const idpPort = await freePort();
@@ -75,8 +93,9 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
     PATH: process.env.PATH ?? '',
     REDIS_URL: TEST_REDIS_URL,
     REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES,
-    AMQP_URL: TEST_AMQP_URL,
-    ES_URL: TEST_ES_URL,
+    AMQP_URL: firstOf(process.env.AMQP_URLS) ?? TEST_AMQP_URL,
+    ES_URL: firstOf(process.env.ES_NODES) ?? TEST_ES_URL,
+    ...Object.fromEntries(TOPOLOGY_SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name] ?? '']] : []))),
     KEY_PREFIX: randomPrefix('e2e'),
     AMQP_NAMESPACE: randomPrefix('planledger-e2e'),
     ES_ALIAS: randomPrefix('plans-e2e'),
@@ -94,7 +113,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
   };
   const names: ProcessName[] = ['idp', 'api', 'relay', 'projector'];
   const instanceEnv = new Map<string, Record<string, string>>();
-  for (const [role, count, portVar] of [['relay', relays, 'RELAY_METRICS_PORT'], ['projector', projectors, 'PROJECTOR_METRICS_PORT']] as const) {
+  for (const [role, count, portVar] of [['api', apis, 'PORT'], ['relay', relays, 'RELAY_METRICS_PORT'], ['projector', projectors, 'PROJECTOR_METRICS_PORT']] as const) {
     for (let i = 2; i <= count; i += 1) {
       const name: ProcessName = `${role}${i}`;
       names.push(name);
@@ -117,20 +136,23 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
   const [code] = (await once(topology, 'exit')) as [number];
   if (code !== 0) throw new Error(`topology failed: ${outputs.get('topology')}`);
   const processes = Object.fromEntries(names.map((name) => [name, run(name, scriptOf(name), envOf(name))])) as Record<ProcessName, ChildProcess>;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const waitForApi = async () => {
+  const instancesOf = (kind: ScaledProcess) => names.filter((name) => name.replace(/\d+$/, '') === kind);
+  const urlOf = (name: ProcessName) => `http://127.0.0.1:${envOf(name).PORT}`;
+  const waitForApi = async (name: ProcessName) => {
     for (const deadline = Date.now() + 30_000; ; ) {
-      const ok = (await isUp(`${baseUrl}/health/live`)) && (await isUp(`${env.OIDC_ISSUER}/.well-known/openid-configuration`));
+      const ok = (await isUp(`${urlOf(name)}/health/live`)) && (await isUp(`${env.OIDC_ISSUER}/.well-known/openid-configuration`));
       if (ok) return;
-      if (Date.now() > deadline || processes.api.exitCode !== null) throw new Error(`api did not start: ${outputs.get('api')}`);
+      if (Date.now() > deadline || processes[name]?.exitCode !== null) throw new Error(`${name} did not start: ${outputs.get(name)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  await waitForApi();
+  await Promise.all(instancesOf('api').map(waitForApi));
   return {
-    baseUrl,
+    baseUrl: urlOf('api'),
+    baseUrls: instancesOf('api').map(urlOf),
     env,
     processes,
+    instancesOf,
     envOf,
     output: (name) => outputs.get(name) ?? '',
     async kill(name, signal) {
@@ -144,7 +166,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
     async restart(name, changedEnv) {
       if (changedEnv) ownEnv[name] = changedEnv;
       processes[name] = run(name, scriptOf(name), envOf(name));
-      if (name === 'api') await waitForApi();
+      if (/^api\d*$/.test(name)) await waitForApi(name);
     },
     stop: async () => {
       await Promise.all(
@@ -162,6 +184,37 @@ export async function startStack(extraEnv: Record<string, string> = {}, { relays
   };
 }
 
+/** A client of the stack's Elasticsearch: every node of `ES_NODES`, else `ES_URL`. */
+export function connectStackElastic(env: Record<string, string>, requestTimeoutMs?: number) {
+  const nodes = (env.ES_NODES || env.ES_URL || TEST_ES_URL).split(',').map((node) => node.trim()).filter(Boolean);
+  return createElasticClient({ nodes, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+}
+
+/** A connection to the stack's broker: the first of `AMQP_URLS` (else `AMQP_URL`) that answers. */
+export async function connectBroker(env: Record<string, string>): Promise<amqp.ChannelModel> {
+  const urls = (env.AMQP_URLS || env.AMQP_URL || TEST_AMQP_URL).split(',').map((url) => url.trim()).filter(Boolean);
+  let failure: unknown;
+  for (const url of urls) {
+    try {
+      return await amqp.connect(url);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+/** Runs one of the projector package's CLIs (`replayMain.js`, …) with a stack's environment; stdout and stderr piped (so not a TTY). */
+export function runCli(env: Record<string, string>, script: string, ...args: string[]): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [`${ROOT}/packages/projector/dist/${script}`, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = once(child, 'exit').then(([code]) => ({ code: code as number, stdout, stderr }));
+  return { child, done };
+}
+
 /** A client of the stack's Redis (one server or the cluster its processes use). */
 export function connectStackRedis(env: Record<string, string>): RedisClient {
   return connectRedis({ redisUrl: env.REDIS_URL ?? '', redisClusterNodes: env.REDIS_CLUSTER_NODES ?? '' });
@@ -171,10 +224,10 @@ async function removeStackData(env: Record<string, string>): Promise<void> {
   const redis = connectStackRedis(env);
   await deleteKeys(redis, env.KEY_PREFIX ?? 'missing');
   redis.disconnect();
-  const es = connectTestElastic();
+  const es = connectStackElastic(env);
   await deleteAliasIndices(es, env.ES_ALIAS ?? 'missing');
   await es.close();
-  const connection = await amqp.connect(env.AMQP_URL ?? '');
+  const connection = await connectBroker(env);
   const topology = createBrokerTopology({ namespace: env.AMQP_NAMESPACE ?? '', partitions: Number(env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
   await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
