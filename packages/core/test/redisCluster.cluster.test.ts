@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { createRedisKeys, RedisEventLog, RedisPartitionLog, RedisTemporalState, type RedisKeys } from '../src/adapters/redis/index.js';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLog, RedisTemporalState, serversOf, type RedisKeys } from '../src/adapters/redis/index.js';
 import { EVENT_SCHEMA_VERSION, WriteUnconfirmed, type PlanDocument, type PlanEvent, type PlanRef } from '../src/index.js';
 import { clusterScript, connectTestCluster as connect, shardOf } from './redisClusterContext.js';
 import { deleteKeys, keysUnder, randomPrefix } from './redisTestContext.js';
@@ -168,6 +168,24 @@ test.serial('RedisTemporalState.drop › removes a target’s records on every m
     for (const plan of plans) t.is((await dropped.get(plan)).version, 0);
   } finally {
     await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
+});
+
+test.serial('assertDurableRedis › checks every master and replica: one replica without appendfsync always is refused', async (t) => {
+  const redis = connect();
+  try {
+    await t.notThrowsAsync(assertDurableRedis(redis, { allowNonDurable: false }));
+    const port = (await shardOf(redis, 'any-key')).replicas[0];
+    const node = (await serversOf(redis)).find((server) => server.options.port === port);
+    if (node === undefined) return t.fail('no replica to change');
+    await node.config('SET', 'appendfsync', 'everysec');
+    try {
+      await t.throwsAsync(assertDurableRedis(redis, { allowNonDurable: false }), { message: new RegExp(`127\\.0\\.0\\.1:${port}.*appendfsync=everysec`) });
+    } finally {
+      await node.config('SET', 'appendfsync', 'always');
+    }
+  } finally {
     redis.disconnect();
   }
 });

@@ -80,8 +80,9 @@ export async function serversOf(redis: RedisClient): Promise<Redis[]> {
   return redis instanceof Cluster ? (await ready(redis)).nodes('all') : [redis];
 }
 
+/** Until a new client has learnt the cluster's nodes (one that knows them, even mid-failover, goes on). */
 async function ready(cluster: Cluster): Promise<Cluster> {
-  if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
+  if (cluster.status !== 'ready' && cluster.nodes('all').length === 0) await new Promise((resolve) => cluster.once('ready', resolve));
   return cluster;
 }
 
