@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { connectRedis, serversOf } from '../src/adapters/redis/index.js';
 
 /** The cluster of scripts/redis-cluster.sh (the cluster env's seed nodes by default). */
@@ -26,11 +26,17 @@ export interface Shard {
 
 /** Which node serves a key's slot now, and its replicas (ports), as a live node sees it. */
 export async function shardOf(redis: Cluster, key: string): Promise<Shard> {
-  for (const node of await serversOf(redis)) {
+  // Asked over a connection of its own to each node (the cluster client's may be busy retrying a dead one).
+  const addresses = [...new Set((await serversOf(redis)).map((node) => `${node.options.host ?? '127.0.0.1'}:${node.options.port ?? 0}`))];
+  for (const address of addresses) {
+    const [host, port] = address.split(':') as [string, string];
+    const node = new Redis({ host, port: Number(port), lazyConnect: true, connectTimeout: 500, commandTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
+    node.on('error', () => undefined);
     const [slot, text] = await Promise.all([node.cluster('KEYSLOT', key), node.cluster('NODES')]).catch(() => [null, null]);
+    node.disconnect();
     if (slot === null || typeof text !== 'string') continue;
     const lines = text.trim().split('\n').map((line) => line.split(' '));
-    const portOf = (address: string) => Number(address.split('@')[0]!.split(':')[1]);
+    const portOf = (at: string) => Number(at.split('@')[0]!.split(':')[1]);
     const master = lines.find(([, , flags, , , , , , ...ranges]) => flags!.includes('master') && !flags!.includes('fail') && ranges.some((range) => covers(range, Number(slot))));
     if (!master) continue;
     const replicas = lines.filter((line) => line[3] === master[0] && !line[2]!.includes('fail')).map((line) => portOf(line[1]!));
