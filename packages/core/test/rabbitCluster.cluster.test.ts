@@ -1,5 +1,4 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { silentLogger } from '../src/index.js';
 import { createAmqpConnector, createBrokerTopology, declareTopology, deleteTopology, keepConnected, nodeOf, type BrokerLink } from '../src/adapters/rabbitmq/index.js';
@@ -8,7 +7,7 @@ import { createElasticClient } from '../src/adapters/elasticsearch/index.js';
 import { verifyProjection } from '../../projector/src/verifyProjection.js';
 import { apiClient } from '../../api/test/apiClient.js';
 import { waitForProjections, writeLoad } from '../../api/test/stackLoad.js';
-import { startStack } from '../../api/test/stackProcesses.js';
+import { connectStackRedis, startStack } from '../../api/test/stackProcesses.js';
 import { aPlan } from './planMother.js';
 import { CLUSTER_AMQP_URLS, CLUSTER_ES_NODES, clusterScript, portOf } from './clusterScripts.js';
 import { deleteAliasIndices } from './elasticTestContext.js';
@@ -151,7 +150,8 @@ test('relay and projector on the RabbitMQ and Elasticsearch clusters › keep go
     t.regex(stack.output(name), /broker connection lost/, `the ${name} noticed the loss and reconnected`);
   }
   await waitForProjections(stack);
-  const redis = new Redis(stack.env.REDIS_URL ?? '');
+  // The stack's Redis: one server, or the cluster when the environment names one.
+  const redis = connectStackRedis(stack.env);
   t.teardown(() => redis.disconnect());
   const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: Number(stack.env.PARTITIONS) });
   for (const projection of PROJECTION_NAMES) {

@@ -97,9 +97,12 @@ export async function createFaultContext({ stack, topology, ops, durations = { e
       const token = response.headers.get('x-consistency-token') ?? '';
       probes.push({ org: ORG, planId: document.objectId, version: 1, etag: response.headers.get('etag'), change: 'created', sent: document, at: Date.now(), token });
       // Every partition, not only the probe's: a killed relay's partitions pass to the other one only when its lease lapses.
-      const ends = await logEnds(redis, keys);
+      // The harness's own Redis client may still be learning a failover the api already rode out: ask again.
+      const deadline = since + 600_000;
+      const ends = await patiently(() => logEnds(redis, keys), deadline);
       for (const projection of PROJECTION_NAMES) {
-        if (!(await checkpointsPassed({ redis, keys, projection, ends, timeoutMs: Math.max(0, since + 600_000 - Date.now()) }))) throw new Error(`${projection} did not pass the probe write within 10 minutes`);
+        const passed = await patiently(() => checkpointsPassed({ redis, keys, projection, ends, timeoutMs: Math.max(0, deadline - Date.now()) }), deadline);
+        if (!passed) throw new Error(`${projection} did not pass the probe write within 10 minutes`);
       }
       return Date.now() - since;
     }
@@ -133,4 +136,16 @@ function whyLost(ack: AckedWrite, events: readonly PlanEvent[]): string | null {
   if (ack.change === 'patched' && !isDeepStrictEqual(event.patch, ack.sent)) return `the log's patch ${JSON.stringify(event.patch)} is not the one sent`;
   if (ack.change === 'created' && !isDeepStrictEqual(foldPlan(events.filter((e) => e.version <= ack.version)).document, ack.sent)) return 'the created document differs from the one sent';
   return null;
+}
+
+/** `what` again, a quarter of a second apart, until it answers or `deadline` passed (its last error then). */
+async function patiently<T>(what: () => Promise<T>, deadline: number): Promise<T> {
+  for (;;) {
+    try {
+      return await what();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
 }

@@ -5,8 +5,13 @@ import { faultUnderLoad } from '../faultUnderLoad.js';
 import { clusterScript } from '../../../../core/test/clusterScripts.js';
 import type { ClusterScript } from '../topology.js';
 
-/** A node of one of the cluster scripts, chosen while the load runs, SIGKILLed; the cluster rides it out, and the node is restarted afterwards. */
-function nodeKillRow(id: number, name: string, part: 'redis' | 'rabbitmq' | 'es', choose: (ctx: FaultContext) => Promise<number>, fast = false): FaultRow {
+/**
+ * A node of one of the cluster scripts, chosen while the load runs, SIGKILLed; the cluster rides it
+ * out, and the node is restarted afterwards. With `recoversByRestart` the fault lasts until the
+ * restart and recovery is timed from it: a promoted Redis master has no replica of its own until
+ * the killed node rejoins as one, so its slots' writes cannot be confirmed (`WAIT`) before that.
+ */
+function nodeKillRow(id: number, name: string, part: 'redis' | 'rabbitmq' | 'es', choose: (ctx: FaultContext) => Promise<number>, { fast = false, recoversByRestart = false } = {}): FaultRow {
   return {
     id,
     name,
@@ -20,7 +25,7 @@ function nodeKillRow(id: number, name: string, part: 'redis' | 'rabbitmq' | 'es'
           port = await choose(ctx);
           await script.kill(port);
         },
-        restore: () => script.restart(port),
+        ...(recoversByRestart ? { remove: () => script.restart(port) } : { restore: () => script.restart(port) }),
         what: () => `killed ${script.name} node ${port}`,
       });
     },
@@ -91,6 +96,6 @@ export async function nodeHoldingPrimaries(ctx: FaultContext): Promise<number> {
   }
 }
 
-export const redisMasterKill = nodeKillRow(1, 'SIGKILL of a Redis master (its replica promoted)', 'redis', masterOfFirstPartition, true);
+export const redisMasterKill = nodeKillRow(1, 'SIGKILL of a Redis master (its replica promoted)', 'redis', masterOfFirstPartition, { fast: true, recoversByRestart: true });
 export const rabbitNodeKill = nodeKillRow(5, 'SIGKILL of the RabbitMQ node leading most queues', 'rabbitmq', nodeLeadingMostQueues);
 export const esNodeKill = nodeKillRow(6, 'SIGKILL of the Elasticsearch node holding most primaries', 'es', nodeHoldingPrimaries);

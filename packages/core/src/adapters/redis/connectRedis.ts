@@ -61,8 +61,18 @@ export function clusterNodesOf(list: string): { host: string; port: number }[] {
 export function connectRedis(settings: RedisConnectionSettings, options: RedisOptions = {}, cluster: ClusterOptions = {}): RedisClient {
   const nodes = clusterNodesOf(settings.redisClusterNodes);
   if (nodes.length === 0) return new Redis(settings.redisUrl, options);
-  return new Cluster(nodes, { ...CLUSTER_DEFAULTS, ...cluster, redisOptions: { ...options, ...cluster.redisOptions } });
+  return new Cluster(nodes, { ...CLUSTER_DEFAULTS, ...cluster, redisOptions: { ...CLUSTER_NODE_DEFAULTS, ...options, ...cluster.redisOptions } });
 }
+
+/**
+ * Each node connection's bounds on a cluster. A SIGKILLed master's socket stays open to the client
+ * (nothing closes it), and without a bound a command sent on it waits for ever, even once the
+ * replica serves the slot (seen: a relay's lease renewal, stuck for minutes after a failover).
+ * With them, such a command fails after the timeout, the connection is dropped and made again, and
+ * the slots are refreshed; the callers retry. Longer than any blocking read (`XREADGROUP BLOCK`,
+ * at most 1 s) and than a `WAIT` for replicas.
+ */
+const CLUSTER_NODE_DEFAULTS: RedisOptions = { commandTimeout: 5_000, socketTimeout: 5_000, connectTimeout: 5_000 };
 
 /** How many replicas must confirm an append (`WAIT`) before it is acknowledged. */
 export function replicaAcksOf(settings: ReplicaAckSettings): ReplicaAcks {
