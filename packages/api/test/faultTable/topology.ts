@@ -12,6 +12,8 @@ export interface ClusterScript {
   readonly ports: readonly number[];
   kill(port: number): Promise<void>;
   restart(port: number): Promise<void>;
+  /** Starts every node that is not running and waits until they form one healthy cluster (after all were killed: one restarted alone cannot elect a master). */
+  start(): Promise<void>;
 }
 
 /** What a fault run has: each cluster script, or null where the run uses the single-node service. */
@@ -44,6 +46,7 @@ function script(name: ClusterScript['name']): ClusterScript {
     ports: SCRIPT_PORTS[name],
     kill: async (port) => void (await clusterScript(name, 'kill', String(port))),
     restart: async (port) => void (await clusterScript(name, 'restart', String(port))),
+    start: async () => void (await clusterScript(name, 'start')),
   };
 }
 

@@ -5,7 +5,7 @@ import { faultUnderLoad } from '../faultUnderLoad.js';
 /** Takes every Elasticsearch node away (the cluster's nodes SIGKILLed, or the one node's proxy cut) and brings it back. */
 function outage(ctx: FaultContext): { cut(): Promise<void>; restore(): Promise<void> } {
   const { es, esProxy } = ctx.topology;
-  if (es) return { cut: async () => void (await Promise.all(es.ports.map((port) => es.kill(port)))), restore: async () => void (await Promise.all(es.ports.map((port) => es.restart(port)))) };
+  if (es) return { cut: async () => void (await Promise.all(es.ports.map((port) => es.kill(port)))), restore: () => es.start() };
   if (esProxy) return { cut: () => esProxy.cut(), restore: () => esProxy.restore() };
   throw new Error('the stack reaches Elasticsearch neither through the cluster script nor through a proxy');
 }

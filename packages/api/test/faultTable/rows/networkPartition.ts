@@ -121,12 +121,14 @@ export async function runApiRedisPartition(ctx: FaultContext, { faultMs = 3_000 
 
 /** (b) The projector cut off from RabbitMQ (black hole, then half-open); the relay keeps publishing. */
 export async function runBrokerPartition(ctx: FaultContext, { faultMs = 6_000 } = {}): Promise<BrokerPartitionOutcome> {
-  const broker = new URL(TEST_AMQP_URL);
+  // On the cluster topology the proxy fronts its first node, and the projector knows no other.
+  const target = (ctx.stack.env.AMQP_URLS ?? '').split(',').map((url) => url.trim()).find(Boolean) ?? TEST_AMQP_URL;
+  const broker = new URL(target);
   const proxy = await startTcpProxy(Number(broker.port || 5672));
-  const proxied = new URL(TEST_AMQP_URL);
+  const proxied = new URL(target);
   proxied.port = String(proxy.port);
   proxied.searchParams.set('heartbeat', String(HEARTBEAT_S));
-  const projectorEnv = { AMQP_URL: proxied.toString(), AMQP_HEARTBEAT_S: String(HEARTBEAT_S) };
+  const projectorEnv = { AMQP_URL: proxied.toString(), AMQP_URLS: proxied.toString(), AMQP_HEARTBEAT_S: String(HEARTBEAT_S) };
   const faults: Array<BrokerPartitionOutcome['faults'][number]> = [];
   let recoverMs = 0;
   try {
@@ -179,15 +181,23 @@ export async function runBrokerPartition(ctx: FaultContext, { faultMs = 6_000 } 
 
 /** Both halves of row 8, for the fault table. */
 export async function run(ctx: FaultContext): Promise<FaultOutcome> {
-  const api = await runApiRedisPartition(ctx);
+  // (a) needs the stack on one Redis server: a cluster client learns every node's own address
+  // from the cluster, past any proxy. On the cluster topology it is said, not run
+  // (packages/api/test/networkPartition.e2e.test.ts runs it on one server in npm test).
+  const onCluster = (ctx.stack.env.REDIS_CLUSTER_NODES ?? '') !== '';
+  const api = onCluster ? null : await runApiRedisPartition(ctx);
   const broker = await runBrokerPartition(ctx);
-  const bounded = api.phases.every((phase) => phase.violations.length === 0) && broker.faults.every((f) => f.noticedMs !== null && f.noticedMs <= BROKER_NOTICE_BOUND_MS);
+  const problems = [
+    ...(api?.phases ?? []).flatMap((phase) => phase.violations.slice(0, 3).map((v) => `api↔Redis ${phase.fault}: ${v.method} ${v.path} answered ${v.status} after ${Math.round(v.ms)} ms (bound ${API_BOUND_MS} ms)`)),
+    ...broker.faults.filter((f) => f.noticedMs === null || f.noticedMs > BROKER_NOTICE_BOUND_MS).map((f) => `projector↔RabbitMQ ${f.fault}: noticed after ${f.noticedMs ?? 'never'} ms (bound ${BROKER_NOTICE_BOUND_MS} ms)`),
+  ];
   return {
-    acknowledged: api.acknowledged + broker.acknowledged,
-    lost: api.lost + broker.lost,
-    projectionsEqual: api.projectionsEqual && broker.projectionsEqual,
-    recoverMs: Math.max(api.recoverMs, broker.recoverMs),
-    detail: `${bounded ? 'within bounds' : 'BOUND BROKEN'}: ${api.detail}; ${broker.detail}`,
+    acknowledged: (api?.acknowledged ?? 0) + broker.acknowledged,
+    lost: (api?.lost ?? 0) + broker.lost,
+    projectionsEqual: (api?.projectionsEqual ?? true) && broker.projectionsEqual,
+    recoverMs: Math.max(api?.recoverMs ?? 0, broker.recoverMs),
+    detail: `${problems.length === 0 ? 'within bounds' : 'BOUND BROKEN'}: ${api?.detail ?? 'api↔Redis not run on a Redis Cluster (its proxy fronts one server; npm test runs it there)'}; ${broker.detail}`,
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 
