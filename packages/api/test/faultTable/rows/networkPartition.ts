@@ -120,7 +120,7 @@ export async function runApiRedisPartition(ctx: FaultContext, { faultMs = 3_000 
 }
 
 /** (b) The projector cut off from RabbitMQ (black hole, then half-open); the relay keeps publishing. */
-export async function runBrokerPartition(ctx: FaultContext, { faultMs = 6_000 } = {}): Promise<BrokerPartitionOutcome> {
+export async function runBrokerPartition(ctx: FaultContext, { faultMs = 10_000 } = {}): Promise<BrokerPartitionOutcome> {
   // On the cluster topology the proxy fronts its first node, and the projector knows no other.
   const target = (ctx.stack.env.AMQP_URLS ?? '').split(',').map((url) => url.trim()).find(Boolean) ?? TEST_AMQP_URL;
   const broker = new URL(target);
