@@ -4,6 +4,7 @@ import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { PROJECTION_NAMES } from '@planledger/projector/projections';
 import { checkpointsPassed, logEnds } from '../../../projector/src/checkpointsPassed.js';
 import { verifyProjection } from '../../../projector/src/verifyProjection.js';
+import { eventually } from '../../../core/test/clusterScripts.js';
 import { aPlan } from '../../../core/test/planMother.js';
 import { apiClient } from '../apiClient.js';
 import { devToken } from '../authTestContext.js';
@@ -99,9 +100,9 @@ export async function createFaultContext({ stack, topology, ops, durations = { e
       // Every partition, not only the probe's: a killed relay's partitions pass to the other one only when its lease lapses.
       // The harness's own Redis client may still be learning a failover the api already rode out: ask again.
       const deadline = since + 600_000;
-      const ends = await patiently(() => logEnds(redis, keys), deadline);
+      const { value: ends } = await eventually(() => logEnds(redis, keys), deadline - Date.now());
       for (const projection of PROJECTION_NAMES) {
-        const passed = await patiently(() => checkpointsPassed({ redis, keys, projection, ends, timeoutMs: Math.max(0, deadline - Date.now()) }), deadline);
+        const { value: passed } = await eventually(() => checkpointsPassed({ redis, keys, projection, ends, timeoutMs: Math.max(0, deadline - Date.now()) }), deadline - Date.now());
         if (!passed) throw new Error(`${projection} did not pass the probe write within 10 minutes`);
       }
       return Date.now() - since;
@@ -136,16 +137,4 @@ function whyLost(ack: AckedWrite, events: readonly PlanEvent[]): string | null {
   if (ack.change === 'patched' && !isDeepStrictEqual(event.patch, ack.sent)) return `the log's patch ${JSON.stringify(event.patch)} is not the one sent`;
   if (ack.change === 'created' && !isDeepStrictEqual(foldPlan(events.filter((e) => e.version <= ack.version)).document, ack.sent)) return 'the created document differs from the one sent';
   return null;
-}
-
-/** `what` again, a quarter of a second apart, until it answers or `deadline` passed (its last error then). */
-async function patiently<T>(what: () => Promise<T>, deadline: number): Promise<T> {
-  for (;;) {
-    try {
-      return await what();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(250);
-    }
-  }
 }
