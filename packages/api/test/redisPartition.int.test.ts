@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createPlanService, refOfPlan, WriteOutcomeUnknown, type WriteContext } from '@planledger/core';
 import { createRedisKeys, RedisEventLog } from '@planledger/core/redis';
 import { aPlan } from '../../core/test/planMother.js';
-import { connectTestRedis, deleteKeys, randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
+import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../../core/test/redisTestContext.js';
 import { apiRedisOptions } from '../src/redisClientOptions.js';
 import { startTcpProxy, type FaultMode } from './tcpProxy.js';
 
@@ -16,13 +16,17 @@ const context = (key: string | null): WriteContext => ({
   ...(key === null ? {} : { idempotency: { key, fingerprint: `fp-${key}` } }),
 });
 
-/** The api's Redis client and plan service over a fault proxy in front of the test Redis. */
+/**
+ * The api's Redis client and plan service over a fault proxy in front of the test Redis: one node
+ * (TEST_REDIS_URL), also under test:cluster, since a proxy cannot stand in front of a cluster whose
+ * nodes announce their own addresses. `direct` reads the same node, past the proxy.
+ */
 async function throughProxy(t: import('ava').ExecutionContext) {
   const proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port));
   const prefix = randomPrefix('partition');
   const client = new Redis(`redis://127.0.0.1:${proxy.port}`, apiRedisOptions(TIMEOUT_MS));
   client.on('error', () => undefined);
-  const direct = connectTestRedis();
+  const direct = new Redis(TEST_REDIS_URL);
   const keys = createRedisKeys({ prefix, partitions: 4 });
   const plans = createPlanService({ log: new RedisEventLog(client, keys), now: () => new Date() });
   t.teardown(async () => {
