@@ -20,6 +20,13 @@ test('judgeMemory › small processes may move by 16 MiB; unreadable samples are
   t.true(judgeMemory('gone', [...Array.from({ length: 19 }, () => 40 * MiB), null]).flat);
 });
 
+test('judgeMemory › a garbage-collected sawtooth is flat; the same sawtooth rising is not', (t) => {
+  // The relay of a cluster soak: 60 samples, collected from ~68 down to ~36 MiB every 22 samples.
+  const sawtooth = Array.from({ length: 60 }, (_, i) => (36 + (i % 22) * 1.5) * MiB);
+  t.true(judgeMemory('relay', sawtooth).flat);
+  t.false(judgeMemory('relay', sawtooth.map((bytes, i) => bytes + i * MiB)).flat);
+});
+
 test('formatFaultTable › one row per fault with lost, equal, recovery and result; rows not run say why', (t) => {
   const table = formatFaultTable(
     [

@@ -1,9 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { connectStackElastic, connectStackRedis } from '../../stackProcesses.js';
 import type { FaultRow } from '../faultRow.js';
 import { judgeMemory, memorySubjects } from '../processMemory.js';
 
 const CAPACITY_MS = 20_000;
 const SAMPLES = 60;
+/** Where the soak leaves every memory sample, per process, for a closer look. */
+const SAMPLES_OUT = fileURLToPath(new URL('../../../../../.data/test-output/', import.meta.url));
 const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
 
 /**
@@ -37,6 +41,8 @@ export const soak: FaultRow = {
     const lost = await ctx.checkNothingLost([...warmUp, ...acked]);
     const lostNotes = [...ctx.notes];
     const projectionsEqual = await ctx.converged();
+    mkdirSync(SAMPLES_OUT, { recursive: true });
+    writeFileSync(`${SAMPLES_OUT}soak-memory.json`, `${JSON.stringify({ intervalMs: ctx.durations.soakMs / SAMPLES, samples: Object.fromEntries(samples) }, null, 1)}\n`);
     const verdicts = subjects.map((subject) => judgeMemory(subject.name, samples.get(subject.name) ?? []));
     const problems = verdicts.filter((v) => !v.flat).map((v) => `${v.name} grew from ${mib(v.afterWarmUp)} to ${mib(v.atEnd)} after warm-up`);
     const grew = [...verdicts].sort((a, b) => b.atEnd - b.afterWarmUp - (a.atEnd - a.afterWarmUp)).slice(0, 3);
