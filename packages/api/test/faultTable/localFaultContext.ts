@@ -25,6 +25,8 @@ export interface FaultOutcome {
 
 export interface FaultContext {
   readonly stack: Stack;
+  /** Acknowledged operations the row gathers (the fault table's `--ops`); absent: no minimum. */
+  readonly ops?: number;
   /** Starts a write load (every write with an Idempotency-Key) against the stack's api. */
   load(): Promise<KeyedWriteLoad>;
   /** The acknowledged writes the log does not hold (by plan, version and Idempotency-Key). */

@@ -120,7 +120,11 @@ export async function runApiRedisPartition(ctx: FaultContext, { faultMs = 3_000 
 }
 
 /** (b) The projector cut off from RabbitMQ (black hole, then half-open); the relay keeps publishing. */
-export async function runBrokerPartition(ctx: FaultContext, { faultMs = 10_000 } = {}): Promise<BrokerPartitionOutcome> {
+/**
+ * (b) options: how long each fault holds, and how many writes the load must have acknowledged
+ * before it stops (the row's operations; the load goes on past the faults until it has them).
+ */
+export async function runBrokerPartition(ctx: FaultContext, { faultMs = 10_000, minAcknowledged = 0 } = {}): Promise<BrokerPartitionOutcome> {
   // On the cluster topology the proxy fronts its first node, and the projector knows no other.
   const target = (ctx.stack.env.AMQP_URLS ?? '').split(',').map((url) => url.trim()).find(Boolean) ?? TEST_AMQP_URL;
   const broker = new URL(target);
@@ -161,6 +165,7 @@ export async function runBrokerPartition(ctx: FaultContext, { faultMs = 10_000 }
       faults.push({ fault: name, noticedMs, resumedBy: exited ? 'restart' : 'reconnect' });
       recoverMs = Math.max(recoverMs, await untilProjected(ctx, healed));
     }
+    for (const until = Date.now() + 120_000; load.acknowledgedCount() < minAcknowledged && Date.now() < until; ) await sleep(100);
     const result = await load.stop();
     const lost = await ctx.checkNothingLost(result.acknowledged);
     const projectionsEqual = await ctx.converged();
@@ -186,7 +191,7 @@ export async function run(ctx: FaultContext): Promise<FaultOutcome> {
   // (packages/api/test/networkPartition.e2e.test.ts runs it on one server in npm test).
   const onCluster = (ctx.stack.env.REDIS_CLUSTER_NODES ?? '') !== '';
   const api = onCluster ? null : await runApiRedisPartition(ctx);
-  const broker = await runBrokerPartition(ctx);
+  const broker = await runBrokerPartition(ctx, { minAcknowledged: (ctx.ops ?? 0) - (api?.acknowledged ?? 0) });
   const problems = [
     ...(api?.phases ?? []).flatMap((phase) => phase.violations.slice(0, 3).map((v) => `api↔Redis ${phase.fault}: ${v.method} ${v.path} answered ${v.status} after ${Math.round(v.ms)} ms (bound ${API_BOUND_MS} ms)`)),
     ...broker.faults.filter((f) => f.noticedMs === null || f.noticedMs > BROKER_NOTICE_BOUND_MS).map((f) => `projector↔RabbitMQ ${f.fault}: noticed after ${f.noticedMs ?? 'never'} ms (bound ${BROKER_NOTICE_BOUND_MS} ms)`),

@@ -20,7 +20,7 @@ export function providedRow(id: number, name: string, module: 'networkPartition'
         throw new Error(`rows/${module}.ts does not load (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
       })) as { run: ProvidedRun };
       const local = (await import(LOCAL_CONTEXT).catch(() => null)) as { createLocalFaultContext?: (stack: FaultContext['stack']) => unknown } | null;
-      return provided.run(local?.createLocalFaultContext ? local.createLocalFaultContext(ctx.stack) : ctx);
+      return provided.run(local?.createLocalFaultContext ? { ...(local.createLocalFaultContext(ctx.stack) as object), ops: ctx.ops } : ctx);
     },
   };
 }
