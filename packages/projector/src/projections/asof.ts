@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { canonicalJson, INITIAL_PLAN_STATE, planKey, type PlanChange, type PlanRef, type ProjectionTarget } from '@planledger/core';
-import { concreteIndex, ElasticTemporalIndex, ensurePlanIndex, isBulkFailure, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, withReplicas, type TemporalWrites } from '@planledger/core/elasticsearch';
+import { activateGeneration, concreteIndex, createGenerationIndex, ElasticTemporalIndex, ensurePlanIndex, isBulkFailure, TEMPORAL_INDEX_BODY, temporalAlias, temporalSteps, temporalWrites, withReplicas, type TemporalWrites } from '@planledger/core/elasticsearch';
 import { RedisEventLog, RedisTemporalState } from '@planledger/core/redis';
 import { extraPlans } from './extraPlans.js';
 import type { LiveTargetOptions, Mismatch, Projection, ProjectionResources } from './Projection.js';
@@ -31,8 +31,7 @@ export const asofProjection: Projection = {
   async newGeneration(resources, stamp) {
     const { es, alias, redis, keys, replicas } = resources;
     const index = `${temporalAlias(alias)}-${stamp}`;
-    await es.indices.create({ index, ...withReplicas(TEMPORAL_INDEX_BODY, replicas) } as never);
-    await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+    await createGenerationIndex(es, index, TEMPORAL_INDEX_BODY, replicas);
     const drop = async (name: string) => {
       await es.indices.delete({ index: name, ignore_unavailable: true });
       await RedisTemporalState.drop(redis, keys, name);
@@ -40,13 +39,7 @@ export const asofProjection: Projection = {
     return {
       target: temporalTarget(resources, index, { maxActions: 4000, maxWaitMs: 20 }),
       name: index,
-      async activate() {
-        const old = await concreteIndex(es, temporalAlias(alias));
-        const actions: object[] = [{ add: { index, alias: temporalAlias(alias), is_write_index: true } }];
-        if (old) actions.unshift({ remove: { index: old, alias: temporalAlias(alias) } });
-        await es.indices.updateAliases({ actions } as never);
-        return old;
-      },
+      activate: () => activateGeneration(es, temporalAlias(alias), index, TEMPORAL_INDEX_BODY),
       async dropOld(old) {
         if (old) await drop(old);
       },

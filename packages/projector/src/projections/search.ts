@@ -1,5 +1,5 @@
 import { planKey, type PlanHead } from '@planledger/core';
-import { compareSearchDocuments, concreteIndex, ElasticPlanIndex, ensurePlanIndex, PLAN_INDEX_BODY, repairPlanDocuments, withReplicas } from '@planledger/core/elasticsearch';
+import { activateGeneration, compareSearchDocuments, concreteIndex, createGenerationIndex, ElasticPlanIndex, ensurePlanIndex, PLAN_INDEX_BODY, repairPlanDocuments, withReplicas } from '@planledger/core/elasticsearch';
 import { extraPlans } from './extraPlans.js';
 import type { Mismatch, Projection } from './Projection.js';
 
@@ -19,19 +19,12 @@ export const searchProjection: Projection = {
   currentTarget: async ({ es, alias }) => (await concreteIndex(es, alias)) ?? alias,
   async newGeneration({ es, alias, replicas }, stamp) {
     const index = `${alias}-${stamp}`;
-    await es.indices.create({ index, ...withReplicas(PLAN_INDEX_BODY, replicas) } as never);
-    await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+    await createGenerationIndex(es, index, PLAN_INDEX_BODY, replicas);
     return {
       // A rebuild writes in bulk: larger requests than the live projector's, which favours latency.
       target: new ElasticPlanIndex(es, index, { maxActions: 4000, maxWaitMs: 20 }),
       name: index,
-      async activate() {
-        const old = await concreteIndex(es, alias);
-        const actions: object[] = [{ add: { index, alias, is_write_index: true } }];
-        if (old) actions.unshift({ remove: { index: old, alias } });
-        await es.indices.updateAliases({ actions } as never);
-        return old;
-      },
+      activate: () => activateGeneration(es, alias, index, PLAN_INDEX_BODY),
       async dropOld(old) {
         if (old) await es.indices.delete({ index: old, ignore_unavailable: true });
       },

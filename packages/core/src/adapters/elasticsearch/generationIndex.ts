@@ -1,0 +1,40 @@
+import type { Client } from '@elastic/elasticsearch';
+import { withReplicas } from './planIndexMapping.js';
+
+/** An index body whose settings name the refresh interval readers get. */
+export interface IndexBody {
+  readonly settings: { readonly refresh_interval: string };
+}
+
+/**
+ * The index a rebuild fills before anyone reads it, created with `replicas` replicas and no
+ * periodic refresh while it loads: nobody searches it yet, and every refresh would cut a small
+ * segment for merges to rewrite. Durability stays per request and replicas stay on, so a node lost
+ * during the rebuild loses nothing the rebuild was told was written.
+ */
+export async function createGenerationIndex(client: Client, index: string, body: IndexBody, replicas = 0): Promise<void> {
+  const loading = withReplicas({ ...body, settings: { ...body.settings, refresh_interval: '-1' } }, replicas);
+  await client.indices.create({ index, ...loading } as never);
+  await client.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+}
+
+/**
+ * Gives the generation `index` the refresh interval of `body`, makes what it holds searchable, and
+ * points `alias` (for reads and writes) at it instead of the index it named before, which is
+ * returned (null: there was none).
+ */
+export async function activateGeneration(client: Client, alias: string, index: string, body: IndexBody): Promise<string | null> {
+  await client.indices.putSettings({ index, settings: { index: { refresh_interval: body.settings.refresh_interval } } });
+  await client.indices.refresh({ index });
+  const old = await concreteIndex(client, alias);
+  const actions: object[] = [{ add: { index, alias, is_write_index: true } }];
+  if (old) actions.unshift({ remove: { index: old, alias } });
+  await client.indices.updateAliases({ actions } as never);
+  return old;
+}
+
+export async function concreteIndex(client: Client, alias: string): Promise<string | null> {
+  if (!(await client.indices.existsAlias({ name: alias }))) return null;
+  const aliases = await client.indices.getAlias({ name: alias });
+  return Object.keys(aliases)[0] ?? null;
+}
