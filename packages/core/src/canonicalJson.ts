@@ -1,8 +1,35 @@
 /**
  * JSON text with object members sorted by key at every level: equal JSON values give equal text.
- * Walks with an explicit stack, so nesting depth cannot exhaust the call stack.
+ * Recursive (it runs on every projected document) down to a bounded depth; deeper subtrees are
+ * walked with an explicit stack, so nesting depth cannot exhaust the call stack.
  */
 export function canonicalJson(value: unknown): string {
+  return canonical(value, 0);
+}
+
+/** How deep `canonical` recurses before it hands a subtree to the explicit-stack walker. */
+const MAX_RECURSION = 64;
+
+function canonical(value: unknown, depth: number): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (depth >= MAX_RECURSION) return canonicalDeep(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i += 1) text += `${i > 0 ? ',' : ''}${value[i] === undefined ? 'null' : canonical(value[i], depth + 1)}`;
+    return `${text}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonical(member, depth + 1)}`;
+  }
+  return `${text}}`;
+}
+
+/** The same text as `canonical`, walking with an explicit stack (any depth). */
+export function canonicalDeep(value: unknown): string {
   const out: string[] = [];
   const stack: unknown[] = [value];
   while (stack.length > 0) {
