@@ -54,7 +54,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
     // One channel per projection, so each has its own prefetch window and ordering.
     const consumers = await Promise.all(
       PROJECTIONS.map(async (projection) => {
-        const state = new RedisProjectionState(redis, keys, projection.name);
+        const state = new RedisProjectionState(redis, keys, projection.name, { log });
         return consumeProjection({
           source: new AmqpMessageSource(await link.channel(), topology, projection.name),
           projection: projection.name,

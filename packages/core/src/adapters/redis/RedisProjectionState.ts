@@ -1,22 +1,88 @@
 import type { RedisClient } from './connectRedis.js';
-import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
+import { foldPlan, INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
+import type { EventLog } from '../../ports/EventLog.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
-import type { PlanRef } from '../../planRef.js';
+import { planKey, type PlanRef } from '../../planRef.js';
 import type { RedisKeys } from './redisKeys.js';
 
-/** A projection's per-plan state and per-partition checkpoint, each in its partition's hash slot. */
+export interface RedisProjectionStateOptions {
+  /**
+   * The log a state's document is folded forward from. With it, a plan's document is written with
+   * the state only every `documentEvery` versions (the versions between record just the version);
+   * without it, every state carries its document.
+   */
+  readonly log?: EventLog;
+  /** At most this many versions between two writes of a plan's document (default 16). */
+  readonly documentEvery?: number;
+  /** Plans whose latest state this process keeps in memory (default 4,096; deleted plans are let go). */
+  readonly cacheSize?: number;
+}
+
+/** A state as this process last read or wrote it, and the version of the document stored with it in Redis. */
+interface Held {
+  readonly state: PlanState;
+  readonly documentVersion: number;
+}
+
+/**
+ * A projection's per-plan state and per-partition checkpoint, each in its partition's hash slot.
+ *
+ * A plan's state is a hash: `version`, and `document` with the version it is the fold at
+ * (`documentVersion`, ≤ `version`; a hash without it was written whole, at `version`). A
+ * document at a version is the same whoever folded it, so a state is read back exactly by folding
+ * the log's events from `documentVersion` to `version`, and the state this process last wrote is
+ * kept in memory: the next change of the plan reads one small field to check its version, not
+ * the document. Each write is one HSET, so a crash leaves a whole state behind.
+ */
 export class RedisProjectionState implements ProjectionState {
-  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys, private readonly projection: string) {}
+  private readonly log: EventLog | undefined;
+  private readonly documentEvery: number;
+  private readonly cacheSize: number;
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly projection: string,
+    { log, documentEvery = 16, cacheSize = 4096 }: RedisProjectionStateOptions = {},
+  ) {
+    this.log = log;
+    this.documentEvery = log ? Math.max(1, documentEvery) : 1;
+    this.cacheSize = cacheSize;
+  }
 
   async get(plan: PlanRef): Promise<PlanState> {
-    const [version, document] = await this.redis.hmget(this.keys.projectionState(this.projection, plan), 'version', 'document');
+    const key = this.keys.projectionState(this.projection, plan);
+    const known = this.held.get(planKey(plan));
+    if (known) {
+      const version = await this.redis.hget(key, 'version');
+      if (version !== null && Number(version) === known.state.version) return known.state;
+    }
+    const [version, documentVersion, document] = await this.redis.hmget(key, 'version', 'documentVersion', 'document');
     if (version === null) return INITIAL_PLAN_STATE;
-    return { version: Number(version), document: document ? (JSON.parse(document) as PlanDocument) : null };
+    const at = Number(version);
+    const stored = documentVersion === null ? at : Number(documentVersion);
+    const base: PlanState = { version: stored, document: document ? (JSON.parse(document) as PlanDocument) : null };
+    // A document newer than the version: two instances raced over the plan during a hand-over and
+    // the older wrote its version last; the newer state is what the target holds.
+    const state = stored >= at ? base : foldPlan(await this.foldingLog().events(plan, { from: stored + 1, to: at }), base);
+    if (state.version < at) throw new Error(`The log has no events ${plan.org}/${plan.planId}@${stored + 1}–${at} to fold the ${this.projection} state from.`);
+    this.remember(plan, { state, documentVersion: stored });
+    return state;
   }
 
   async set(plan: PlanRef, state: PlanState): Promise<void> {
-    await this.redis.hset(this.keys.projectionState(this.projection, plan), 'version', String(state.version), 'document', state.document ? JSON.stringify(state.document) : '');
+    const key = this.keys.projectionState(this.projection, plan);
+    const stored = this.held.get(planKey(plan))?.documentVersion;
+    if (state.document !== null && stored !== undefined && stored <= state.version && state.version - stored < this.documentEvery) {
+      await this.redis.hset(key, 'version', String(state.version));
+      this.remember(plan, { state, documentVersion: stored });
+      return;
+    }
+    const document = state.document ? JSON.stringify(state.document) : '';
+    await this.redis.hset(key, 'version', String(state.version), 'documentVersion', String(state.version), 'document', document);
+    this.remember(plan, { state, documentVersion: state.version });
   }
 
   async checkpoint(partition: number): Promise<string | null> {
@@ -25,5 +91,19 @@ export class RedisProjectionState implements ProjectionState {
 
   async setCheckpoint(partition: number, position: string): Promise<void> {
     await this.redis.set(this.keys.checkpoint(this.projection, partition), position);
+  }
+
+  private foldingLog(): EventLog {
+    if (!this.log) throw new Error(`The ${this.projection} state holds versions without their document, and no log was given to fold them from.`);
+    return this.log;
+  }
+
+  /** Keeps `state` as the plan's latest (most recently used last); a deleted plan is let go. */
+  private remember(plan: PlanRef, held: Held): void {
+    const id = planKey(plan);
+    this.held.delete(id);
+    if (held.state.document === null) return;
+    this.held.set(id, held);
+    if (this.held.size > this.cacheSize) this.held.delete(this.held.keys().next().value as string);
   }
 }
