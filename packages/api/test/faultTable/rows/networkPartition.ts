@@ -119,10 +119,10 @@ export async function runApiRedisPartition(ctx: FaultContext, { faultMs = 3_000 
   }
 }
 
-/** (b) The projector cut off from RabbitMQ (black hole, then half-open); the relay keeps publishing. */
 /**
- * (b) options: how long each fault holds, and how many writes the load must have acknowledged
- * before it stops (the row's operations; the load goes on past the faults until it has them).
+ * (b) The projector cut off from RabbitMQ (black hole, then half-open, `faultMs` each); the relay
+ * keeps publishing. The load stops once it has `minAcknowledged` writes (the row's operations: it
+ * goes on past the faults until it has them).
  */
 export async function runBrokerPartition(ctx: FaultContext, { faultMs = 10_000, minAcknowledged = 0 } = {}): Promise<BrokerPartitionOutcome> {
   // On the cluster topology the proxy fronts its first node, and the projector knows no other.
