@@ -83,3 +83,10 @@ test('RedisProjectionState › a document newer than the version (an older insta
   await redis.hset(keys.projectionState('search', ref), 'version', '3', 'documentVersion', '5', 'document', JSON.stringify(foldPlan(events).document));
   t.deepEqual(await new RedisProjectionState(redis, keys, 'search', { log }).get(ref), foldPlan(events));
 });
+
+test('RedisProjectionState › past its memory budget it reads states back from Redis and the log, with the same result', async (t) => {
+  const plans = await Promise.all([planWithHistory(20), planWithHistory(20)]);
+  const tight = new RedisProjectionState(redis, keys, 'search', { log, documentEvery: 8, cacheBytes: 1 });
+  for (const { ref, events } of plans) await project(tight, ref, events);
+  for (const { ref, events } of plans) t.deepEqual(await tight.get(ref), foldPlan(events));
+});
