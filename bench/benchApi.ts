@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type autocannon from 'autocannon';
+import { aPlan } from '../packages/core/test/planMother.js';
 import type { RedisClient } from '../packages/core/src/adapters/redis/index.js';
 import { createRedisKeys } from '../packages/core/src/adapters/redis/index.js';
 import type { PlanDocument } from '../packages/core/src/index.js';
@@ -24,6 +27,28 @@ export interface BenchApi {
 }
 
 export const copayPatch = (copay: number) => JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]);
+
+/** The request side of an autocannon run, for `loadRun({ ...it, connections, duration, … })`. */
+export type WriteLoad = Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'requests'>;
+
+/** POSTs of the sample plan, each under a fresh id. */
+export const postLoad = (api: BenchApi): WriteLoad => ({
+  url: `${api.baseUrl}/v1/plans`,
+  method: 'POST',
+  headers: { authorization: api.writer, 'content-type': 'application/json' },
+  requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
+});
+
+/** One-field PATCHes (a new copay, If-Match any) over `plans` in turn. */
+export const copayPatchLoad = (api: BenchApi, plans: readonly PlanDocument[]): WriteLoad => {
+  let next = 0;
+  return {
+    url: api.baseUrl,
+    method: 'PATCH',
+    headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' },
+    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${plans[next++ % plans.length]!.objectId}`, body: copayPatch(next % 1000) }) }],
+  };
+};
 
 export async function benchApi(stack: Stack): Promise<BenchApi> {
   const issuer = stack.env.OIDC_ISSUER ?? '';

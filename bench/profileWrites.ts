@@ -7,10 +7,9 @@
  *   node --import tsx bench/profileWrites.ts
  */
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import { aPlan } from '../packages/core/test/planMother.js';
 import { startStack } from '../packages/api/test/stackProcesses.js';
-import { benchApi, copayPatch, inParallel } from './benchApi.js';
+import { benchApi, copayPatchLoad, inParallel, postLoad } from './benchApi.js';
 import { waitCaughtUp } from './caughtUp.js';
 import { loadRun } from './loadRun.js';
 
@@ -25,12 +24,7 @@ try {
   await waitCaughtUp(stack.baseUrl);
   signal();
   const kind = process.env.PROFILE_KIND ?? 'POST';
-  let next = 0;
-  const run = await loadRun(
-    kind === 'POST'
-      ? { url: `${stack.baseUrl}/v1/plans`, method: 'POST', connections: 64, duration: 10, overallRate: 500, headers: { authorization: api.writer, 'content-type': 'application/json' }, requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `p-${randomUUID()}` })) }) }] }
-      : { url: stack.baseUrl, method: 'PATCH', connections: 64, duration: 10, overallRate: 500, headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' }, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}`, body: copayPatch(next % 1000) }) }] },
-  );
+  const run = await loadRun({ ...(kind === 'POST' ? postLoad(api) : copayPatchLoad(api, seed)), connections: 64, duration: 10, overallRate: 500 });
   await waitCaughtUp(stack.baseUrl);
   signal();
   await new Promise((resolve) => setTimeout(resolve, 3000));

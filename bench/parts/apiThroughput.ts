@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { freePort, startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, copayPatch, inParallel } from '../benchApi.js';
+import { benchApi, copayPatchLoad, inParallel, postLoad } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun, type LoadFigures } from '../loadRun.js';
 import { rawXaddRate } from '../rawXaddRate.js';
@@ -49,24 +48,9 @@ export const apiThroughput: BenchPart = async ({ redis, sizes, say }) => {
     const xaddPatch = await rawXaddRate(stack.env.REDIS_URL ?? '', xaddKey, patchEntry, { connections, requests: sizes.xadds });
 
     say(`api POST, PATCH, GET by id: ${connections} connections, ${duration} s each`);
-    const json = { authorization: api.writer, 'content-type': 'application/json' };
-    const post = await loadRun({
-      url: `${stack.baseUrl}/v1/plans`,
-      method: 'POST',
-      connections,
-      duration,
-      headers: json,
-      requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
-    });
+    const post = await loadRun({ ...postLoad(api), connections, duration });
+    const patch = await loadRun({ ...copayPatchLoad(api, seed), connections, duration });
     let next = 0;
-    const patch = await loadRun({
-      url: stack.baseUrl,
-      method: 'PATCH',
-      connections,
-      duration,
-      headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' },
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}`, body: copayPatch(next % 1000) }) }],
-    });
     const get = await loadRun({
       url: stack.baseUrl,
       connections,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, copayPatch, inParallel } from '../benchApi.js';
+import { benchApi, copayPatchLoad, inParallel, postLoad } from '../benchApi.js';
 import { waitCaughtUp } from '../caughtUp.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun } from '../loadRun.js';
@@ -60,19 +59,8 @@ export const cpuPerWrite: BenchPart = async ({ redis, es, sizes, say }) => {
         },
       };
     };
-    const post = await measure('POST', 2.0, {
-      url: `${stack.baseUrl}/v1/plans`,
-      method: 'POST',
-      headers: { authorization: api.writer, 'content-type': 'application/json' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
-    });
-    let next = 0;
-    const patch = await measure('one-field PATCH', 0.8, {
-      url: stack.baseUrl,
-      method: 'PATCH',
-      headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' },
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}`, body: copayPatch(next % 1000) }) }],
-    });
+    const post = await measure('POST', 2.0, postLoad(api));
+    const patch = await measure('one-field PATCH', 0.8, copayPatchLoad(api, seed));
     return [post, patch];
   } finally {
     await stack.stop();
