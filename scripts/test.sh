@@ -21,10 +21,7 @@ if ((CLUSTER)); then
   # A few integration tests are about the api's client of one Redis node (a fault proxy in front
   # of it, write coalescing on one socket): they run against the project's own Redis, as in npm test.
   step "project Redis for the single-node client's tests"
-  if [[ -z "${REDIS_URL:-}" ]]; then
-    start_service redis
-    export REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6380}"
-  fi
+  start_project_redis
   start_cluster_infrastructure
 else
   step "browser for the console's tests"

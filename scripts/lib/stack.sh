@@ -36,14 +36,19 @@ start_service() {
   bash "$ROOT/scripts/$name.sh" start
 }
 
-start_infrastructure() {
-  step "local infrastructure"
+# The project's own Redis (AOF), unless REDIS_URL names another.
+start_project_redis() {
   if [[ -z "${REDIS_URL:-}" ]]; then
     start_service redis
     export REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6380}"
   else
     echo "redis: using REDIS_URL (not started here)"
   fi
+}
+
+start_infrastructure() {
+  step "local infrastructure"
+  start_project_redis
   bash "$ROOT/scripts/rabbitmq.sh" check
   if [[ -z "${ES_URL:-}" || "${ES_URL%/}" == "http://127.0.0.1:${ES_PORT:-9200}" ]]; then
     start_service es

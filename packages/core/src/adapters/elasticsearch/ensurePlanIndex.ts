@@ -1,5 +1,4 @@
 import type { Client } from '@elastic/elasticsearch';
-import { concreteIndex } from './generationIndex.js';
 import { PLAN_INDEX_BODY } from './planIndexMapping.js';
 
 /**
@@ -17,6 +16,12 @@ export async function ensurePlanIndex(client: Client, alias: string, body: objec
   }
   await client.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   return index;
+}
+
+export async function concreteIndex(client: Client, alias: string): Promise<string | null> {
+  if (!(await client.indices.existsAlias({ name: alias }))) return null;
+  const aliases = await client.indices.getAlias({ name: alias });
+  return Object.keys(aliases)[0] ?? null;
 }
 
 function isAlreadyExists(error: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { concreteIndex } from './ensurePlanIndex.js';
 import { withReplicas } from './planIndexMapping.js';
 
 /** An index body whose settings name the refresh interval readers get. */
@@ -31,10 +32,4 @@ export async function activateGeneration(client: Client, alias: string, index: s
   if (old) actions.unshift({ remove: { index: old, alias } });
   await client.indices.updateAliases({ actions } as never);
   return old;
-}
-
-export async function concreteIndex(client: Client, alias: string): Promise<string | null> {
-  if (!(await client.indices.existsAlias({ name: alias }))) return null;
-  const aliases = await client.indices.getAlias({ name: alias });
-  return Object.keys(aliases)[0] ?? null;
 }

@@ -1,6 +1,6 @@
 export { createElasticClient } from './createElasticClient.js';
-export { ensurePlanIndex } from './ensurePlanIndex.js';
-export { activateGeneration, concreteIndex, createGenerationIndex, type IndexBody } from './generationIndex.js';
+export { ensurePlanIndex, concreteIndex } from './ensurePlanIndex.js';
+export { activateGeneration, createGenerationIndex, type IndexBody } from './generationIndex.js';
 export { ElasticPlanIndex, BulkRejected, isBulkFailure } from './ElasticPlanIndex.js';
 export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './createBulkBatcher.js';
 export { PLAN_INDEX_BODY, TEMPORAL_INDEX_BODY, withReplicas } from './planIndexMapping.js';
