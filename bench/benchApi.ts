@@ -29,24 +29,40 @@ export interface BenchApi {
 export const copayPatch = (copay: number) => JSON.stringify([{ op: 'replace', path: '/planCostShares/copay', value: copay }]);
 
 /** The request side of an autocannon run, for `loadRun({ ...it, connections, duration, … })`. */
-export type WriteLoad = Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'requests'>;
+export type RequestLoad = Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'requests'>;
 
 /** POSTs of the sample plan, each under a fresh id. */
-export const postLoad = (api: BenchApi): WriteLoad => ({
+export const postLoad = (api: BenchApi): RequestLoad => ({
   url: `${api.baseUrl}/v1/plans`,
   method: 'POST',
   headers: { authorization: api.writer, 'content-type': 'application/json' },
   requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(aPlan({ id: `bench-${randomUUID()}` })) }) }],
 });
 
+/**
+ * A copay no earlier PATCH of this process set: a PATCH that sets the value a plan already holds
+ * changes nothing and appends no event, so every load continues the sequence of the one before.
+ */
+let nextCopay = 1;
+
 /** One-field PATCHes (a new copay, If-Match any) over `plans` in turn. */
-export const copayPatchLoad = (api: BenchApi, plans: readonly PlanDocument[]): WriteLoad => {
+export const copayPatchLoad = (api: BenchApi, plans: readonly PlanDocument[]): RequestLoad => {
   let next = 0;
   return {
     url: api.baseUrl,
     method: 'PATCH',
     headers: { authorization: api.writer, 'content-type': 'application/json-patch+json', 'if-match': '*' },
-    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${plans[next++ % plans.length]!.objectId}`, body: copayPatch(next % 1000) }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${plans[next++ % plans.length]!.objectId}`, body: copayPatch(nextCopay++) }) }],
+  };
+};
+
+/** GETs by id over `plans` in turn. */
+export const getLoad = (api: BenchApi, plans: readonly PlanDocument[]): RequestLoad => {
+  let next = 0;
+  return {
+    url: api.baseUrl,
+    headers: { authorization: api.writer },
+    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${plans[next++ % plans.length]!.objectId}` }) }],
   };
 };
 

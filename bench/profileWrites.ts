@@ -1,15 +1,17 @@
 /**
  * Where the write path's time goes: the stack started with a CPU-profiling preload
  * (bench/profile/cpuProfilePreload.mjs) in the api, relay and projector, 500 plans seeded, then
- * 10 s of POSTs (PROFILE_KIND=POST, default) or one-field PATCHes (PATCH) at 500/s, and one
- * .cpuprofile per process under .data/profiles/ (`node bench/profile/summarizeProfile.mjs FILE`).
+ * 10 s of POSTs (PROFILE_KIND=POST, default), one-field PATCHes (PATCH) or GETs by id (GET) at
+ * 500/s, and one .cpuprofile per process under .data/profiles/
+ * (`node bench/profile/summarizeProfile.mjs FILE`). PROFILE_API_ONLY=1 profiles the api alone, as
+ * the api-only throughput figures run it: relay and projector stopped, 64 connections unthrottled.
  *
  *   node --import tsx bench/profileWrites.ts
  */
 import { fileURLToPath } from 'node:url';
 import { aPlan } from '../packages/core/test/planMother.js';
 import { startStack } from '../packages/api/test/stackProcesses.js';
-import { benchApi, copayPatchLoad, inParallel, postLoad } from './benchApi.js';
+import { benchApi, copayPatchLoad, getLoad, inParallel, postLoad } from './benchApi.js';
 import { waitCaughtUp } from './caughtUp.js';
 import { loadRun } from './loadRun.js';
 
@@ -17,18 +19,21 @@ const preload = fileURLToPath(new URL('./profile/cpuProfilePreload.mjs', import.
 const withPreload = { NODE_OPTIONS: `--import ${preload}` };
 const stack = await startStack({ LOG_LEVEL: 'error' }, { processEnv: { api: withPreload, relay: withPreload, projector: withPreload } });
 const signal = () => Object.values(stack.processes).forEach((child) => child.kill('SIGUSR2'));
+const apiOnly = process.env.PROFILE_API_ONLY === '1';
 try {
   const api = await benchApi(stack);
   const seed = Array.from({ length: 500 }, () => aPlan());
   await inParallel(seed, 16, (plan) => api.post(plan));
   await waitCaughtUp(stack.baseUrl);
+  if (apiOnly) await stack.kill('relay', 'SIGTERM').then(() => stack.kill('projector', 'SIGTERM'));
   signal();
   const kind = process.env.PROFILE_KIND ?? 'POST';
-  const run = await loadRun({ ...(kind === 'POST' ? postLoad(api) : copayPatchLoad(api, seed)), connections: 64, duration: 10, overallRate: 500 });
-  await waitCaughtUp(stack.baseUrl);
+  const load = kind === 'POST' ? postLoad(api) : kind === 'PATCH' ? copayPatchLoad(api, seed) : getLoad(api, seed);
+  const run = await loadRun({ ...load, connections: 64, duration: 10, ...(apiOnly ? {} : { overallRate: 500 }) });
+  if (!apiOnly) await waitCaughtUp(stack.baseUrl);
   signal();
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  console.log(JSON.stringify({ kind, ok: run.ok }));
+  console.log(JSON.stringify({ kind, apiOnly, ok: run.ok, rps: run.rps }));
 } finally {
   await stack.stop();
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { freePort, startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, copayPatchLoad, inParallel, postLoad } from '../benchApi.js';
+import { benchApi, copayPatchLoad, getLoad, inParallel, postLoad } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun, type LoadFigures } from '../loadRun.js';
 import { rawXaddRate } from '../rawXaddRate.js';
@@ -50,14 +50,7 @@ export const apiThroughput: BenchPart = async ({ redis, sizes, say }) => {
     say(`api POST, PATCH, GET by id: ${connections} connections, ${duration} s each`);
     const post = await loadRun({ ...postLoad(api), connections, duration });
     const patch = await loadRun({ ...copayPatchLoad(api, seed), connections, duration });
-    let next = 0;
-    const get = await loadRun({
-      url: stack.baseUrl,
-      connections,
-      duration,
-      headers: { authorization: api.writer },
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/plans/${seed[next++ % seed.length]!.objectId}` }) }],
-    });
+    const get = await loadRun({ ...getLoad(api, seed), connections, duration });
     const sample = Buffer.from(await (await fetch(`${stack.baseUrl}/v1/plans/${seed[1]!.objectId}`, { headers: { authorization: api.writer } })).arrayBuffer());
     const bare = await bareKoaRate(sample, { connections, duration });
     return [
