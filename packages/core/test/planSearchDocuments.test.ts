@@ -1,5 +1,7 @@
 import test from 'ava';
-import { JOIN_FIELD, planSearchDocuments } from '../src/adapters/elasticsearch/planSearchDocuments.js';
+import { JOIN_FIELD, planSearchDocuments, sameSearchSource } from '../src/adapters/elasticsearch/planSearchDocuments.js';
+import { applyJsonPatch } from '../src/applyJsonPatch.js';
+import type { JsonObject, PlanDocument } from '../src/planDocument.js';
 import { aPlan } from './planMother.js';
 
 test('planSearchDocuments › makes one routed document per object with its join relation', (t) => {
@@ -36,4 +38,28 @@ test('planSearchDocuments › writes the date in its canonical form; a day the c
   t.is(rootOf('2017-12-12')?.creationDate, '2017-12-12');
   t.is(rootOf('02-30-2020')?.creationDate, null);
   t.is(rootOf('2021-02-29')?.creationDate, null, 'Elasticsearch would read it as 2021-03-01');
+});
+
+test('planSearchDocuments › the next state of a plan reuses the documents of the objects it shares, and splits the rest afresh', (t) => {
+  const plan = aPlan({ id: 'p3' });
+  const first = planSearchDocuments(plan);
+  const next = applyJsonPatch(plan, [{ op: 'replace', path: '/linkedPlanServices/0/planserviceCostShares/copay', value: 7 }]) as PlanDocument;
+  const second = planSearchDocuments(next);
+  t.deepEqual(second.map((d) => d.id), first.map((d) => d.id));
+  const changed = second.filter((d, i) => d !== first[i]).map((d) => d.id);
+  // The changed object and the containers on its path (the service and the plan) are new objects.
+  t.deepEqual(changed.sort(), ['example.com/p3', 'example.com/p3:p3-lps1', 'example.com/p3:p3-pscs1'].sort());
+  t.is(second.find((d) => d.id === 'example.com/p3:p3-pscs1')?.source.copay, 7);
+  t.true(sameSearchSource(first[first.findIndex((d) => d.id === 'example.com/p3')]!, second[second.findIndex((d) => d.id === 'example.com/p3')]!));
+});
+
+test('planSearchDocuments › an object moved under another parent, or into another plan, is split for where it is now', (t) => {
+  const plan = aPlan({ id: 'p4' });
+  planSearchDocuments(plan);
+  const services = plan.linkedPlanServices as JsonObject[];
+  const moved = applyJsonPatch(plan, [{ op: 'move', from: '/linkedPlanServices/1/linkedService', path: '/linkedPlanServices/0/linkedService' }]) as PlanDocument;
+  const service = planSearchDocuments(moved).find((d) => d.id === `example.com/p4:${String((services[1]!.linkedService as JsonObject).objectId)}`);
+  t.deepEqual(service?.source[JOIN_FIELD], { name: 'linkedService', parent: 'example.com/p4:p4-lps1' });
+  const elsewhere = { ...plan, objectId: 'p5' } as PlanDocument;
+  t.true(planSearchDocuments(elsewhere).every((d) => d.routing === 'example.com/p5' && d.source.planId === 'p5'));
 });

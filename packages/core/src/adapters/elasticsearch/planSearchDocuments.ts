@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../canonicalJson.js';
 import { normalisePlanDate } from '../../parsePlanDate.js';
 import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
 import { planKey } from '../../planRef.js';
@@ -21,18 +22,56 @@ export function searchDocumentId(key: string, planId: string, objectId: string):
   return objectId === planId ? key : `${key}:${objectId}`;
 }
 
+/** An object's documents (its own and its descendants'), as last split, with where it stood then. */
+interface Split {
+  readonly key: string;
+  readonly relation: string;
+  readonly parentId: string | null;
+  readonly documents: readonly SearchDocument[];
+}
+
+/**
+ * Documents by the object they were split from. Plan states are never changed in place: a change
+ * builds a new state that shares every untouched subtree with the old one (applyJsonPatch), so
+ * an object met again in the same place has the same documents, and splitting the next state of
+ * a plan costs what the change touched, not the plan's size. Entries go with their objects.
+ */
+const splits = new WeakMap<JsonObject, Split>();
+
+/** Each search document's canonical JSON, computed once (documents are not changed either). */
+const texts = new WeakMap<SearchDocument, string>();
+
+/** A search document's source as canonical JSON: equal sources give equal text. */
+export function searchDocumentText(document: SearchDocument): string {
+  let text = texts.get(document);
+  if (text === undefined) texts.set(document, (text = canonicalJson(document.source)));
+  return text;
+}
+
+/** Whether two documents of one id have the same source: the same document, or the same text. */
+export function sameSearchSource(a: SearchDocument, b: SearchDocument): boolean {
+  return a === b || searchDocumentText(a) === searchDocumentText(b);
+}
+
 /**
  * Splits a plan into one search document per object: the plan's scalar fields form the `plan`
  * document; every nested object (a value with an objectId) becomes a child of the object holding
  * it, its relation named after the property that holds it. A document's source depends on its
  * object only, never on the plan's version, so a change rewrites only the documents it changed
  * (see searchDocumentWrites); the version a search hit reports comes from the plan's head.
+ * The result and its documents are shared with later splits: treat them as immutable.
  */
 export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
   const planId = plan.objectId;
   const key = planKey({ org: plan._org, planId });
   const documents: SearchDocument[] = [];
   const visit = (object: JsonObject, relation: string, parentId: string | null): void => {
+    const known = splits.get(object);
+    if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) {
+      for (const document of known.documents) documents.push(document);
+      return;
+    }
+    const first = documents.length;
     const id = searchDocumentId(key, planId, String(object.objectId));
     const source: JsonObject = { planId, planKey: key };
     for (const [key, value] of Object.entries(object)) {
@@ -42,9 +81,15 @@ export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
     }
     source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
     documents.push({ id, routing: key, source });
+    splits.set(object, { key, relation, parentId, documents: documents.slice(first) });
   };
   visit(plan, 'plan', null);
   return documents;
+}
+
+/** A plan's search documents by id; should two objects share an objectId, the later wins, as it would in a bulk request. */
+export function searchDocumentsById(plan: PlanDocument | null): Map<string, SearchDocument> {
+  return new Map(plan === null ? [] : planSearchDocuments(plan).map((document) => [document.id, document]));
 }
 
 function nestedObjects(value: JsonValue): JsonObject[] {

@@ -1,6 +1,5 @@
-import { canonicalJson } from '../../canonicalJson.js';
 import type { PlanDocument } from '../../planDocument.js';
-import { planSearchDocuments, type SearchDocument } from './planSearchDocuments.js';
+import { sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
 
 /** What one change of a plan must do to its search documents. */
 export interface SearchDocumentWrites {
@@ -12,7 +11,7 @@ export interface SearchDocumentWrites {
 
 /**
  * The writes that turn `before`'s search documents into `after`'s: index every document that is
- * new or whose source differs (compared as canonical JSON), delete every document whose object is
+ * new or whose source differs (the same document object, or the same canonical JSON), delete every document whose object is
  * gone, leave the rest alone. Correct for any pair of states of one plan, whatever lies between
  * them (a coalesced run of versions): null is no plan, before a create or a fresh rebuild
  * generation, and after a delete. With `passed` (the states in between), the writes are right
@@ -20,19 +19,13 @@ export interface SearchDocumentWrites {
  */
 export function searchDocumentWrites(before: PlanDocument | null, after: PlanDocument | null, passed: readonly (PlanDocument | null)[] = []): SearchDocumentWrites {
   // Every state the index may hold: `before`, or any the change passed through.
-  const priors = [before, ...passed].map(byId);
-  const next = byId(after);
+  const priors = [before, ...passed].map(searchDocumentsById);
+  const next = searchDocumentsById(after);
   const index: SearchDocument[] = [];
   for (const [id, document] of next) {
-    const source = canonicalJson(document.source);
-    if (priors.some((old) => { const previous = old.get(id); return previous === undefined || canonicalJson(previous.source) !== source; })) index.push(document);
+    if (priors.some((old) => { const previous = old.get(id); return previous === undefined || !sameSearchSource(previous, document); })) index.push(document);
   }
   const gone = new Map<string, SearchDocument>();
   for (const old of priors) for (const [id, document] of old) if (!next.has(id)) gone.set(id, document);
   return { index, delete: [...gone.values()] };
-}
-
-/** One document per id; should two objects share an objectId, the later wins, as it would in a bulk request. */
-function byId(plan: PlanDocument | null): Map<string, SearchDocument> {
-  return new Map(plan === null ? [] : planSearchDocuments(plan).map((document) => [document.id, document]));
 }

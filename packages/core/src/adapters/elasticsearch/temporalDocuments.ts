@@ -1,9 +1,8 @@
-import { canonicalJson } from '../../canonicalJson.js';
 import { evolvePlan, type PlanState } from '../../evolvePlan.js';
 import type { PlanEvent } from '../../planEvent.js';
 import type { JsonObject, PlanDocument } from '../../planDocument.js';
 import type { OpenVersion } from '../../ports/TemporalState.js';
-import { JOIN_FIELD, JOIN_RELATIONS, planSearchDocuments, type SearchDocument } from './planSearchDocuments.js';
+import { JOIN_FIELD, JOIN_RELATIONS, sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
 
 /**
  * The temporal index: every version of every nested object of every plan, each with the interval
@@ -90,41 +89,32 @@ export const temporalVersionId = (id: string, fromVersion: number): string => `$
 export function temporalWrites(start: { document: PlanDocument | null; open: ReadonlyMap<string, OpenVersion> }, steps: readonly TemporalStep[]): TemporalWrites {
   const open = new Map(start.open);
   const writes = new Map<string, TemporalWrite>();
-  let previous = keyed(start.document);
+  let previous = searchDocumentsById(start.document);
   for (const step of steps) {
-    const next = keyed(step.document);
+    const next = searchDocumentsById(step.document);
     for (const [id, old] of previous) {
       const now = next.get(id);
-      if (now !== undefined && now.text === old.text) continue;
+      if (now !== undefined && sameSearchSource(now, old)) continue;
       const held = open.get(id);
       if (held === undefined) continue;
-      const write = versionWrite(old.document, held.fromVersion, held.validFrom, step.at, step.version);
+      const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
       writes.set(write.id, write);
       open.delete(id);
     }
     for (const [id, now] of next) {
       const old = previous.get(id);
-      if (old !== undefined && old.text === now.text && open.has(id)) continue;
+      if (old !== undefined && sameSearchSource(old, now) && open.has(id)) continue;
       if (old === undefined) {
-        const anchor = anchorWrite(now.document, step.version);
+        const anchor = anchorWrite(now, step.version);
         if (anchor) writes.set(anchor.id, anchor);
       }
       open.set(id, { fromVersion: step.version, validFrom: step.at });
-      const write = versionWrite(now.document, step.version, step.at, OPEN_UNTIL, step.version);
+      const write = versionWrite(now, step.version, step.at, OPEN_UNTIL, step.version);
       writes.set(write.id, write);
     }
     previous = next;
   }
   return { writes: [...writes.values()], open };
-}
-
-interface Keyed {
-  readonly document: SearchDocument;
-  readonly text: string;
-}
-
-function keyed(plan: PlanDocument | null): Map<string, Keyed> {
-  return new Map(plan === null ? [] : planSearchDocuments(plan).map((document) => [document.id, { document, text: canonicalJson(document.source) }]));
 }
 
 type Join = string | { name: string; parent: string };

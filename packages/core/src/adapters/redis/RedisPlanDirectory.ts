@@ -119,9 +119,13 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
   async apply({ event, before, after, passed }: PlanChange): Promise<void> {
     const { key, orgKeys } = await this.keys();
     const { planId, org } = event;
-    // Objects the lookups may hold: those of `before` and of every state the change passed through.
-    const was = new Set([before.document, ...(passed ?? [])].flatMap((document) => [...collectObjectIds(document)]));
+    // The lookups may hold `before` or any state the change passed through: an object of `after`
+    // is added unless every one of those held it, an object any of them held and `after` lacks is
+    // removed. A one-field change touches no lookup; the work follows the objects added or removed.
+    const priors = [before.document, ...(passed ?? [])].map((document) => collectObjectIds(document));
     const is = collectObjectIds(after.document);
+    const added = [...is].filter((objectId) => !priors.every((held) => held.has(objectId)));
+    const removed = new Set(priors.flatMap((held) => [...held].filter((objectId) => !is.has(objectId))));
     const { order, summaries, versions, holding } = orgKeys(org);
     const summary: PlanSummary | null =
       after.document === null ? null : { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
@@ -130,9 +134,10 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     if (newest === 0) return;
     // The lookups are idempotent; they follow the listing, so a redo of the same change repeats them.
     // Each is its own key (own slot on a cluster), so they go out as separate commands, together.
-    const lookups: Promise<number>[] = [this.redis.sadd(key('orgs'), org)];
-    for (const objectId of was) if (!is.has(objectId)) lookups.push(this.redis.srem(holding(objectId), planId));
-    for (const objectId of is) lookups.push(this.redis.sadd(holding(objectId), planId));
+    // A plan's objects are added when it is created, so is its org to the orgs known.
+    const lookups: Promise<number>[] = added.length > 0 ? [this.redis.sadd(key('orgs'), org)] : [];
+    for (const objectId of removed) lookups.push(this.redis.srem(holding(objectId), planId));
+    for (const objectId of added) lookups.push(this.redis.sadd(holding(objectId), planId));
     await Promise.all(lookups);
   }
 

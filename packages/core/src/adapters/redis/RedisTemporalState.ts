@@ -27,13 +27,23 @@ while i <= #ARGV do
 end
 return 1`;
 
+interface WithUpdate {
+  planledgerTemporalUpdate(key: string, ...args: string[]): Promise<number>;
+}
+
 /**
  * The temporal index's own record of what it holds, per plan, in the plan's hash slot: the
  * version it reflects and, per object, which version document is open (so a change can close it
  * without reading the index). Kept per index (`target`): a rebuild's fresh index starts empty.
  */
 export class RedisTemporalState implements TemporalState {
-  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys, private readonly target: string) {}
+  private readonly redis: RedisClient & WithUpdate;
+
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, private readonly target: string) {
+    // By EVALSHA (reloaded on NOSCRIPT): the script's text is not sent with every change.
+    redis.defineCommand('planledgerTemporalUpdate', { numberOfKeys: 1, lua: UPDATE });
+    this.redis = redis as RedisClient & WithUpdate;
+  }
 
   async get(plan: PlanRef): Promise<HeldTemporalState> {
     const fields = await this.redis.hgetall(this.keys.targetState(this.target, plan));
@@ -49,7 +59,7 @@ export class RedisTemporalState implements TemporalState {
 
   async set(plan: PlanRef, { version, at, opened, closed }: TemporalStateUpdate): Promise<void> {
     const sets = [...opened].flatMap(([id, open]) => [`o:${id}`, `${open.fromVersion}:${open.validFrom}`]);
-    await this.redis.eval(UPDATE, 1, this.keys.targetState(this.target, plan), String(version), String(at), String(opened.size), ...sets, ...closed.map((id) => `o:${id}`));
+    await this.redis.planledgerTemporalUpdate(this.keys.targetState(this.target, plan), String(version), String(at), String(opened.size), ...sets, ...closed.map((id) => `o:${id}`));
   }
 
   /** Replaces the plan's record outright, whatever it held (a repair, which rewrote the plan's documents from its whole history). */
