@@ -21,7 +21,10 @@ const config = readConfig(
     metricsPort: setting('integer', 'PROJECTOR_METRICS_PORT', 'Port of the projector’s /metrics (0: none).', 9464),
     metricsHost: setting('string', 'PROJECTOR_METRICS_HOST', 'Address of the projector’s /metrics.', '127.0.0.1'),
     bulkMaxActions: setting('integer', 'ES_BULK_MAX_ACTIONS', 'Flush an Elasticsearch bulk request at this many actions.', 1000),
-    bulkMaxWaitMs: setting('integer', 'ES_BULK_MAX_WAIT_MS', 'Flush an Elasticsearch bulk request this long after its first action.', 10),
+    // Each bulk request costs Elasticsearch a translog fsync and per-request work besides its documents:
+    // at 500 changes/s, 50 ms instead of 10 ms took its CPU per one-field PATCH from 0.58 to ~0.35 ms,
+    // for at most 40 ms more before a change is searchable (the index refreshes every second anyway).
+    bulkMaxWaitMs: setting('integer', 'ES_BULK_MAX_WAIT_MS', 'Flush an Elasticsearch bulk request this long after its first action.', 50),
   },
   process.env,
 );
