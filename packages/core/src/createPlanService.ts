@@ -198,8 +198,9 @@ export function createPlanService({ log, now, validate = validatePlan, idempoten
       if (!tenantMayAccess(tenant, plan.org)) throw new PlanNotFound(plan.planId);
       const head = await log.head(plan);
       if (!head) throw new PlanNotFound(plan.planId);
-      if (!head.document) throw new PlanDeleted(plan.planId, head.version, head.at);
-      return { ...head, document: head.document };
+      // The head as the log gave it (its document may be parsed only when asked for).
+      if (head.documentJson === undefined && !head.document) throw new PlanDeleted(plan.planId, head.version, head.at);
+      return head as PlanHead & { readonly document: PlanDocument };
     },
   };
 }

@@ -76,7 +76,7 @@ export function plansRouter({ plans, audit, directory }: PlansRouterOptions): Ro
         ctx.status = 304;
         return;
       }
-      sendJson(ctx, head.document);
+      sendJsonText(ctx, head.documentJson ?? jsonText(head.document));
     });
 
     router.get(`${base}/:id/objects/:objectId`, requireScope('plans:read'), acceptQuery(), async (ctx) => {
@@ -132,6 +132,10 @@ function sendJson(ctx: Context, value: unknown): void {
     ctx.body = null;
     return;
   }
+  sendJsonText(ctx, jsonText(value));
+}
+
+function sendJsonText(ctx: Context, text: string): void {
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = jsonText(value);
+  ctx.body = text;
 }

@@ -14,6 +14,12 @@ export interface PlanHead {
   readonly org: string;
   /** Time of the last event (ISO 8601). */
   readonly at: string;
+  /**
+   * The document's JSON text as the log stores it, when the adapter read it as text (absent when
+   * the plan is deleted): a reader that only passes the document on sends this, and `document` is
+   * then parsed only if something asks for it. The same text `jsonText(document)` gives.
+   */
+  readonly documentJson?: string;
 }
 
 /** A write made with an Idempotency-Key: what a retry of the same request gets back. */

@@ -134,7 +134,17 @@ export class RedisEventLog implements EventLog {
   async head(plan: PlanRef): Promise<PlanHead | null> {
     const [version, document, at] = await this.redis.hmget(this.keys.head(plan), 'version', 'document', 'at');
     if (version === null) return null;
-    return { planId: plan.planId, version: Number(version), document: decodeDocument(document), org: plan.org, at: new Date(Number(at)).toISOString() };
+    const head = { planId: plan.planId, version: Number(version), org: plan.org, at: new Date(Number(at)).toISOString() };
+    if (!document) return { ...head, document: null };
+    // Parsed on first use: a GET sends the text as it is, a time-travel read needs only the version.
+    let parsed: PlanDocument | null | undefined;
+    return {
+      ...head,
+      documentJson: document,
+      get document() {
+        return (parsed ??= decodeDocument(document));
+      },
+    };
   }
 
   async versions(plans: readonly PlanRef[]): Promise<number[]> {
