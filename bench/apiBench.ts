@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { aPlan } from '../packages/core/test/planMother.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
 import { startStack } from '../packages/api/test/stackProcesses.js';
+import { BENCH_STACK_ENV } from './benchApi.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -36,7 +37,7 @@ async function run(name: string, options: autocannon.Options): Promise<Figures> 
   };
 }
 
-const stack = await startStack({ LOG_LEVEL: 'error' });
+const stack = await startStack({ ...BENCH_STACK_ENV });
 try {
   const authorization = `Bearer ${await devToken(stack.env.OIDC_ISSUER ?? '', 'dev-writer')}`;
   const json = { authorization, 'content-type': 'application/json' };

@@ -7,6 +7,12 @@ import type { PlanDocument } from '../packages/core/src/index.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
 import type { Stack } from '../packages/api/test/stackProcesses.js';
 
+/**
+ * The settings every bench stack runs with over the test stack's: quiet logs, and the api as
+ * `npm start` runs it, one worker per core (tests run one api process per instance).
+ */
+export const BENCH_STACK_ENV = { LOG_LEVEL: 'error', API_WORKERS: '0' } as const;
+
 /** A write's answer as the bench needs it: when it was acknowledged and where its event landed. */
 export interface Ack {
   readonly status: number;

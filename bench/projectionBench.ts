@@ -11,13 +11,14 @@ import { aPlan } from '../packages/core/test/planMother.js';
 import { connectTestElastic } from '../packages/core/test/elasticTestContext.js';
 import { devToken } from '../packages/api/test/authTestContext.js';
 import { startStack, connectStackRedis } from '../packages/api/test/stackProcesses.js';
+import { BENCH_STACK_ENV } from './benchApi.js';
 
 const RATE = Number(process.env.BENCH_WRITES_PER_SECOND ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPLAY_PLANS = Number(process.env.BENCH_REPLAY_PLANS ?? 5000);
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 
-const stack = await startStack({ LOG_LEVEL: 'error' });
+const stack = await startStack({ ...BENCH_STACK_ENV });
 const redis = connectStackRedis(stack.env);
 const es = connectTestElastic();
 try {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { freePort, startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, copayPatchLoad, getLoad, inParallel, postLoad } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi, copayPatchLoad, getLoad, inParallel, postLoad } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun, type LoadFigures } from '../loadRun.js';
 import { rawXaddRate } from '../rawXaddRate.js';
@@ -30,7 +30,7 @@ const ratioFigure = (figure: string, run: LoadFigures, limit: number, what: stri
  * handler returning the same bytes.
  */
 export const apiThroughput: BenchPart = async ({ redis, sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     await stack.kill('relay', 'SIGTERM');
     await stack.kill('projector', 'SIGTERM');
@@ -52,25 +52,25 @@ export const apiThroughput: BenchPart = async ({ redis, sizes, say }) => {
     const patch = await loadRun({ ...copayPatchLoad(api, seed), connections, duration });
     const get = await loadRun({ ...getLoad(api, seed), connections, duration });
     const sample = Buffer.from(await (await fetch(`${stack.baseUrl}/v1/plans/${seed[1]!.objectId}`, { headers: { authorization: api.writer } })).arrayBuffer());
-    const bare = await bareKoaRate(sample, { connections, duration });
+    const bare = await bareKoaRate(sample, { connections, duration, workers: stack.env.API_WORKERS ?? '1' });
     return [
       { ...ratioFigure('api-only durable POST, 64 conn', post, xaddPost.rps, `raw durable XADD of the entry, ${xaddPost.tool}`, 0.25) },
       { ...ratioFigure('api-only one-field PATCH, 64 conn', patch, xaddPatch.rps, `raw durable XADD of the entry, ${xaddPatch.tool}`, 0.25) },
-      { ...ratioFigure(`GET by id (${sample.length}-byte plan), 64 conn`, get, bare.rps, 'bare Koa, same bytes', 0.35), details: { get, bare } },
+      { ...ratioFigure(`GET by id (${sample.length}-byte plan), 64 conn`, get, bare.rps, 'bare Koa, same bytes and processes', 0.35), details: { get, bare } },
     ];
   } finally {
     await stack.stop();
   }
 };
 
-/** A bare Koa handler in its own process answering every request with `body`, under autocannon. */
-async function bareKoaRate(body: Buffer, { connections, duration }: { connections: number; duration: number }): Promise<LoadFigures> {
+/** A bare Koa handler in its own process (or as many as the api runs) answering every request with `body`, under autocannon. */
+async function bareKoaRate(body: Buffer, { connections, duration, workers }: { connections: number; duration: number; workers: string }): Promise<LoadFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'planledger-bench-'));
   const bodyFile = join(dir, 'body.json');
   writeFileSync(bodyFile, body);
   const port = await freePort();
   const script = fileURLToPath(new URL('../bareKoaServer.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, BODY_FILE: bodyFile, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, BODY_FILE: bodyFile, PORT: String(port), API_WORKERS: workers }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await once(child.stdout, 'data');
     return await loadRun({ url: `http://127.0.0.1:${port}/v1/plans/x`, connections, duration });

@@ -1,7 +1,7 @@
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, copayPatchLoad, inParallel, postLoad } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi, copayPatchLoad, inParallel, postLoad } from '../benchApi.js';
 import { waitCaughtUp } from '../caughtUp.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun } from '../loadRun.js';
@@ -20,7 +20,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  * of the same loads, so the processes measured are past their JIT compilation.
  */
 export const cpuPerWrite: BenchPart = async ({ redis, es, sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     const api = await benchApi(stack);
     const seed = Array.from({ length: SEED_PLANS }, () => aPlan());

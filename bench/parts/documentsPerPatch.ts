@@ -3,7 +3,7 @@ import type { JsonObject, PlanDocument } from '../../packages/core/src/index.js'
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi } from '../benchApi.js';
 import { waitCaughtUp } from '../caughtUp.js';
 
 /** The sample plan with `services` linked plan services (fresh objectIds each). */
@@ -30,7 +30,7 @@ async function documentsWritten(es: Client, alias: string): Promise<number> {
  * index_total + delete_total delta over N sequential PATCHes (after projections caught up) ÷ N.
  */
 export const documentsPerPatch: BenchPart = async ({ es, sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     const api = await benchApi(stack);
     const plan = aWidePlan(sizes.services);

@@ -8,7 +8,7 @@ import { createGenerationIndex, PLAN_INDEX_BODY, planSearchDocuments } from '../
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack, type Stack, connectStackRedis } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi, inParallel } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi, inParallel } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
 import { loadRun } from '../loadRun.js';
 
@@ -28,7 +28,7 @@ interface BuiltLog {
  * of 3 versions plus one deep plan, appended straight through the plan service.
  */
 export const historyAndRebuild: BenchPart = async ({ es, sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   const redis = connectStackRedis(stack.env);
   try {
     await stack.kill('relay', 'SIGTERM');

@@ -7,7 +7,7 @@ import { PROJECTION_NAMES } from '../../packages/projector/src/projections/index
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack, type ProcessName } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { inParallel } from '../benchApi.js';
+import { BENCH_STACK_ENV, inParallel } from '../benchApi.js';
 import type { Figure } from '../figureTable.js';
 import { cpuDelta, readCpu, type CpuSubject } from '../processCpu.js';
 import { writePathSubjects } from '../servicePids.js';
@@ -58,7 +58,7 @@ export const projectorScaling: BenchPart = async ({ redis, es, sizes, say }) => 
 
 async function catchUp({ redis, es, instances, plans, say }: { redis: RedisClient; es: Client; instances: number; plans: number; say: (line: string) => void }): Promise<CatchUp> {
   const names: ProcessName[] = ['projector', ...Array.from({ length: instances - 1 }, (_, i): ProcessName => `projector${i + 2}`)];
-  const stack = await startStack({ LOG_LEVEL: 'error', PARTITIONS: String(PARTITIONS), PARTITION_HEARTBEAT_MS: '500' }, { projectors: instances });
+  const stack = await startStack({ ...BENCH_STACK_ENV, PARTITIONS: String(PARTITIONS), PARTITION_HEARTBEAT_MS: '500' }, { projectors: instances });
   try {
     for (const name of names) await stack.kill(name, 'SIGTERM');
     const keys = createRedisKeys({ prefix: stack.env.KEY_PREFIX ?? '', partitions: PARTITIONS });

@@ -2,7 +2,7 @@ import { scanKeys, type RedisClient } from '../../packages/core/src/adapters/red
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
-import { benchApi } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi } from '../benchApi.js';
 
 /** MEMORY USAGE (SAMPLES 0: every element counted) summed over every key under a prefix. */
 export async function bytesUnder(redis: RedisClient, prefix: string): Promise<{ bytes: number; keys: number }> {
@@ -22,7 +22,7 @@ export async function bytesUnder(redis: RedisClient, prefix: string): Promise<{ 
  * the sample plan, ÷ N, beside the event's JSON bytes (the `event` field of its log entry).
  */
 export const redisBytes: BenchPart = async ({ redis, sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     await stack.kill('relay', 'SIGTERM');
     await stack.kill('projector', 'SIGTERM');

@@ -1,7 +1,7 @@
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import { percentile, type BenchPart } from '../benchContext.js';
-import { benchApi } from '../benchApi.js';
+import { BENCH_STACK_ENV, benchApi } from '../benchApi.js';
 import { waitCaughtUp } from '../caughtUp.js';
 
 const POLL_MS = 20;
@@ -14,7 +14,7 @@ const FIRST_COPAY = 10_000;
  * sample still pending, through the api, every POLL_MS.
  */
 export const searchableLag: BenchPart = async ({ sizes, say }) => {
-  const stack = await startStack({ LOG_LEVEL: 'error' });
+  const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     const api = await benchApi(stack);
     const plan = aPlan();

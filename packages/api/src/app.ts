@@ -64,7 +64,7 @@ export function createApp({ plans, audit, changes, directory, search, consistenc
   const healthRoutes = healthRouter({ checks: readiness, ...(readinessDetails ? { details: readinessDetails } : {}) });
   const metricsRoutes = new Router().get('/metrics', acceptQuery(), async (ctx) => {
     ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
+    ctx.body = await metrics.text();
   });
   const docsRoutes = openApiRouter({ oauthEndpoints });
   // Behind the token, in match order.
@@ -81,12 +81,21 @@ export function createApp({ plans, audit, changes, directory, search, consistenc
   app.use(problemDetails);
   app.use(requestDeadline(requestTimeoutMs));
   app.use(requestLimits(held));
-  app.use(methodNotAllowed([healthRoutes, metricsRoutes, docsRoutes, ...securedRoutes]));
-  app.use(healthRoutes.routes());
-  app.use(metricsRoutes.routes());
-  app.use(docsRoutes.routes());
+  // One router per side of the token, each holding its routers' routes in order: a request is
+  // matched twice (here and for Allow), not once per router.
+  const publicRoutes = mergeRouters([healthRoutes, metricsRoutes, docsRoutes]);
+  const tokenRoutes = mergeRouters(securedRoutes);
+  app.use(methodNotAllowed([publicRoutes, tokenRoutes]));
+  app.use(publicRoutes.routes());
   if (consoleFiles) app.use(consoleRouter(consoleFiles));
   app.use(authenticate);
-  for (const routes of securedRoutes) app.use(routes.routes());
+  app.use(tokenRoutes.routes());
   return app;
+}
+
+/** The routes of `routers`, in their order, as one router (none of them has middleware of its own or a prefix). */
+function mergeRouters(routers: readonly Router[]): Router {
+  const merged = new Router();
+  for (const router of routers) merged.use(router.routes());
+  return merged;
 }

@@ -9,6 +9,7 @@ export const apiSettings = {
   ...commonSettings,
   ...adminSettings,
   port: setting('integer', 'PORT', 'Port the api listens on.', 3000),
+  apiWorkers: setting('integer', 'API_WORKERS', 'Api processes sharing the port (0: one per available core; 1: no worker pool).', 0),
   host: setting('string', 'HOST', 'Address the api listens on.', '127.0.0.1'),
   oidcIssuer: setting('string', 'OIDC_ISSUER', "The token issuer (`iss`); its JWKS is found through OIDC discovery.", 'http://127.0.0.1:4000'),
   oidcAudience: setting('string', 'OIDC_AUDIENCE', 'The audience (`aud`) tokens must be issued for.', 'planledger-api'),

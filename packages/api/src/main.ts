@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { amqpUrlsOf, createChangeFeed, createPlanAudit, createPlanService, esNodesOf, readConfig, runProcess, type RunningProcess } from '@planledger/core';
@@ -15,6 +16,7 @@ import { parseScopeGrants } from './auth/principalFromClaims.js';
 import { apiSettings } from './config.js';
 import { apiRedisOptions } from './redisClientOptions.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
+import { poolMetrics, startWorkerPool, workerCount, workerSignals } from './workerPool.js';
 
 const config = readConfig(apiSettings, process.env);
 const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
@@ -43,7 +45,7 @@ async function start(): Promise<RunningProcess> {
   const partitionLog = new RedisPartitionLog(redis, keys);
   const leases = { relay: new RedisPartitionLeaseStore(redis, keys, 'relay'), projector: new RedisPartitionLeaseStore(redis, keys, 'projector') };
   const lag = createLagReport({ log: partitionLog, checkpoint: (projection, partition) => new RedisProjectionState(redis, keys, projection).checkpoint(partition), holders: (role) => leases[role].holders() });
-  const metrics = createApiMetrics({ lag });
+  const metrics = createApiMetrics({ lag, ...(cluster.isWorker ? { gather: poolMetrics } : {}) });
   const log = metrics.timeAppends(new RedisEventLog(redis, keys, { replicaAcks }));
   const searchStates = { search: new RedisProjectionState(redis, keys, 'search'), asof: new RedisProjectionState(redis, keys, 'asof') };
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
@@ -135,4 +137,6 @@ async function start(): Promise<RunningProcess> {
   };
 }
 
-await runProcess({ name: 'api', logger, start });
+const workers = workerCount(config.apiWorkers);
+if (workers > 1 && cluster.isPrimary) await runProcess({ name: 'api', logger, start: () => startWorkerPool({ workers, logger }) });
+else await runProcess({ name: 'api', logger, start, ...(cluster.isWorker ? { onSignal: workerSignals } : {}) });

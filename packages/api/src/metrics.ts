@@ -5,6 +5,8 @@ import type { LagReport } from './lagReport.js';
 
 export interface ApiMetrics {
   readonly registry: Registry;
+  /** The text `/metrics` answers: this registry's, or a whole worker pool's. */
+  text(): Promise<string>;
   /** Times every request, labelled by the matched route (not the raw path, to bound cardinality). */
   middleware(ctx: Context, next: Next): Promise<void>;
   /** The same log, with every append timed. */
@@ -12,7 +14,13 @@ export interface ApiMetrics {
 }
 
 /** One registry per app, so tests and several apps in a process never share series. */
-export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {}): ApiMetrics {
+export interface ApiMetricsOptions {
+  readonly lag?: () => Promise<LagReport>;
+  /** How `/metrics` gathers its text from this process's registry (default: the registry alone; in a worker pool, every worker's). */
+  readonly gather?: (registry: Registry) => () => Promise<string>;
+}
+
+export function createApiMetrics({ lag, gather }: ApiMetricsOptions = {}): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -38,6 +46,8 @@ export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {
       help: 'Log entries not yet handled, by consumer (relay or projection) and partition.',
       labelNames: ['consumer', 'partition'] as const,
       registers: [registry],
+      // Every worker of a pool reads the same lag: aggregated, it is one reading, not their sum.
+      aggregator: 'max',
       async collect() {
         const report = await current();
         for (const [consumer, summary] of [['relay', report.relay] as const, ...Object.entries(report.projections)]) {
@@ -50,6 +60,7 @@ export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {
       help: 'Age of the oldest log entry not yet handled, by consumer.',
       labelNames: ['consumer'] as const,
       registers: [registry],
+      aggregator: 'max',
       async collect() {
         const report = await current();
         this.set({ consumer: 'relay' }, report.relay.maxMs / 1000);
@@ -57,8 +68,10 @@ export function createApiMetrics({ lag }: { lag?: () => Promise<LagReport> } = {
       },
     });
   }
+  const text = gather ? gather(registry) : () => registry.metrics();
   return {
     registry,
+    text,
     async middleware(ctx, next) {
       const stop = requestDuration.startTimer();
       try {

@@ -109,6 +109,8 @@ export async function startStack(extraEnv: Record<string, string> = {}, { apis =
     IDP_CONSOLE_ORIGINS: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
     RELAY_CONSUMER: 'relay-e2e',
+    // One process per api instance (no worker pool) unless a test asks for one.
+    API_WORKERS: '1',
     ...extraEnv,
   };
   const names: ProcessName[] = ['idp', 'api', 'relay', 'projector'];

@@ -134,12 +134,15 @@ export class RedisEventLog implements EventLog {
   async head(plan: PlanRef): Promise<PlanHead | null> {
     const [version, document, at] = await this.redis.hmget(this.keys.head(plan), 'version', 'document', 'at');
     if (version === null) return null;
-    const head = { planId: plan.planId, version: Number(version), org: plan.org, at: new Date(Number(at)).toISOString() };
-    if (!document) return { ...head, document: null };
+    const when = new Date(Number(at)).toISOString();
+    if (!document) return { planId: plan.planId, version: Number(version), document: null, org: plan.org, at: when };
     // Parsed on first use: a GET sends the text as it is, a time-travel read needs only the version.
     let parsed: PlanDocument | null | undefined;
     return {
-      ...head,
+      planId: plan.planId,
+      version: Number(version),
+      org: plan.org,
+      at: when,
       documentJson: document,
       get document() {
         return (parsed ??= decodeDocument(document));
