@@ -5,15 +5,15 @@ import type { Logger, RunningProcess } from '@planledger/core';
 
 /**
  * The api on every core: a primary process forks `workers` copies of this script, which share
- * the listening port (each accepts new connections from it). Each worker is
- * a whole api — its own Redis and Elasticsearch connections, token cache and admin job runner —
- * just as several api instances behind a load balancer are; nothing is shared but the port.
+ * the listening port (each accepts new connections from it). Each worker is a whole api — its
+ * own Redis and Elasticsearch connections, token cache and admin job runner — just as several
+ * api instances behind a load balancer are; nothing is shared but the port.
  *
  * The primary keeps the pool whole: a worker that dies is replaced (after a pause that grows
  * while workers keep dying, so a broken dependency is not hammered), but a worker that dies
- * before it ever listened fails the start (a bad setting would fail every one). Stopping sends each
- * worker SIGTERM (it finishes the requests in hand) and waits for them all.
- * A worker whose primary is gone stops too.
+ * before it ever listened fails the start (a bad setting would fail every one). Stopping sends
+ * each worker SIGTERM (it finishes the requests in hand) and waits for them all. A worker whose
+ * primary is gone stops too.
  */
 
 const METRICS_REQUEST = 'planledger:metrics';
