@@ -41,24 +41,38 @@ export const HEAD_MARKER = ':head:';
 
 export function createRedisKeys({ prefix, partitions }: { prefix: string; partitions: number }): RedisKeys {
   const tag = (partition: number) => `${prefix}:{p${partition}}`;
-  const partitionOfPlan = (plan: PlanRef) => partitionOf(planKey(plan), partitions);
-  const planScoped = (kind: string) => (plan: PlanRef) => `${tag(partitionOfPlan(plan))}:${kind}:${planKey(plan)}`;
+  // One write names several keys of one plan: its key and partition are worked out once per PlanRef.
+  const located = new WeakMap<PlanRef, { readonly key: string; readonly partition: number }>();
+  const locate = (plan: PlanRef) => {
+    let found = located.get(plan);
+    if (found === undefined) {
+      const key = planKey(plan);
+      located.set(plan, (found = { key, partition: partitionOf(key, partitions) }));
+    }
+    return found;
+  };
+  const partitionOfPlan = (plan: PlanRef) => locate(plan).partition;
+  const scopedKey = (plan: PlanRef, kind: string) => {
+    const { key, partition } = locate(plan);
+    return `${tag(partition)}:${kind}:${key}`;
+  };
+  const planScoped = (kind: string) => (plan: PlanRef) => scopedKey(plan, kind);
   return {
     prefix,
     partitions,
     partitionOf: partitionOfPlan,
     log: (partition) => `${tag(partition)}:log`,
-    head: (plan) => `${tag(partitionOfPlan(plan))}${HEAD_MARKER}${planKey(plan)}`,
+    head: (plan) => scopedKey(plan, HEAD_MARKER.slice(1, -1)),
     versions: planScoped('versions'),
     snapshots: planScoped('snapshots'),
-    idempotency: (plan, key) => `${tag(partitionOfPlan(plan))}:idempotency:${planKey(plan)}:${key}`,
+    idempotency: (plan, key) => `${scopedKey(plan, 'idempotency')}:${key}`,
     idempotencyClaim: (key) => `${prefix}:idempotency-claim:${key}`,
     // `relay-lease` is the key the relay's leases always had, so older relays and newer ones exclude each other.
     lease: (role, partition) => `${tag(partition)}:${role}-lease`,
     members: (role) => `${prefix}:{members}:${role}`,
-    projectionState: (projection, plan) => `${tag(partitionOfPlan(plan))}:projection:${projection}:${planKey(plan)}`,
+    projectionState: (projection, plan) => scopedKey(plan, `projection:${projection}`),
     checkpoint: (projection, partition) => `${tag(partition)}:checkpoint:${projection}`,
-    targetState: (target, plan) => `${tag(partitionOfPlan(plan))}:target:${target}:${planKey(plan)}`,
+    targetState: (target, plan) => scopedKey(plan, `target:${target}`),
     targetStatePattern: (target) => `${prefix}:{p*}:target:${target}:*`,
   };
 }
