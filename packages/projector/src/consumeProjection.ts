@@ -54,6 +54,8 @@ interface Lane {
   /** Resolves once the lane is subscribed to its queue. */
   subscribed: Promise<{ cancel(): Promise<void> } | null>;
   checkpointing: Promise<void>;
+  /** The newest checkpoint not yet being written: the write queued behind `checkpointing` takes it. */
+  nextMark: string | null;
 }
 
 interface Held {
@@ -139,7 +141,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
 
   const start = async (partition: number) => {
     if (stopping || lanes.has(partition)) return;
-    const lane: Lane = { handingOver: false, inFlight: new Set(), subscribed: Promise.resolve(null), checkpointing: Promise.resolve() };
+    const lane: Lane = { handingOver: false, inFlight: new Set(), subscribed: Promise.resolve(null), checkpointing: Promise.resolve(), nextMark: null };
     lanes.set(partition, lane);
     lane.subscribed = subscribe(partition, lane);
     await lane.subscribed;
@@ -151,7 +153,19 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
     const plans = new Map<string, Held[]>();
     const settle = (position: string, fate: 'done' | 'requeued') => {
       const mark = watermark.settled(position, fate);
-      if (mark !== null) lane.checkpointing = lane.checkpointing.then(() => setCheckpoint(partition, mark)).catch((error: unknown) => logger.warn({ projection, partition, err: error }, 'checkpoint not saved'));
+      if (mark === null) return;
+      // Marks only move forward: one write queued behind the one in flight writes the newest, so a
+      // bulk answer settling many events at once costs two writes, not one per event.
+      const queued = lane.nextMark !== null;
+      lane.nextMark = mark;
+      if (queued) return;
+      lane.checkpointing = lane.checkpointing
+        .then(() => {
+          const newest = lane.nextMark;
+          lane.nextMark = null;
+          return newest === null ? undefined : setCheckpoint(partition, newest);
+        })
+        .catch((error: unknown) => logger.warn({ projection, partition, err: error }, 'checkpoint not saved'));
     };
     /** Applies a plan's held events until none are left; those arriving meanwhile form the next batch. */
     const drain = async (plan: string, held: Held[]) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { InMemoryEventLog, InMemoryMessageSource, InMemoryProjectionState, silentLogger, type PlanChange, type SourceMessage } from '@planledger/core';
+import { comparePositions, InMemoryEventLog, InMemoryMessageSource, InMemoryProjectionState, silentLogger, type PlanChange, type SourceMessage } from '@planledger/core';
 import { consumeProjection } from '../src/consumeProjection.js';
 import { createProjectionRunner } from '../src/createProjectionRunner.js';
 import { appendVersions, recordingTarget, until } from './projectionTestKit.js';
@@ -38,6 +38,9 @@ test('consumer › a burst of one plan is written as few coalesced changes, ever
   for (let i = 1; i < kit.target.changes.length; i += 1) t.is(kit.target.changes[i]!.before.version, kit.target.changes[i - 1]!.after.version, 'changes chain');
   t.is(kit.source.depth(0), 0, 'every message settled');
   t.is(kit.outcomes.filter((o) => o === 'applied').length, 40);
+  // Events settled together are checkpointed together: a few writes, each further on than the last.
+  t.true(kit.checkpoints.length <= 2 * kit.target.changes.length, `${kit.checkpoints.length} checkpoint writes for ${kit.target.changes.length} changes`);
+  for (let i = 1; i < kit.checkpoints.length; i += 1) t.true(comparePositions(kit.checkpoints[i]!, kit.checkpoints[i - 1]!) > 0, 'checkpoints move forward');
   await kit.consumer.stop();
 });
 
