@@ -9,9 +9,10 @@ import type { Stack } from '../packages/api/test/stackProcesses.js';
 
 /**
  * The settings every bench stack runs with over the test stack's: quiet logs, and the api as
- * `npm start` runs it, one worker per core (tests run one api process per instance).
+ * `npm start` runs it, one worker per core (tests run one api process per instance), unless
+ * `BENCH_API_WORKERS` says how many.
  */
-export const BENCH_STACK_ENV = { LOG_LEVEL: 'error', API_WORKERS: '0' } as const;
+export const BENCH_STACK_ENV = { LOG_LEVEL: 'error', API_WORKERS: process.env.BENCH_API_WORKERS ?? '0' } as const;
 
 /** A write's answer as the bench needs it: when it was acknowledged and where its event landed. */
 export interface Ack {
