@@ -91,4 +91,37 @@ export function messageSourceContract(test: TestFn<unknown>, name: string, makeF
     t.true(await eventually(async () => (await deadLettered()) === 1));
     await subscription.cancel();
   });
+
+  test(`${name} › acks and a requeue made together, out of order, settle exactly those messages`, async (t) => {
+    const { source, publish } = await makeFixture();
+    for (let i = 1; i <= 8; i += 1) await publish(0, `m${i}`, `${i}-0`);
+    const { next, subscription } = await collect(source, 0, 3);
+    const [m1, m2, m3] = await next(3);
+    // One turn: the second acked while the first is still in hand, and the third returned.
+    source.ack(m2!);
+    source.requeue(m3!);
+    // Two slots freed, one still held by m1: m3 comes again and one more, nothing else.
+    await new Promise((r) => setTimeout(r, 300));
+    t.is((await next(6, 300)).length, 5, 'm1 still in hand holds its slot');
+    source.ack(m1!);
+    let seen = await next(6);
+    t.true(seen.length >= 6, `${seen.length} deliveries`);
+    // Ack whatever arrives after the first three, several per turn, until all eight are settled.
+    const acked = new Set<SourceMessage>([m1!, m2!]);
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      for (const message of seen.slice(3)) {
+        if (acked.has(message)) continue;
+        acked.add(message);
+        source.ack(message);
+      }
+      if (new Set([...acked].map((m) => m.body)).size === 8) break;
+      seen = await next(seen.length + 1, 200);
+    }
+    const bodies = seen.map((m) => m.body);
+    t.deepEqual([...new Set(bodies)].sort(), ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+    t.is(bodies.filter((body) => body === 'm3').length, 2, 'the requeued message came again, once');
+    t.is(seen.find((m, i) => m.body === 'm3' && i >= 3)?.returned, 1);
+    t.is(bodies.filter((body) => body !== 'm3').length, 7, 'no acked message came again');
+    await subscription.cancel();
+  });
 }
