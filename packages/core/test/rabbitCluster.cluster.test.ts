@@ -118,6 +118,8 @@ test('relay and projector on the RabbitMQ and Elasticsearch clusters › keep go
     await es.close();
   });
   const index = `${stack.env.ES_ALIAS}-000001`;
+  // The stack is up once the api answers; the projector may still be making its indices.
+  for (const deadline = Date.now() + 30_000; !(await es.indices.exists({ index })) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
   t.is((await es.indices.getSettings({ index }))[index]?.settings?.index?.number_of_replicas, '1', 'the projector made the plan index with a replica');
   const topology = createBrokerTopology({ namespace: stack.env.AMQP_NAMESPACE ?? '', partitions: Number(stack.env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
   const ours = await queueMembers(stack.env.AMQP_NAMESPACE ?? '');
