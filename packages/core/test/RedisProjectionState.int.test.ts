@@ -50,11 +50,20 @@ test('RedisProjectionState › writes the document every N versions and the vers
   await project(live, ref, events);
   const stored = await redis.hgetall(keys.projectionState('search', ref));
   t.is(stored.version, '40');
-  t.is(stored.documentVersion, '33', 'documents written at versions 1, 17 and 33');
-  t.deepEqual(JSON.parse(stored.document ?? 'null'), foldPlan(events.slice(0, 33)).document);
+  t.is(stored.documentVersion, '32', 'no document before version 16, then at 16 and 32');
+  t.deepEqual(JSON.parse(stored.document ?? 'null'), foldPlan(events.slice(0, 32)).document);
   const fresh = new RedisProjectionState(redis, keys, 'search', { log });
   t.deepEqual(await fresh.get(ref), foldPlan(events));
   t.deepEqual(await live.get(ref), foldPlan(events), 'the process that wrote it reads it from memory');
+});
+
+test('RedisProjectionState › a young plan’s state holds no copy of its document, and reads back folded from the log', async (t) => {
+  const { ref, events } = await planWithHistory(3);
+  const live = new RedisProjectionState(redis, keys, 'young', { log, documentEvery: 16 });
+  await project(live, ref, events);
+  const stored = await redis.hgetall(keys.projectionState('young', ref));
+  t.deepEqual(stored, { version: '3', documentVersion: '0', document: '' });
+  t.deepEqual(await new RedisProjectionState(redis, keys, 'young', { log }).get(ref), foldPlan(events));
 });
 
 test('RedisProjectionState › follows a state another instance moved on (a hand-over), and a deleted plan reads as null', async (t) => {
