@@ -13,13 +13,13 @@ export interface ApiMetrics {
   timeAppends(log: EventLog): EventLog;
 }
 
-/** One registry per app, so tests and several apps in a process never share series. */
 export interface ApiMetricsOptions {
   readonly lag?: () => Promise<LagReport>;
   /** How `/metrics` gathers its text from this process's registry (default: the registry alone; in a worker pool, every worker's). */
   readonly gather?: (registry: Registry) => () => Promise<string>;
 }
 
+/** One registry per app, so tests and several apps in a process never share series. */
 export function createApiMetrics({ lag, gather }: ApiMetricsOptions = {}): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
