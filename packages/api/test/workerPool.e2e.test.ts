@@ -92,6 +92,8 @@ test.serial('worker pool › a worker that dies is replaced, and the api answers
 
 test.serial('worker pool › SIGTERM to the primary stops every worker, then the primary, with exit 0', async (t) => {
   const child = stack.processes.api;
+  // The pool is whole again (the replacement of the last test may still be starting).
+  for (const deadline = Date.now() + 20_000; workersOf(child.pid ?? 0).length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 200));
   const workers = workersOf(child.pid ?? 0);
   t.is(workers.length, 2);
   const exited = once(child, 'exit');
