@@ -89,16 +89,13 @@ export class RedisProjectionState implements ProjectionState {
       return;
     }
     const document = state.document ? JSON.stringify(state.document) : '';
-    if (state.document !== null && stored === undefined && this.log && state.version < this.documentEvery) {
-      // A young plan (a create, mostly) is the fold of its first few events: its state records the
-      // version alone, folded from version 0 when read back, and no copy of the document is kept
-      // until version `documentEvery` (each projection would hold one per plan).
-      await this.redis.hset(key, 'version', String(state.version), 'documentVersion', '0', 'document', '');
-      this.remember(plan, { state, documentVersion: 0, bytes: document.length });
-      return;
-    }
-    await this.redis.hset(key, 'version', String(state.version), 'documentVersion', String(state.version), 'document', document);
-    this.remember(plan, { state, documentVersion: state.version, bytes: document.length });
+    // A young plan (a create, mostly) is the fold of its first few events: its state records the
+    // version alone, folded from version 0 when read back, and no copy of the document is kept
+    // until version `documentEvery` (each projection would hold one per plan).
+    const young = state.document !== null && stored === undefined && this.log !== undefined && state.version < this.documentEvery;
+    const documentVersion = young ? 0 : state.version;
+    await this.redis.hset(key, 'version', String(state.version), 'documentVersion', String(documentVersion), 'document', young ? '' : document);
+    this.remember(plan, { state, documentVersion, bytes: document.length });
   }
 
   async checkpoint(partition: number): Promise<string | null> {
