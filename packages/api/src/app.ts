@@ -20,6 +20,7 @@ import type { OAuthEndpoints } from './openapi/securityScheme.js';
 import { schemaRouter } from './routes/schemaRouter.js';
 import { searchRouter } from './routes/searchRouter.js';
 import { plansRouter } from './routes/plansRouter.js';
+import { createRouteTable } from './routeTable.js';
 import { acceptQuery } from './routes/queryParameters.js';
 
 export interface AppDependencies {
@@ -81,15 +82,15 @@ export function createApp({ plans, audit, changes, directory, search, consistenc
   app.use(problemDetails);
   app.use(requestDeadline(requestTimeoutMs));
   app.use(requestLimits(held));
-  // One router per side of the token, each holding its routers' routes in order: a request is
-  // matched twice (here and for Allow), not once per router.
-  const publicRoutes = mergeRouters([healthRoutes, metricsRoutes, docsRoutes]);
-  const tokenRoutes = mergeRouters(securedRoutes);
+  // One route table per side of the token, each holding its routers' routes in order: a request
+  // is matched once per table (for Allow and for dispatch alike), not once per router.
+  const publicRoutes = createRouteTable(mergeRouters([healthRoutes, metricsRoutes, docsRoutes]));
+  const tokenRoutes = createRouteTable(mergeRouters(securedRoutes));
   app.use(methodNotAllowed([publicRoutes, tokenRoutes]));
-  app.use(publicRoutes.routes());
+  app.use(publicRoutes.routes);
   if (consoleFiles) app.use(consoleRouter(consoleFiles));
   app.use(authenticate);
-  app.use(tokenRoutes.routes());
+  app.use(tokenRoutes.routes);
   return app;
 }
 

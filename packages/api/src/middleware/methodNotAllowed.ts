@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
-import type Router from 'koa-router';
+import type { RouteTable } from '../routeTable.js';
 
 /** An Allow-worthy error: 405 with the methods the resource supports (RFC 9110 §15.5.6). */
 export class MethodNotAllowed extends Error {
@@ -21,11 +21,11 @@ const rank = (method: string) => (ORDER.includes(method) ? ORDER.indexOf(method)
  * only which methods exist), any method no route takes there (TRACE, CONNECT, PROPFIND, …) is a
  * 405 with `Allow`. Paths no route serves pass on (and end as 404, or 401 without a token).
  */
-export function methodNotAllowed(routers: readonly Router[]): Middleware {
+export function methodNotAllowed(tables: readonly RouteTable[]): Middleware {
   return async function methodNotAllowedMiddleware(ctx: Context, next: Next): Promise<void> {
     const allowed = new Set<string>();
-    for (const router of routers) {
-      for (const layer of router.match(ctx.path, ctx.method).path) layer.methods.forEach((method) => allowed.add(method));
+    for (const table of tables) {
+      for (const layer of table.match(ctx).path) layer.methods.forEach((method) => allowed.add(method));
     }
     if (allowed.size === 0 || (allowed.has(ctx.method) && ctx.method !== 'OPTIONS')) return next();
     allowed.add('OPTIONS');
