@@ -113,9 +113,26 @@ test('RedisEventLog › snapshots written with another K: stateAt folds from the
   const keys = createRedisKeys({ prefix, partitions: 4 });
   const plan = aPlan();
   await appendPatches(new RedisEventLog(redis, keys, { snapshotEvery: 7 }), plan, 12);
-  const state = await new RedisEventLog(redis, keys, { snapshotEvery: 5 }).stateAt(refOfPlan(plan), 11);
+  const state = await new RedisEventLog(redis, keys, { snapshotEvery: 5, pastSnapshotEvery: [] }).stateAt(refOfPlan(plan), 11);
   t.is(state.version, 11);
   t.like(state.document?.planCostShares, { copay: 11 });
+});
+
+test('RedisEventLog › snapshots written with a past K are read from where they are (a changed K keeps old logs fast)', async (t) => {
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const plan = aPlan();
+  await appendPatches(new RedisEventLog(redis, keys, { snapshotEvery: 7, pastSnapshotEvery: [] }), plan, 12);
+  t.deepEqual(await redis.hkeys(keys.snapshots(refOfPlan(plan))), ['7']);
+  // Mark the snapshot at 7: a fold from it carries the mark, a fold from the start would not.
+  const at7 = JSON.parse((await redis.hget(keys.snapshots(refOfPlan(plan)), '7'))!) as Record<string, unknown>;
+  await redis.hset(keys.snapshots(refOfPlan(plan)), '7', JSON.stringify({ ...at7, marked: true }));
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 5, pastSnapshotEvery: [7] });
+  const state = await log.stateAt(refOfPlan(plan), 11);
+  t.is(state.version, 11);
+  t.like(state.document, { marked: true, planCostShares: { copay: 11 } });
+  // Version 6 has no snapshot at or before it under either K (5 was never written): folded from the start.
+  t.like(await log.stateAt(refOfPlan(plan), 6), { version: 6, document: { planCostShares: { copay: 6 } } });
+  t.false('marked' in ((await log.stateAt(refOfPlan(plan), 6)).document ?? {}));
 });
 
 test('RedisEventLog › a plan of an older layout (a head without version records) refuses appends and changes nothing', async (t) => {

@@ -46,8 +46,14 @@ interface WithAppendPipeline extends ChainableCommander {
 }
 
 export interface RedisEventLogOptions {
-  /** Keep a snapshot of the document every this many versions (time travel folds at most this many events). */
+  /** Keep a snapshot of the document every this many versions (time travel folds fewer events than this). */
   readonly snapshotEvery?: number;
+  /**
+   * Intervals the log's snapshots may also have been written with (by earlier releases, or before
+   * `snapshotEvery` was changed): a read takes the nearest snapshot at or before its version at any
+   * of them. Default: 100, the interval of every release before this one.
+   */
+  readonly pastSnapshotEvery?: readonly number[];
   /** Most events one read script returns (a long history is read in several, so no script blocks Redis for long). */
   readonly readChunk?: number;
   /**
@@ -70,10 +76,11 @@ const decodeDocument = (json: string | null | undefined): PlanDocument | null =>
 export class RedisEventLog implements EventLog {
   private readonly redis: RedisClient & WithAppend;
   private readonly snapshotEvery: number;
+  private readonly snapshotIntervals: readonly number[];
   private readonly readChunk: number;
   private readonly replicaAcks: ReplicaAcks | null;
 
-  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 100, readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 50, pastSnapshotEvery = [100], readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -81,6 +88,7 @@ export class RedisEventLog implements EventLog {
     redis.defineCommand('planledgerVersionAt', { numberOfKeys: 1, lua: VERSION_AT_SCRIPT });
     this.redis = redis as RedisClient & WithAppend;
     this.snapshotEvery = snapshotEvery;
+    this.snapshotIntervals = [...new Set([snapshotEvery, ...pastSnapshotEvery])];
     this.readChunk = readChunk;
     this.replicaAcks = replicaAcks && replicaAcks.count > 0 ? replicaAcks : null;
   }
@@ -170,13 +178,17 @@ export class RedisEventLog implements EventLog {
 
   async stateAt(plan: PlanRef, version: number): Promise<PlanState> {
     if (version <= 0) return { version: 0, document: null };
-    const base = Math.floor(version / this.snapshotEvery) * this.snapshotEvery;
-    if (base === 0) return foldPlan(await this.events(plan, { to: version }));
-    // The snapshot and the events after it in one round trip (both commands go out together).
-    const [snapshot, tail] = await Promise.all([this.redis.hget(this.keys.snapshots(plan), String(base)), this.events(plan, { from: base + 1, to: version })]);
-    // No snapshot there (a log written with another K): fold from the start.
-    if (snapshot === null) return foldPlan(await this.events(plan, { to: version }));
-    return foldPlan(tail, { version: base, document: decodeDocument(snapshot) });
+    // Where a snapshot may be, nearest first: the newest multiple of each interval at or before the version.
+    const bases = [...new Set(this.snapshotIntervals.map((every) => Math.floor(version / every) * every))].filter((base) => base > 0).sort((a, b) => b - a);
+    if (bases.length === 0) return foldPlan(await this.events(plan, { to: version }));
+    // The snapshots and the events after the nearest in one round trip (both commands go out together).
+    const [snapshots, tail] = await Promise.all([this.redis.hmget(this.keys.snapshots(plan), ...bases.map(String)), this.events(plan, { from: bases[0]! + 1, to: version })]);
+    const found = snapshots.findIndex((snapshot) => snapshot !== null);
+    // None there (a log written with another K): fold from the start.
+    if (found < 0) return foldPlan(await this.events(plan, { to: version }));
+    const base = bases[found]!;
+    const events = found === 0 ? tail : [...(await this.events(plan, { from: base + 1, to: bases[0]! })), ...tail];
+    return foldPlan(events, { version: base, document: decodeDocument(snapshots[found]) });
   }
 
   async versionAt(plan: PlanRef, at: Date): Promise<number> {
