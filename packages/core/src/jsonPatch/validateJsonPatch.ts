@@ -96,6 +96,8 @@ function pointerMember(member: Record<string, unknown>, key: 'path' | 'from', in
     found.push({ pointer, message: `${label}: "${key}" must be a string holding a JSON Pointer, not ${describeKind(text)}` });
     return undefined;
   }
+  const known = VALID_POINTERS.get(text);
+  if (known) return { text, segments: known };
   const parsed = parseJsonPointer(text);
   if (!parsed.ok) {
     found.push({ pointer, message: `${label}: "${key}" ${parsed.reason}` });
@@ -106,8 +108,18 @@ function pointerMember(member: Record<string, unknown>, key: 'path' | 'from', in
     found.push({ pointer, message: `${label}: "${key}" '${text}' reaches the forbidden key '${forbidden}'`, forbidden: true });
     return undefined;
   }
+  if (text.length <= 256) {
+    if (VALID_POINTERS.size >= 4_096) VALID_POINTERS.clear();
+    VALID_POINTERS.set(text, parsed.segments);
+  }
   return { text, segments: parsed.segments };
 }
+
+/**
+ * Pointers already parsed and found allowed, by text: the same few paths come back in patch after
+ * patch (a fold of a plan's history parses each event's pointers again). Bounded; short texts only.
+ */
+const VALID_POINTERS = new Map<string, readonly string[]>();
 
 /** RFC 6902 §4.4: a location cannot be moved into one of its children. */
 function isProperPrefix(prefix: readonly string[], of: readonly string[]): boolean {
