@@ -63,13 +63,13 @@ export function createRouteTable(router: Router): RouteTable {
     }
     return chain;
   };
-  const found = new WeakMap<Context, RouteMatch>();
+  const found = new WeakMap<Context, { path: string; method: string; matched: RouteMatch }>();
   const match = (ctx: Context): RouteMatch => {
-    let matched = found.get(ctx);
-    if (!matched) {
-      matched = router.match(ctx.path, ctx.method);
-      found.set(ctx, matched);
-    }
+    const known = found.get(ctx);
+    // Kept for the request's path and method as they were asked about (a rewrite asks again).
+    if (known && known.path === ctx.path && known.method === ctx.method) return known.matched;
+    const matched = router.match(ctx.path, ctx.method);
+    found.set(ctx, { path: ctx.path, method: ctx.method, matched });
     return matched;
   };
   const routes: Middleware = (ctx, next) => {
