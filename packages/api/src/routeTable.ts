@@ -32,7 +32,9 @@ interface RoutedContext extends Context {
  * not for every request, and the request's match is found once and kept for the request, so the
  * middleware that answers 405 and OPTIONS from the same routes (`methodNotAllowed`) does not scan
  * them again. koa-router's own `routes()` scans every route of its router per call and composes a
- * fresh chain for the matched ones (with its debug calls, ~13% of a GET's profile).
+ * fresh chain for the matched ones (with its debug calls, ~13% of a GET's profile). The match is
+ * koa-router's rule (a route's pattern matches the path; it takes the method, or has none), each
+ * pattern tried only when the path starts with the pattern's literal prefix.
  */
 export interface RouteTable {
   readonly router: Router;
@@ -63,16 +65,35 @@ export function createRouteTable(router: Router): RouteTable {
     }
     return chain;
   };
+  // The router's routes as they are now, each with the literal text its path starts with: a path
+  // that does not start with it (in any case) cannot match, so its pattern is not even tried.
+  const routes = router.stack.map((layer) => ({ layer, prefix: literalPrefixOf(layer) }));
+  /** As `router.match(path, method)` finds them, without its debug call per route. */
+  const find = (path: string, method: string): RouteMatch => {
+    const lower = path.toLowerCase();
+    const onPath: Layer[] = [];
+    const onPathAndMethod: Layer[] = [];
+    let route = false;
+    for (const { layer, prefix } of routes) {
+      if (!lower.startsWith(prefix) || !layer.match(path)) continue;
+      onPath.push(layer);
+      if (layer.methods.length === 0 || layer.methods.includes(method)) {
+        onPathAndMethod.push(layer);
+        if (layer.methods.length > 0) route = true;
+      }
+    }
+    return { path: onPath, pathAndMethod: onPathAndMethod, route };
+  };
   const found = new WeakMap<Context, { path: string; method: string; matched: RouteMatch }>();
   const match = (ctx: Context): RouteMatch => {
     const known = found.get(ctx);
     // Kept for the request's path and method as they were asked about (a rewrite asks again).
     if (known && known.path === ctx.path && known.method === ctx.method) return known.matched;
-    const matched = router.match(ctx.path, ctx.method);
+    const matched = find(ctx.path, ctx.method);
     found.set(ctx, { path: ctx.path, method: ctx.method, matched });
     return matched;
   };
-  const routes: Middleware = (ctx, next) => {
+  const dispatch: Middleware = (ctx, next) => {
     const routed = ctx as RoutedContext;
     const matched = match(ctx);
     // A copy: a later table's dispatch appends its own matches to `ctx.matched`.
@@ -83,5 +104,17 @@ export function createRouteTable(router: Router): RouteTable {
     routed._matchedRoute = layers[layers.length - 1]!.path;
     return layers.length === 1 ? chainOf(layers[0]!)(ctx, next) : compose(layers.map(chainOf))(ctx, next);
   };
-  return { router, match, routes };
+  return { router, match, routes: dispatch };
+}
+
+/**
+ * The lowercase literal text a route's path pattern starts with, up to its first parameter,
+ * wildcard, group or escape ('' for a pattern given as a regular expression). Every path the
+ * pattern matches (case-insensitively, as koa-router matches by default) starts with it.
+ */
+function literalPrefixOf(layer: Layer): string {
+  const { path, opts } = layer as Layer & { path: unknown; opts?: { pathAsRegExp?: boolean } };
+  if (typeof path !== 'string' || opts?.pathAsRegExp === true) return '';
+  const special = path.search(/[:*{}()[\]?+!\\]/);
+  return (special < 0 ? path : path.slice(0, special)).toLowerCase();
 }

@@ -6,7 +6,7 @@ import Router from 'koa-router';
 import { methodNotAllowed } from '../src/middleware/methodNotAllowed.js';
 import { createRouteTable } from '../src/routeTable.js';
 
-/** Two tables as the app stacks them (Allow first, then each table's routes), counting router.match calls. */
+/** Two tables as the app stacks them (Allow first, then each table's routes), counting the patterns tried. */
 async function serve(t: import('ava').ExecutionContext) {
   const first = new Router();
   first.use(async (ctx, next) => {
@@ -24,11 +24,11 @@ async function serve(t: import('ava').ExecutionContext) {
     ctx.body = { a: ctx.params.a, b: ctx.params.b };
   });
   let matches = 0;
-  for (const router of [first, second]) {
-    const match = router.match.bind(router);
-    router.match = (path, method) => {
+  for (const layer of [...first.stack, ...second.stack]) {
+    const match = layer.match.bind(layer);
+    layer.match = (path) => {
       matches += 1;
-      return match(path, method);
+      return match(path);
     };
   }
   const tables = [createRouteTable(first), createRouteTable(second)];
@@ -54,7 +54,9 @@ test('a request runs the route it matches with its params and middleware, each t
   const got = await app.call('GET', '/plans/p%201');
   t.is(got.status, 200);
   t.deepEqual(got.body, { id: 'p 1', route: '/plans/:id', trail: ['first-use', 'get'] });
-  t.is(got.matches, 2, 'one match per table, though the Allow check and the dispatch both ask');
+  // The method-less middleware and the two /plans/:id routes; /other/:a/:b is not tried, and
+  // nothing twice though the Allow check and the dispatch both ask.
+  t.is(got.matches, 3);
   t.deepEqual((await app.call('GET', '/other/x/y')).body, { a: 'x', b: 'y' });
   t.deepEqual((await app.call('PATCH', '/plans/q')).body, { patched: 'q' });
 });
@@ -68,4 +70,28 @@ test('a method no route takes is a 405 with the methods of both tables; OPTIONS 
   t.is(options.status, 204);
   t.is(options.allow, 'GET, HEAD, PATCH, OPTIONS');
   t.is((await app.call('GET', '/nowhere')).status, 404);
+});
+
+test('a table matches exactly as koa-router does, for paths of every shape and case', (t) => {
+  const router = new Router();
+  router.use(async (_ctx, next) => next());
+  router.get('/v1/plans', () => undefined);
+  router.get('/v1/plans/:id', () => undefined);
+  router.patch('/v1/plans/:id', () => undefined);
+  router.get('/v1/plans/:id/history', () => undefined);
+  router.get('/v1/files{/:name}', () => undefined);
+  router.get('/v1/all/*rest', () => undefined);
+  router.get('/health', () => undefined);
+  router.get('/v1/schema/plan', () => undefined);
+  const table = createRouteTable(router);
+  const paths = ['/', '', '/v1', '/v1/plans', '/v1/plans/', '/V1/PLANS/abc', '/v1/plans/a%2Fb', '/v1/plans/abc/history', '/v1/plans/abc/history/', '/v1/plans/abc/other',
+    '/v1/files', '/v1/files/x', '/v1/all/a/b/c', '/v1/all', '/HEALTH', '/healthz', '/v1/schema/plan', '/v1/schema', '/v1/plansx', '/İv1/plans', '/v1/pl%61ns/x'];
+  const names = (layers: readonly Router.Layer[]) => layers.map((layer) => `${layer.methods.join('|')} ${layer.path}`);
+  for (const path of paths) {
+    for (const method of ['GET', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS']) {
+      const expected = router.match(path, method);
+      const got = table.match({ path, method } as unknown as import('koa').Context);
+      t.deepEqual({ path: names(got.path), pathAndMethod: names(got.pathAndMethod), route: got.route }, { path: names(expected.path), pathAndMethod: names(expected.pathAndMethod), route: expected.route }, `${method} ${path}`);
+    }
+  }
 });
