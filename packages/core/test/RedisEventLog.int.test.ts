@@ -123,9 +123,10 @@ test('RedisEventLog › snapshots written with a past K are read from where they
   const plan = aPlan();
   await appendPatches(new RedisEventLog(redis, keys, { snapshotEvery: 7, pastSnapshotEvery: [] }), plan, 12);
   t.deepEqual(await redis.hkeys(keys.snapshots(refOfPlan(plan))), ['7']);
-  // Mark the snapshot at 7: a fold from it carries the mark, a fold from the start would not.
-  const at7 = JSON.parse((await redis.hget(keys.snapshots(refOfPlan(plan)), '7'))!) as Record<string, unknown>;
-  await redis.hset(keys.snapshots(refOfPlan(plan)), '7', JSON.stringify({ ...at7, marked: true }));
+  // Mark the snapshot at 7 (written back as plain JSON, as earlier releases stored snapshots): a
+  // fold from it carries the mark, a fold from the start would not.
+  const at7 = await new RedisEventLog(redis, keys, { snapshotEvery: 7 }).stateAt(refOfPlan(plan), 7);
+  await redis.hset(keys.snapshots(refOfPlan(plan)), '7', JSON.stringify({ ...at7.document, marked: true }));
   const log = new RedisEventLog(redis, keys, { snapshotEvery: 5, pastSnapshotEvery: [7] });
   const state = await log.stateAt(refOfPlan(plan), 11);
   t.is(state.version, 11);
@@ -133,6 +134,35 @@ test('RedisEventLog › snapshots written with a past K are read from where they
   // Version 6 has no snapshot at or before it under either K (5 was never written): folded from the start.
   t.like(await log.stateAt(refOfPlan(plan), 6), { version: 6, document: { planCostShares: { copay: 6 } } });
   t.false('marked' in ((await log.stateAt(refOfPlan(plan), 6)).document ?? {}));
+});
+
+test('RedisEventLog › snapshots are kept deflated (a deleted version as one byte) and read back exactly, as are plain ones of earlier releases', async (t) => {
+  const own = randomPrefix('eventlog-snapshots');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    await appendPatches(log, plan, 5);
+    const stored = await redis.hgetBuffer(keys.snapshots(ref), '4');
+    const document = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 4 } };
+    t.is(stored?.[0], 0, 'a 0 byte, then raw DEFLATE');
+    t.true(stored!.length < Buffer.byteLength(JSON.stringify(document)) / 2, `${stored!.length} bytes for ${Buffer.byteLength(JSON.stringify(document))} of JSON`);
+    t.deepEqual((await log.stateAt(ref, 4)).document, document);
+    t.deepEqual((await log.stateAt(ref, 5)).document?.planCostShares, { ...(plan.planCostShares as object), copay: 5 });
+    // Deleted at a multiple of K: the snapshot says so in one byte, and a read there is the deleted plan.
+    await log.append({ event: { ...eventOf(plan, 6, []), type: 'deleted' } as PlanEvent, document: null });
+    await log.append({ event: eventOf(plan, 7, [{ op: 'add', path: '', value: plan }]), document: plan });
+    await log.append({ event: { ...eventOf(plan, 8, []), type: 'deleted' } as PlanEvent, document: null });
+    t.deepEqual(await redis.hgetBuffer(keys.snapshots(ref), '8'), Buffer.from([0]));
+    t.like(await log.stateAt(ref, 8), { version: 8, document: null });
+    // Plain JSON and '' (deleted), as earlier releases wrote them, read as they are.
+    await redis.hset(keys.snapshots(ref), '4', JSON.stringify({ ...document, plain: true }), '8', '');
+    t.like((await log.stateAt(ref, 5)).document, { plain: true, planCostShares: { copay: 5 } });
+    t.like(await log.stateAt(ref, 8), { version: 8, document: null });
+  } finally {
+    await deleteKeys(redis, own);
+  }
 });
 
 test('RedisEventLog › a plan of an older layout (a head without version records) refuses appends and changes nothing', async (t) => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { ChainableCommander } from 'ioredis';
 import { VersionConflict, WriteUnconfirmed } from '../../errors.js';
 import { foldPlan, type PlanState } from '../../evolvePlan.js';
@@ -15,7 +16,7 @@ import type { RedisKeys } from './redisKeys.js';
 type AppendReply = [0, number] | [1, string] | [2, string];
 
 interface WithAppend {
-  planledgerAppend(...keysAndArgs: string[]): Promise<AppendReply>;
+  planledgerAppend(...keysAndArgs: (string | Buffer)[]): Promise<AppendReply>;
   planledgerConfirmRecord(key: string): Promise<string | null>;
   planledgerRelease(claimKey: string, fingerprint: string): Promise<number>;
   planledgerEvents(versions: string, log: string, from: string, to: string): Promise<string[]>;
@@ -41,7 +42,7 @@ return held
 `;
 
 interface WithAppendPipeline extends ChainableCommander {
-  planledgerAppend(...keysAndArgs: string[]): WithAppendPipeline;
+  planledgerAppend(...keysAndArgs: (string | Buffer)[]): WithAppendPipeline;
   planledgerConfirmRecord(key: string): WithAppendPipeline;
 }
 
@@ -68,6 +69,20 @@ export interface RedisEventLogOptions {
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
 
 /**
+ * A snapshot as stored: the document's JSON deflated (raw DEFLATE) after a 0 byte, or the 0 byte
+ * alone for a plan deleted at that version. A plan's JSON shrinks to about a third, so snapshots
+ * can be kept often (time travel folds fewer events) for fewer bytes than plain ones. Logs of
+ * earlier releases hold plain JSON ('{…}') or '' (deleted); both are read as they are.
+ */
+const DEFLATED = 0;
+const DELETED_SNAPSHOT = Buffer.from([DEFLATED]);
+const encodeSnapshot = (document: PlanDocument | null): Buffer => (document === null ? DELETED_SNAPSHOT : Buffer.concat([DELETED_SNAPSHOT, deflateRawSync(jsonText(document))]));
+function decodeSnapshot(stored: Buffer): PlanDocument | null {
+  if (stored.length === 0 || stored.equals(DELETED_SNAPSHOT)) return null;
+  return decodeDocument(stored[0] === DEFLATED ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8'));
+}
+
+/**
  * The event log on Redis Streams. Each event is stored once, in its partition's log stream; a
  * plan's history, time travel and snapshots are indexes into it (see versionRecords.ts).
  * `defineCommand` runs the scripts by EVALSHA and reloads them on NOSCRIPT, so a restarted Redis
@@ -80,7 +95,7 @@ export class RedisEventLog implements EventLog {
   private readonly readChunk: number;
   private readonly replicaAcks: ReplicaAcks | null;
 
-  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 50, pastSnapshotEvery = [100], readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -128,7 +143,7 @@ export class RedisEventLog implements EventLog {
       String(version),
       String(Date.parse(event.at)),
       event.org,
-      String(this.snapshotEvery),
+      version % this.snapshotEvery === 0 ? encodeSnapshot(document) : '',
       idempotency?.fingerprint ?? '',
       String(idempotency?.ttlSeconds ?? 0),
       String(partition),
@@ -182,13 +197,13 @@ export class RedisEventLog implements EventLog {
     const bases = [...new Set(this.snapshotIntervals.map((every) => Math.floor(version / every) * every))].filter((base) => base > 0).sort((a, b) => b - a);
     if (bases.length === 0) return foldPlan(await this.events(plan, { to: version }));
     // The snapshots and the events after the nearest in one round trip (both commands go out together).
-    const [snapshots, tail] = await Promise.all([this.redis.hmget(this.keys.snapshots(plan), ...bases.map(String)), this.events(plan, { from: bases[0]! + 1, to: version })]);
+    const [snapshots, tail] = await Promise.all([this.redis.hmgetBuffer(this.keys.snapshots(plan), ...bases.map(String)), this.events(plan, { from: bases[0]! + 1, to: version })]);
     const found = snapshots.findIndex((snapshot) => snapshot !== null);
     // None there (a log written with another K): fold from the start.
     if (found < 0) return foldPlan(await this.events(plan, { to: version }));
     const base = bases[found]!;
     const events = found === 0 ? tail : [...(await this.events(plan, { from: base + 1, to: bases[0]! })), ...tail];
-    return foldPlan(events, { version: base, document: decodeDocument(snapshots[found]) });
+    return foldPlan(events, { version: base, document: decodeSnapshot(snapshots[found]!) });
   }
 
   async versionAt(plan: PlanRef, at: Date): Promise<number> {

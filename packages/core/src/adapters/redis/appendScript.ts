@@ -10,12 +10,13 @@ import { VERSION_RECORD_FORMAT, VERSION_RECORD_WIDTH, VERSION_TIME_OFFSET } from
  *     (a log of an older layout has none: it must be copied with `npm run relayout` first);
  *  3. append the event, once, to the partition's log (one field, `event`); append its record
  *     (log entry id, time) to the plan's version records (see versionRecords.ts);
- *  4. move the head (version, document, org, time); every K versions keep a snapshot;
+ *  4. move the head (version, document, org, time); keep the snapshot when one is given;
  *  5. with an idempotency key: remember the outcome for its TTL.
  *
  * KEYS: log, head, versions, snapshots, idempotency (all in the plan's hash slot).
  * ARGV: expected version, event JSON, document JSON ('' = deleted), new version, time (ms), org,
- *       snapshot interval K, idempotency fingerprint ('' = none), TTL (s), partition.
+ *       snapshot to keep at the new version ('' = none; its encoding is RedisEventLog's),
+ *       idempotency fingerprint ('' = none), TTL (s), partition.
  * Returns {1, log entry id} | {0, current version} | {2, idempotency record JSON}, or the error
  * `PLANLEDGER_LAYOUT …` (nothing written).
  */
@@ -45,8 +46,8 @@ local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2])
 local ms, seq = string.match(id, '^(%d+)-(%d+)$')
 redis.call('APPEND', KEYS[3], struct.pack('${VERSION_RECORD_FORMAT}', tonumber(ms), tonumber(seq), at))
 redis.call('HSET', KEYS[2], 'version', ARGV[4], 'document', ARGV[3], 'org', ARGV[6], 'at', ARGV[5])
-if tonumber(ARGV[4]) % tonumber(ARGV[7]) == 0 then
-  redis.call('HSET', KEYS[4], ARGV[4], ARGV[3])
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[4], ARGV[7])
 end
 if ARGV[8] ~= '' then
   redis.call('SET', KEYS[5], cjson.encode({fingerprint = ARGV[8], version = tonumber(ARGV[4]), position = id, partition = tonumber(ARGV[10])}), 'EX', ARGV[9])
