@@ -37,7 +37,6 @@ interface RoutedContext extends Context {
  * pattern tried only when the path starts with the pattern's literal prefix.
  */
 export interface RouteTable {
-  readonly router: Router;
   /** The request's match (found on first ask, the same object for the rest of the request). */
   match(ctx: Context): RouteMatch;
   /** Runs the routes that take the request, in order; passes on when none does. */
@@ -45,29 +44,11 @@ export interface RouteTable {
 }
 
 export function createRouteTable(router: Router): RouteTable {
-  const chains = new Map<Layer, Middleware>();
-  const chainOf = (layer: Layer): Middleware => {
-    let chain = chains.get(layer);
-    if (!chain) {
-      const enter = (ctx: Context, next: Next) => {
-        const routed = ctx as RoutedContext;
-        routed.captures = layer.captures(routed.path);
-        routed.params = layer.params(routed.path, routed.captures, routed.params) as Record<string, string>;
-        (ctx.request as { params?: Record<string, string> }).params = routed.params;
-        routed.routerPath = layer.path;
-        routed.routerName = layer.name;
-        routed._matchedRoute = layer.path;
-        if (layer.name) routed._matchedRouteName = layer.name;
-        return next();
-      };
-      chain = compose([enter, ...(layer.stack as Middleware[])]);
-      chains.set(layer, chain);
-    }
-    return chain;
-  };
-  // The router's routes as they are now, each with the literal text its path starts with: a path
-  // that does not start with it (in any case) cannot match, so its pattern is not even tried.
+  // The router's routes as they are now, each with its chain and the literal text its path starts
+  // with: a path that does not start with it (in any case) cannot match, so its pattern is not tried.
   const routes = router.stack.map((layer) => ({ layer, prefix: literalPrefixOf(layer) }));
+  const chains = new Map(router.stack.map((layer) => [layer, chainOf(layer)] as const));
+  const chainFor = (layer: Layer): Middleware => chains.get(layer)!;
   /** As `router.match(path, method)` finds them, without its debug call per route. */
   const find = (path: string, method: string): RouteMatch => {
     const lower = path.toLowerCase();
@@ -102,9 +83,25 @@ export function createRouteTable(router: Router): RouteTable {
     if (!matched.route) return next();
     const layers = matched.pathAndMethod;
     routed._matchedRoute = layers[layers.length - 1]!.path;
-    return layers.length === 1 ? chainOf(layers[0]!)(ctx, next) : compose(layers.map(chainOf))(ctx, next);
+    return layers.length === 1 ? chainFor(layers[0]!)(ctx, next) : compose(layers.map(chainFor))(ctx, next);
   };
-  return { router, match, routes: dispatch };
+  return { match, routes: dispatch };
+}
+
+/** A route's chain: set what koa-router's dispatch sets on the context (params, matched route), then its middleware. */
+function chainOf(layer: Layer): Middleware {
+  const enter = (ctx: Context, next: Next) => {
+    const routed = ctx as RoutedContext;
+    routed.captures = layer.captures(routed.path);
+    routed.params = layer.params(routed.path, routed.captures, routed.params) as Record<string, string>;
+    (ctx.request as { params?: Record<string, string> }).params = routed.params;
+    routed.routerPath = layer.path;
+    routed.routerName = layer.name;
+    routed._matchedRoute = layer.path;
+    if (layer.name) routed._matchedRouteName = layer.name;
+    return next();
+  };
+  return compose([enter, ...(layer.stack as Middleware[])]);
 }
 
 /**
