@@ -77,12 +77,12 @@ async function timeTravel(stack: Stack, built: BuiltLog, sizes: { seconds: numbe
   const span = Math.max(1, built.deep.last - built.deep.first);
   const byVersionLoad = { setupRequest: (request: { path?: string }) => ({ ...request, path: `${path}?version=${random(sizes.deepVersions)}` }) };
   const byTimeLoad = { setupRequest: (request: { path?: string }) => ({ ...request, path: `${path}?asOf=${encodeURIComponent(new Date(built.deep.first + random(span)).toISOString())}` }) };
-  const run = (load: typeof byVersionLoad, duration: number) => loadRun({ url: stack.baseUrl, connections, duration, headers: { authorization: api.auditor }, requests: [load] });
+  const timed = (load: typeof byVersionLoad, duration: number) => loadRun({ url: stack.baseUrl, connections, duration, headers: { authorization: api.auditor }, requests: [load] });
   // Warm processes, as in the CPU runs: whichever load came first paid for the api's JIT compilation.
   say(`warm-up: ${WARM_UP_SECONDS} s of each, not measured`);
-  for (const load of [byVersionLoad, byTimeLoad]) await run(load, WARM_UP_SECONDS);
-  const byVersion = await run(byVersionLoad, sizes.seconds);
-  const byTime = await run(byTimeLoad, sizes.seconds);
+  for (const load of [byVersionLoad, byTimeLoad]) await timed(load, WARM_UP_SECONDS);
+  const byVersion = await timed(byVersionLoad, sizes.seconds);
+  const byTime = await timed(byTimeLoad, sizes.seconds);
   const figure = (name: string, run: typeof byVersion): Figure => ({ figure: `time travel ${name} p99, ${sizes.deepVersions} versions, ${connections} conn`, measured: run.p99, unit: 'ms', target: '≤ 10 ms', met: run.non2xx === 0 && run.p99 <= 10, details: { ...run } });
   return [figure('?version=N', byVersion), figure('?asOf=', byTime)];
 }

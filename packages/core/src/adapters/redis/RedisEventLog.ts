@@ -74,12 +74,11 @@ const decodeDocument = (json: string | null | undefined): PlanDocument | null =>
  * can be kept often (time travel folds fewer events) for fewer bytes than plain ones. Logs of
  * earlier releases hold plain JSON ('{…}') or '' (deleted); both are read as they are.
  */
-const DEFLATED = 0;
-const DELETED_SNAPSHOT = Buffer.from([DEFLATED]);
-const encodeSnapshot = (document: PlanDocument | null): Buffer => (document === null ? DELETED_SNAPSHOT : Buffer.concat([DELETED_SNAPSHOT, deflateRawSync(jsonText(document))]));
+const SNAPSHOT_MARK = Buffer.from([0]);
+const encodeSnapshot = (document: PlanDocument | null): Buffer => (document === null ? SNAPSHOT_MARK : Buffer.concat([SNAPSHOT_MARK, deflateRawSync(jsonText(document))]));
 function decodeSnapshot(stored: Buffer): PlanDocument | null {
-  if (stored.length === 0 || stored.equals(DELETED_SNAPSHOT)) return null;
-  return decodeDocument(stored[0] === DEFLATED ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8'));
+  if (stored.length === 0 || stored.equals(SNAPSHOT_MARK)) return null;
+  return decodeDocument(stored[0] === SNAPSHOT_MARK[0] ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8'));
 }
 
 /**
