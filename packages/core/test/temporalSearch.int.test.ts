@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { estypes } from '@elastic/elasticsearch';
 import { diffDocuments, EVENT_SCHEMA_VERSION, evolvePlan, foldPlan, INITIAL_PLAN_STATE, planKey, type JsonObject, type PlanDocument, type PlanEvent, type PlanEventType, type PlanState } from '../src/index.js';
-import { compileSearchQuery, ElasticPlanSearch, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY } from '../src/adapters/elasticsearch/index.js';
+import { compileSearchQuery, createBulkBatcher, ElasticPlanIndex, ElasticPlanSearch, ElasticTemporalIndex, ensurePlanIndex, TEMPORAL_INDEX_BODY } from '../src/adapters/elasticsearch/index.js';
 import { createRedisKeys, RedisTemporalState } from '../src/adapters/redis/index.js';
 import { InMemoryEventLog } from '../src/memory/InMemoryEventLog.js';
 import { MISSING_DATE_SORT_VALUES, parseSearchRequest, type SearchRequest } from '../src/search/parseSearchRequest.js';
@@ -269,6 +269,31 @@ test.serial('asOf search › a target that holds another state than the change s
   const held = await new RedisTemporalState(redis, keys, index).get({ org, planId: events[0]!.planId });
   t.is(held.version, 5);
   t.is(held.open.size, 5, 'plan, its cost shares, one planservice with its service and cost shares: each with one open version');
+});
+
+test.serial('asOf search › a search target and a temporal target sharing a batcher write a change of both in one bulk request', async (t) => {
+  const org = `${alias}-shared.example`;
+  const searchAlias = `${alias}-now`;
+  await ensurePlanIndex(client, searchAlias);
+  const flushes: number[] = [];
+  const batcher = createBulkBatcher({ client, maxWaitMs: 50, onFlush: (actions) => flushes.push(actions) });
+  const searchTarget = new ElasticPlanIndex(client, searchAlias, batcher);
+  const temporal = new ElasticTemporalIndex(client, index, new RedisTemporalState(redis, keys, index), new InMemoryEventLog(), batcher);
+  const [created] = historyOf(org, [{ plan: 0, change: { planType: 'inNetwork', copay: 150, deductible: false, creationDate: null, services: [{ slot: 0, name: 'acupuncture', copay: 150 }] }, wholesale: false, gapMs: 1000 }]);
+  const change = { event: created!, before: INITIAL_PLAN_STATE, after: evolvePlan(INITIAL_PLAN_STATE, created!) };
+  try {
+    await Promise.all([searchTarget.apply(change), temporal.apply(change)]);
+    await client.indices.refresh({ index: [searchAlias, alias] });
+    const params = parseSearchRequest({ 'linkedPlanServices.planserviceCostShares.copay[gte]': '100' });
+    t.deepEqual(await searchAll(params, org, Date.parse(created!.at)), [created!.planId], 'the temporal index has the change');
+    const now = await client.search({ index: searchAlias, query: { term: { planId: created!.planId } } });
+    t.is(now.hits.hits.length, 5, 'the search index has every document of the plan: plan, cost shares, planservice, service, its cost shares');
+    const versions = await client.count({ index, query: { term: { planKey: planKey({ org, planId: created!.planId }) } } });
+    t.true(versions.count >= 5, 'the temporal index has a version of each object');
+    t.deepEqual(flushes, [5 + versions.count], 'one bulk request carried both indices’ documents, not one request each');
+  } finally {
+    await deleteAliasIndices(client, searchAlias);
+  }
 });
 
 test.serial('asOf search › before any projector made the indices, a search (as of a time or now) finds nothing instead of failing', async (t) => {

@@ -3,7 +3,7 @@ import type { Channel } from 'amqplib';
 import { commonSettings, esNodesOf, readConfig, setting } from '@planledger/core';
 import { createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisProjectionState, connectRedis } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
-import { createElasticClient } from '@planledger/core/elasticsearch';
+import { createBulkBatcher, createElasticClient } from '@planledger/core/elasticsearch';
 import { brokerConnectorOf, keepBrokerSession } from './brokerSession.js';
 import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
 import { consumeProjection } from './consumeProjection.js';
@@ -47,7 +47,9 @@ await runProcess('projector', config.logLevel, async (logger) => {
   });
   const resources = { redis, keys, es, alias: config.esAlias, replicas: config.esReplicas };
   await Promise.all(PROJECTIONS.map((projection) => projection.ensureLive?.(resources)));
-  const bulk = { maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) };
+  // One batcher for every projection's Elasticsearch writes: a change's search and temporal
+  // documents go in the same bulk request, not in one request each.
+  const bulk = createBulkBatcher({ client: es, maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) });
   // Everything on the broker is one session: when its node goes, the consumers stop (the broker
   // redelivers what they held), the partitions are handed over, and all starts again on another node.
   const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {

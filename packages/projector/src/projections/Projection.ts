@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { RedisClient } from '@planledger/core/redis';
 import type { EventLog, PlanHead, PlanRef, ProjectionTarget } from '@planledger/core';
 import type { RedisKeys } from '@planledger/core/redis';
-import type { BulkBatcherOptions } from '@planledger/core/elasticsearch';
+import type { BulkBatching } from '@planledger/core/elasticsearch';
 
 /** What every projection is built from: the services it writes to. */
 export interface ProjectionResources {
@@ -16,8 +16,8 @@ export interface ProjectionResources {
 }
 
 export interface LiveTargetOptions {
-  /** How the target batches its writes, where it batches (Elasticsearch bulk requests). */
-  readonly bulk?: Omit<BulkBatcherOptions, 'client'>;
+  /** How the target batches its writes, where it batches: Elasticsearch bulk requests, of a batcher the live targets share or of their own. */
+  readonly bulk?: BulkBatching;
 }
 
 /** A fresh copy of a projection's target, filled by a rebuild while readers keep using the live one. */

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
-import { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkItemResult, type BulkLine } from './createBulkBatcher.js';
+import { batcherOf, type BulkBatcher, type BulkBatching, type BulkItemResult, type BulkLine } from './createBulkBatcher.js';
 import { searchDocumentWrites } from './searchDocumentWrites.js';
 
 /** Elasticsearch refused some documents of a change: transient (429, 5xx) or not. */
@@ -31,8 +31,8 @@ export class ElasticPlanIndex implements ProjectionTarget {
   readonly name = 'search';
   private readonly batcher: BulkBatcher;
 
-  constructor(client: Client, private readonly alias: string, batching: Omit<BulkBatcherOptions, 'client'> = {}) {
-    this.batcher = createBulkBatcher({ client, ...batching });
+  constructor(client: Client, private readonly alias: string, batching: BulkBatching = {}) {
+    this.batcher = batcherOf(client, batching);
   }
 
   async apply({ event, before, after, passed }: PlanChange): Promise<void> {

@@ -5,7 +5,7 @@ import { refOf, type PlanRef } from '../../planRef.js';
 import type { EventLog } from '../../ports/EventLog.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { HeldTemporalState, TemporalState } from '../../ports/TemporalState.js';
-import { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkLine } from './createBulkBatcher.js';
+import { batcherOf, type BulkBatcher, type BulkBatching, type BulkLine } from './createBulkBatcher.js';
 import { submitOrRefuse } from './ElasticPlanIndex.js';
 import { temporalSteps, temporalWrites } from './temporalDocuments.js';
 
@@ -28,9 +28,9 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     private readonly index: string,
     private readonly state: TemporalState,
     private readonly log: EventLog,
-    batching: Omit<BulkBatcherOptions, 'client'> = {},
+    batching: BulkBatching = {},
   ) {
-    this.batcher = createBulkBatcher({ client, ...batching });
+    this.batcher = batcherOf(client, batching);
   }
 
   async apply(change: PlanChange): Promise<void> {

@@ -25,6 +25,14 @@ export interface BulkBatcherOptions {
   readonly onFlush?: (actions: number) => void;
 }
 
+/** A target's bulk requests: a batcher it shares with other targets, or the options of its own. */
+export type BulkBatching = BulkBatcher | Omit<BulkBatcherOptions, 'client'>;
+
+/** `batching` when it is a batcher already, else a new one on `client` with those options. */
+export function batcherOf(client: Client, batching: BulkBatching = {}): BulkBatcher {
+  return 'submit' in batching ? batching : createBulkBatcher({ client, ...batching });
+}
+
 interface Pending {
   readonly lines: BulkLine[];
   readonly actions: number;
@@ -35,7 +43,9 @@ interface Pending {
 /**
  * Gathers the writes of concurrent changes into `_bulk` requests, batched by size and time: one
  * request carries many plans' documents, while each caller still learns exactly how its own
- * actions went. A request that fails as a whole fails every change in it.
+ * actions went. A request that fails as a whole fails every change in it. Targets of several
+ * indices can share one batcher (each action names its index): Elasticsearch spends a translog
+ * fsync and per-request work on every request, besides its documents.
  */
 export function createBulkBatcher({ client, maxActions = 1000, maxWaitMs = 10, refresh = false, onFlush }: BulkBatcherOptions): BulkBatcher {
   let queue: Pending[] = [];

@@ -2,7 +2,7 @@ export { createElasticClient } from './createElasticClient.js';
 export { ensurePlanIndex, concreteIndex } from './ensurePlanIndex.js';
 export { activateGeneration, createGenerationIndex, type IndexBody } from './generationIndex.js';
 export { ElasticPlanIndex, BulkRejected, isBulkFailure } from './ElasticPlanIndex.js';
-export { createBulkBatcher, type BulkBatcher, type BulkBatcherOptions } from './createBulkBatcher.js';
+export { batcherOf, createBulkBatcher, type BulkBatcher, type BulkBatcherOptions, type BulkBatching } from './createBulkBatcher.js';
 export { PLAN_INDEX_BODY, TEMPORAL_INDEX_BODY, withReplicas } from './planIndexMapping.js';
 export { ElasticTemporalIndex } from './ElasticTemporalIndex.js';
 export { temporalAlias, temporalSteps, temporalWrites, temporalVersionId, versionRelation, OPEN_UNTIL, TEMPORAL_JOIN_RELATIONS, type TemporalStep, type TemporalWrite, type TemporalWrites } from './temporalDocuments.js';
