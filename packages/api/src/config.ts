@@ -20,7 +20,6 @@ export const apiSettings = {
   oidcNotBeforeTolerance: setting('integer', 'OIDC_NOT_BEFORE_TOLERANCE', 'Seconds a token\'s `nbf` and `iat` may lie in the api\'s future (the api\'s clock behind the issuer\'s).', 300),
   redisCommandTimeoutMs: setting('integer', 'REDIS_COMMAND_TIMEOUT_MS', 'Longest the api waits for one Redis command (then 503; a write whose append timed out is `write-outcome-unknown`).', 1_000),
   requestTimeoutMs: setting('integer', 'REQUEST_TIMEOUT_MS', 'Every request is answered within this many ms (503 past it).', DEFAULT_REQUEST_TIMEOUT_MS),
-  coalesceRedisWrites: setting('boolean', 'REDIS_COALESCE_WRITES', "Send the Redis commands of one event-loop turn in one socket write (about halves the api's CPU per GET).", true),
   oidcTokenCacheSize: setting('integer', 'OIDC_TOKEN_CACHE_SIZE', 'Most verified tokens remembered until their `exp` (0: verify every request).', DEFAULT_TOKEN_CACHE.maxEntries),
   oidcTokenCacheMaxAge: setting('integer', 'OIDC_TOKEN_CACHE_MAX_AGE', 'Longest a verified token is remembered, in seconds, whatever its `exp`.', DEFAULT_TOKEN_CACHE.maxAgeSec),
   oidcScopeClaim: setting('string', 'OIDC_SCOPE_CLAIM', 'Claim holding the granted scopes (`scope`, `scp`).', 'scope'),

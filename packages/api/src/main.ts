@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { amqpUrlsOf, createChangeFeed, createPlanAudit, createPlanService, esNodesOf, readConfig, runProcess, type RunningProcess } from '@planledger/core';
-import { assertDurableRedis, coalesceWrites, createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
+import { assertDurableRedis, createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisPartitionLog, RedisPlanDirectory, RedisProjectionState, STREAM_POSITION_TIMES, connectRedis, replicaAcksOf } from '@planledger/core/redis';
 import { createElasticClient, ElasticPlanSearch, temporalAlias } from '@planledger/core/elasticsearch';
 import { openAdminService } from '@planledger/projector';
 import { createApp } from './app.js';
@@ -28,10 +28,9 @@ async function start(): Promise<RunningProcess> {
   // The api's commands wait longer than an append's replica confirmations (WAIT) may take.
   const replicaAcks = replicaAcksOf(config);
   const commandTimeoutMs = replicaAcks.count > 0 ? Math.max(config.redisCommandTimeoutMs, replicaAcks.timeoutMs + 1_000) : config.redisCommandTimeoutMs;
-  const client = connectRedis(config, apiRedisOptions(commandTimeoutMs));
+  const redis = connectRedis(config, apiRedisOptions(commandTimeoutMs));
   // A lost or silent connection is reconnected by ioredis; the requests meanwhile answer 503.
-  client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  const redis = config.coalesceRedisWrites ? coalesceWrites(client) : client;
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   const es = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: Math.min(config.esRequestTimeoutMs, 10_000) });
   try {
     await assertDurableRedis(redis, { allowNonDurable: config.allowNonDurableRedis });
@@ -51,7 +50,7 @@ async function start(): Promise<RunningProcess> {
   const indexOf = { search: config.esAlias, asof: temporalAlias(config.esAlias) };
   // Admin jobs run in this process with their own Elasticsearch client (a rebuild's bulk requests may take longer than a read's timeout).
   const adminEs = createElasticClient({ nodes: esNodesOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
-  const admin = openAdminService({ redis: client, keys, es: adminEs, alias: config.esAlias, amqpUrls: amqpUrlsOf(config), amqpHeartbeatS: config.amqpHeartbeatS, esReplicas: config.esReplicas, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
+  const admin = openAdminService({ redis, keys, es: adminEs, alias: config.esAlias, amqpUrls: amqpUrlsOf(config), amqpHeartbeatS: config.amqpHeartbeatS, esReplicas: config.esReplicas, amqpNamespace: config.amqpNamespace, deliveryLimit: config.deliveryLimit, leaseMs: config.adminJobLeaseMs, logger });
   const interrupted = await admin.admin.jobs.sweep();
   if (interrupted > 0) logger.warn({ jobs: interrupted }, 'admin jobs interrupted: the processes running them stopped');
   const app = createApp({

@@ -6,6 +6,7 @@ export const commonSettings = {
   redisClusterNodes: setting('string', 'REDIS_CLUSTER_NODES', 'Comma list of host:port seed nodes of a Redis Cluster holding the log; when set, used instead of REDIS_URL.', ''),
   redisMinReplicaAcks: setting('integer', 'REDIS_MIN_REPLICA_ACKS', 'Replicas that must confirm an append (WAIT) before it is acknowledged; -1: 1 with REDIS_CLUSTER_NODES, else 0.', -1),
   redisReplicaAckTimeoutMs: setting('integer', 'REDIS_REPLICA_ACK_TIMEOUT_MS', 'How long an append waits for its replica confirmations before it fails as unconfirmed.', 1000),
+  coalesceRedisWrites: setting('boolean', 'REDIS_COALESCE_WRITES', 'Send the Redis commands of one event-loop turn in one socket write (api, relay, projector): fewer system calls per request and per change.', true),
   allowNonDurableRedis: setting('boolean', 'ALLOW_NON_DURABLE_REDIS', 'Accept a log Redis without AOF appendfsync always (tests only).', false),
   amqpUrl: setting('url', 'AMQP_URL', 'RabbitMQ the relay publishes to and projectors consume from.', 'amqp://guest:guest@127.0.0.1:5672'),
   esUrl: setting('url', 'ES_URL', 'Elasticsearch holding the search index.', 'http://127.0.0.1:9200'),

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { coalesceWrites } from './coalesceWrites.js';
 
 /** A connection to the log's Redis: one server (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_NODES`). Every adapter takes either. */
 export type RedisClient = Redis | Cluster;
@@ -8,6 +9,8 @@ export interface RedisConnectionSettings {
   readonly redisUrl: string;
   /** Comma list of `host:port` seed nodes; when not empty, a Cluster client is used and `redisUrl` is ignored. */
   readonly redisClusterNodes: string;
+  /** Send the commands of one event-loop turn in one socket write (see coalesceWrites); off when absent. */
+  readonly coalesceRedisWrites?: boolean;
 }
 
 /** What the replica acknowledgement settings read: how many replicas must confirm an append, and how long to wait. */
@@ -56,11 +59,15 @@ export function clusterNodesOf(list: string): { host: string; port: number }[] {
  * Connects to the log's Redis: a Cluster client when `REDIS_CLUSTER_NODES` names seed nodes,
  * else one server at `REDIS_URL`. `options` are the process's own ioredis options (retries,
  * command timeout …); on a cluster they apply to each node's connection, and `cluster` may
- * override the failover defaults above.
+ * override the failover defaults above. With `coalesceRedisWrites`, one server's client sends the
+ * commands of an event-loop turn in one write.
  */
 export function connectRedis(settings: RedisConnectionSettings, options: RedisOptions = {}, cluster: ClusterOptions = {}): RedisClient {
   const nodes = clusterNodesOf(settings.redisClusterNodes);
-  if (nodes.length === 0) return new Redis(settings.redisUrl, options);
+  if (nodes.length === 0) {
+    const redis = new Redis(settings.redisUrl, options);
+    return settings.coalesceRedisWrites ? coalesceWrites(redis) : redis;
+  }
   return new Cluster(nodes, { ...CLUSTER_DEFAULTS, ...cluster, redisOptions: { ...CLUSTER_NODE_DEFAULTS, ...options, ...cluster.redisOptions } });
 }
 
