@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
 import { createPlanService, refOfPlan, type PlanDocument, type PlanService, type WriteContext } from '../../packages/core/src/index.js';
@@ -90,7 +91,9 @@ async function timeTravel(stack: Stack, built: BuiltLog, sizes: { seconds: numbe
 async function rebuild(stack: Stack, es: Client, built: BuiltLog, say: (line: string) => void): Promise<Figure> {
   say(`full search rebuild of ${built.events} events (npm run replay -- --projection search)`);
   const started = Date.now();
-  const child = spawn(process.execPath, [`${ROOT}/packages/projector/dist/replayMain.js`, '--projection', 'search'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The command `npm run replay` runs (its node flags included), without npm's own start-up.
+  const [, ...replayArgs] = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.replay!.split(' ');
+  const child = spawn(process.execPath, [...replayArgs, '--projection', 'search'], { cwd: ROOT, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
