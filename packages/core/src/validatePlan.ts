@@ -1,4 +1,4 @@
-import { Ajv2020, type DefinedError } from 'ajv/dist/2020.js';
+import { Ajv2020, type DefinedError, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
 import { objectIdProblem } from './objectIdProblem.js';
@@ -18,15 +18,17 @@ export const MAX_REPORTED_VIOLATIONS = 50;
 
 // allErrors is safe here only because validatePlan bounds depth, node count and size before
 // ajv ever sees the document, and the schema bounds every string and array. verbose gives each
-// error its value, so a pattern failure can say why.
-const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
-const validateSchema = ajv.compile(PLAN_SCHEMA);
+// error its value, so a pattern failure can say why. Compiled on first use: most processes that
+// load core (projector, relay, replay, verify) never validate a plan, and compiling costs ~75 ms.
+let compiled: ValidateFunction | undefined;
+const planValidator = (): ValidateFunction => (compiled ??= new Ajv2020({ strict: true, allErrors: true, verbose: true }).compile(PLAN_SCHEMA));
 
 /** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. */
 export function validatePlan(document: unknown): Violation[] {
   if (!isJsonObject(document)) return [{ pointer: '', message: 'must be an object' }];
   const early = checkBounds(document) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document));
   if (early) return early.slice(0, MAX_REPORTED_VIOLATIONS);
+  const validateSchema = planValidator();
   const violations = validateSchema(document) ? [] : ((validateSchema.errors ?? []) as DefinedError[]).map(toViolation);
   const dates = violations.some((violation) => violation.pointer === '/creationDate') ? [] : findImpossibleDates(document);
   return [...violations, ...dates, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
