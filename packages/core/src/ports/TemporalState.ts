@@ -21,6 +21,8 @@ export interface TemporalStateUpdate {
   readonly opened: ReadonlyMap<string, OpenVersion>;
   /** Objects with no open version any more. */
   readonly closed: readonly string[];
+  /** Every open version after the change, when the writer has them: lets the state keep them without reading them back. */
+  readonly open?: ReadonlyMap<string, OpenVersion>;
 }
 
 /** A temporal index's record of what it holds per plan (so a change closes versions without reading the index). */

@@ -51,7 +51,7 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     }
     const opened = new Map([...open].filter(([id, version]) => held.open.get(id)?.fromVersion !== version.fromVersion));
     const closed = [...held.open.keys()].filter((id) => !open.has(id));
-    await this.state.set(plan, { version: change.after.version, at, opened, closed });
+    await this.state.set(plan, { version: change.after.version, at, opened, closed, open });
   }
 
   /** The plan as the index holds it and the events after it, up to the change's last. */
