@@ -29,6 +29,11 @@ export function assertIdentityKept(before: JsonValue, after: JsonValue): void {
 }
 
 function identityViolations(before: JsonValue, after: JsonValue): Violation[] {
+  return sameIdentities(before, after) ? [] : everyIdentityViolation(before, after);
+}
+
+/** The violations by comparing every object of both documents (exported for the tests that check the shortcut against it). */
+export function everyIdentityViolation(before: JsonValue, after: JsonValue): Violation[] {
   const was = byObjectId(objectsByPointer(before));
   const afterObjects = objectsByPointer(after);
   const now = byObjectId(afterObjects);
@@ -49,6 +54,30 @@ function identityViolations(before: JsonValue, after: JsonValue): Violation[] {
   }
   return violations;
 }
+
+/**
+ * Whether every pointer holds an object with the same objectId and objectType before and after,
+ * in the same order: then no identity changed. Walks only where the two differ (a change shares
+ * every subtree it did not touch), and answers false, for the full comparison, wherever their
+ * shapes part (a container added, removed or moved, a list grown or shrunk).
+ */
+function sameIdentities(before: JsonValue, after: JsonValue): boolean {
+  if (before === after) return true;
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) return false;
+    return before.every((item, index) => sameIdentities(item, after[index]!));
+  }
+  if (isJsonObject(before) && isJsonObject(after)) {
+    if (before.objectId !== after.objectId || Object.hasOwn(before, 'objectType') !== Object.hasOwn(after, 'objectType') || before.objectType !== after.objectType) return false;
+    const was = containerKeys(before);
+    const now = containerKeys(after);
+    return was.length === now.length && was.every((key, index) => key === now[index] && sameIdentities(before[key]!, after[key]!));
+  }
+  return !isContainer(before) && !isContainer(after);
+}
+
+const isContainer = (value: JsonValue): boolean => typeof value === 'object' && value !== null;
+const containerKeys = (object: JsonObject): string[] => Object.keys(object).filter((key) => isContainer(object[key]!));
 
 /** The first object carrying each objectId, in document order. */
 function byObjectId(objects: Map<string, JsonObject>): Map<string, Identity> {
