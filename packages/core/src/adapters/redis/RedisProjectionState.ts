@@ -5,6 +5,7 @@ import type { EventLog } from '../../ports/EventLog.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
 import { planKey, type PlanRef } from '../../planRef.js';
 import type { RedisKeys } from './redisKeys.js';
+import { WeighedCache } from '../../weighedCache.js';
 
 export interface RedisProjectionStateOptions {
   /**
@@ -44,9 +45,7 @@ interface Held {
 export class RedisProjectionState implements ProjectionState {
   private readonly log: EventLog | undefined;
   private readonly documentEvery: number;
-  private readonly cacheBytes: number;
-  private readonly held = new Map<string, Held>();
-  private heldBytes = 0;
+  private readonly held: WeighedCache<Held>;
 
   constructor(
     private readonly redis: RedisClient,
@@ -56,7 +55,7 @@ export class RedisProjectionState implements ProjectionState {
   ) {
     this.log = log;
     this.documentEvery = log ? Math.max(1, documentEvery) : 1;
-    this.cacheBytes = cacheBytes;
+    this.held = new WeighedCache(cacheBytes);
   }
 
   async get(plan: PlanRef): Promise<PlanState> {
@@ -111,23 +110,9 @@ export class RedisProjectionState implements ProjectionState {
     return this.log;
   }
 
-  /** Keeps `held` as the plan's latest (most recently used last) within the byte budget; a deleted plan is let go. */
+  /** Keeps `held` as the plan's latest within the byte budget; a deleted plan is let go. */
   private remember(plan: PlanRef, held: Held): void {
-    const id = planKey(plan);
-    this.forget(id);
-    if (held.state.document === null) return;
-    this.held.set(id, held);
-    this.heldBytes += held.bytes;
-    for (const oldest of this.held.keys()) {
-      if (this.heldBytes <= this.cacheBytes) break;
-      this.forget(oldest);
-    }
-  }
-
-  private forget(id: string): void {
-    const held = this.held.get(id);
-    if (held === undefined) return;
-    this.held.delete(id);
-    this.heldBytes -= held.bytes;
+    if (held.state.document === null) this.held.delete(planKey(plan));
+    else this.held.set(planKey(plan), held, held.bytes);
   }
 }

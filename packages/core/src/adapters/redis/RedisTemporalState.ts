@@ -3,6 +3,7 @@ import { scanKeys, unlinkKeys, type RedisClient } from './connectRedis.js';
 import { planKey, type PlanRef } from '../../planRef.js';
 import type { HeldTemporalState, OpenVersion, TemporalState, TemporalStateUpdate } from '../../ports/TemporalState.js';
 import type { RedisKeys } from './redisKeys.js';
+import { WeighedCache } from '../../weighedCache.js';
 
 const NOTHING: HeldTemporalState = { version: 0, at: 0, open: new Map() };
 const CHUNK = 500;
@@ -55,15 +56,13 @@ interface Held {
  */
 export class RedisTemporalState implements TemporalState {
   private readonly redis: RedisClient & WithUpdate;
-  private readonly cacheEntries: number;
-  private readonly held = new Map<string, Held>();
-  private heldEntries = 0;
+  private readonly held: WeighedCache<Held>;
 
   constructor(redis: RedisClient, private readonly keys: RedisKeys, private readonly target: string, { cacheEntries = 200_000 }: RedisTemporalStateOptions = {}) {
     // By EVALSHA (reloaded on NOSCRIPT): the script's text is not sent with every change.
     redis.defineCommand('planledgerTemporalUpdate', { numberOfKeys: 1, lua: UPDATE });
     this.redis = redis as RedisClient & WithUpdate;
-    this.cacheEntries = cacheEntries;
+    this.held = new WeighedCache(cacheEntries);
   }
 
   async get(plan: PlanRef): Promise<HeldTemporalState> {
@@ -102,7 +101,7 @@ export class RedisTemporalState implements TemporalState {
     // base it changed is the one remembered.
     const base = this.held.get(id);
     if (moved === 1 && open !== undefined && base !== undefined) this.remember(id, { state: { version, at, open }, reset: base.reset });
-    else this.forget(id);
+    else this.held.delete(id);
   }
 
   /** Replaces the plan's record outright, whatever it held (a repair, which rewrote the plan's documents from its whole history). */
@@ -111,7 +110,7 @@ export class RedisTemporalState implements TemporalState {
     const fields = [...open].flatMap(([id, held]) => [`o:${id}`, `${held.fromVersion}:${held.validFrom}`]);
     // A new mark: any process that remembers the record it replaces reads it again.
     await this.redis.multi().del(key).hset(key, 'v', String(version), 't', String(at), 'r', randomUUID(), ...fields).exec();
-    this.forget(planKey(plan));
+    this.held.delete(planKey(plan));
   }
 
   /** Removes what every plan's record of `target` holds (its index was dropped). */
@@ -119,21 +118,8 @@ export class RedisTemporalState implements TemporalState {
     await scanKeys(redis, keys.targetStatePattern(target), (found) => unlinkKeys(redis, found));
   }
 
-  /** Keeps `held` as the plan's latest (most recently used last) within the entry budget. */
+  /** Keeps `held` as the plan's latest within the budget of open versions. */
   private remember(id: string, held: Held): void {
-    this.forget(id);
-    this.held.set(id, held);
-    this.heldEntries += held.state.open.size + 1;
-    for (const oldest of this.held.keys()) {
-      if (this.heldEntries <= this.cacheEntries) break;
-      this.forget(oldest);
-    }
-  }
-
-  private forget(id: string): void {
-    const held = this.held.get(id);
-    if (held === undefined) return;
-    this.held.delete(id);
-    this.heldEntries -= held.state.open.size + 1;
+    this.held.set(id, held, held.state.open.size + 1);
   }
 }
