@@ -193,3 +193,29 @@ test('RedisEventLog › a version record pointing at an entry the log lost is an
   await redis.xdel(keys.log(keys.partitionOf(refOfPlan(plan))), id);
   await t.throwsAsync(log.events(refOfPlan(plan)), { message: /PLANLEDGER_MISSING version 2/ });
 });
+
+test('RedisEventLog › a head whose document is the text this process last wrote or read is not parsed again; another text is, at any version', async (t) => {
+  const keys = createRedisKeys({ prefix, partitions: 4 });
+  const log = new RedisEventLog(redis, keys);
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
+  t.is((await log.head(ref))?.document, plan, 'the document it appended, not a parse of it');
+
+  // Another process appends the next version: its text is new here, so it is parsed (once).
+  const next = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 2 } };
+  await new RedisEventLog(redis, keys).append({ event: eventOf(plan, 2, [{ op: 'replace', path: '/planCostShares/copay', value: 2 }]), document: next });
+  const read = (await log.head(ref))?.document;
+  t.not(read, next);
+  t.deepEqual(read, next);
+  t.is((await log.head(ref))?.document, read, 'read again: the same parse');
+
+  // The same version with another text (a log written again from nothing under the same keys): parsed, not remembered.
+  const other = { ...next, planType: 'outOfNetwork' };
+  await redis.hset(keys.head(ref), 'document', JSON.stringify(other));
+  t.deepEqual((await log.head(ref))?.document, other);
+
+  // A deleted plan is let go.
+  await log.append({ event: { ...eventOf(plan, 3, []), type: 'deleted' }, document: null });
+  t.is((await log.head(ref))?.document, null);
+});

@@ -7,7 +7,8 @@ import { jsonText, parseJsonText } from '../../jsonText.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { PlanEvent } from '../../planEvent.js';
 import type { AppendRequest, AppendResult, EventLog, EventRange, IdempotencyOwner, IdempotencyRecord, PlanHead } from '../../ports/EventLog.js';
-import { refOf, type PlanRef } from '../../planRef.js';
+import { planKey, refOf, type PlanRef } from '../../planRef.js';
+import { WeighedCache } from '../../weighedCache.js';
 import { APPEND_SCRIPT } from './appendScript.js';
 import type { RedisClient, ReplicaAcks } from './connectRedis.js';
 import { EVENTS_SCRIPT, VERSION_AT_SCRIPT } from './readScripts.js';
@@ -64,6 +65,12 @@ export interface RedisEventLogOptions {
    * `WriteUnconfirmed`. A replayed outcome (idempotency record) is confirmed the same way.
    */
   readonly replicaAcks?: ReplicaAcks;
+  /**
+   * How much head JSON this process keeps parsed (default 8 MiB): a head read whose document is
+   * the text this process last read or wrote for the plan is not parsed again, so the next change
+   * of a plan does not parse the whole plan. Compared by text, never assumed from the version.
+   */
+  readonly headCacheBytes?: number;
 }
 
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
@@ -93,8 +100,9 @@ export class RedisEventLog implements EventLog {
   private readonly snapshotIntervals: readonly number[];
   private readonly readChunk: number;
   private readonly replicaAcks: ReplicaAcks | null;
+  private readonly heads: WeighedCache<{ readonly json: string; readonly document: PlanDocument }>;
 
-  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks, headCacheBytes = 8 * 1024 * 1024 }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -105,6 +113,7 @@ export class RedisEventLog implements EventLog {
     this.snapshotIntervals = [...new Set([snapshotEvery, ...pastSnapshotEvery])];
     this.readChunk = readChunk;
     this.replicaAcks = replicaAcks && replicaAcks.count > 0 ? replicaAcks : null;
+    this.heads = new WeighedCache(headCacheBytes);
   }
 
   /**
@@ -150,6 +159,7 @@ export class RedisEventLog implements EventLog {
     const reply = await this.confirmed<AppendReply>((on) => on.planledgerAppend(...keysAndArgs), () => this.redis.planledgerAppend(...keysAndArgs), ([kind]) => kind !== 0);
     if (reply[0] === 0) throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
     if (reply[0] === 2) return { kind: 'replayed', record: JSON.parse(reply[1]) as IdempotencyRecord };
+    this.keepHead(plan, document);
     return { kind: 'appended', position: reply[1], partition };
   }
 
@@ -160,6 +170,13 @@ export class RedisEventLog implements EventLog {
     if (!document) return { planId: plan.planId, version: Number(version), document: null, org: plan.org, at: when };
     // Parsed on first use: a GET sends the text as it is, a time-travel read needs only the version.
     let parsed: PlanDocument | null | undefined;
+    const parse = () => {
+      const known = this.heads.get(planKey(plan));
+      if (known?.json === document) return known.document;
+      const read = decodeDocument(document);
+      this.keepHead(plan, read);
+      return read;
+    };
     return {
       planId: plan.planId,
       version: Number(version),
@@ -167,9 +184,18 @@ export class RedisEventLog implements EventLog {
       at: when,
       documentJson: document,
       get document() {
-        return (parsed ??= decodeDocument(document));
+        return (parsed ??= parse());
       },
     };
+  }
+
+  /** Remembers the plan's head document with its JSON (a deleted plan's is let go). */
+  private keepHead(plan: PlanRef, document: PlanDocument | null): void {
+    if (document === null) this.heads.delete(planKey(plan));
+    else {
+      const json = jsonText(document);
+      this.heads.set(planKey(plan), { json, document }, json.length);
+    }
   }
 
   async versions(plans: readonly PlanRef[]): Promise<number[]> {
