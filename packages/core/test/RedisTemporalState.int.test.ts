@@ -6,6 +6,7 @@ import { connectTestRedis, deleteKeys, randomPrefix } from './redisTestContext.j
 const redis = connectTestRedis();
 const prefix = randomPrefix('tempstate');
 const keys = createRedisKeys({ prefix, partitions: 4 });
+// Serial: one test drops every record of this target.
 const target = 'plans-asof-000001';
 test.after.always(async () => {
   await deleteKeys(redis, prefix);
@@ -39,7 +40,7 @@ async function writeTwoVersions(state: RedisTemporalState, plan: PlanRef, object
   await state.set(plan, { version: 2, at: 2000, opened: new Map([['o0', open.get('o0')!]]), closed: [], open });
 }
 
-test('RedisTemporalState › the record this process last wrote is answered from memory while it is the one in Redis: one whole read per plan, not one per change', async (t) => {
+test.serial('RedisTemporalState › the record this process last wrote is answered from memory while it is the one in Redis: one whole read per plan, not one per change', async (t) => {
   const plan = aRef();
   const { state, reads } = countingReads();
   await writeTwoVersions(state, plan, 300);
@@ -52,7 +53,7 @@ test('RedisTemporalState › the record this process last wrote is answered from
   t.deepEqual(await new RedisTemporalState(redis, keys, target).get(plan), held);
 });
 
-test('RedisTemporalState › a record another process moved on, reset or dropped is read again', async (t) => {
+test.serial('RedisTemporalState › a record another process moved on, reset or dropped is read again', async (t) => {
   const plan = aRef();
   const { state, reads } = countingReads();
   await writeTwoVersions(state, plan, 5);
@@ -76,7 +77,7 @@ test('RedisTemporalState › a record another process moved on, reset or dropped
   t.deepEqual(await state.get(plan), { version: 0, at: 0, open: new Map() });
 });
 
-test('RedisTemporalState › a write refused for an older version leaves Redis as it was, and what is read next is Redis', async (t) => {
+test.serial('RedisTemporalState › a write refused for an older version leaves Redis as it was, and what is read next is Redis', async (t) => {
   const plan = aRef();
   const { state } = countingReads();
   await writeTwoVersions(state, plan, 3);
@@ -87,7 +88,7 @@ test('RedisTemporalState › a write refused for an older version leaves Redis a
   t.deepEqual([...held.open.keys()].sort(), ['o0', 'o1', 'o2']);
 });
 
-test('RedisTemporalState › within a small memory budget, records let go are read back whole and stay right', async (t) => {
+test.serial('RedisTemporalState › within a small memory budget, records let go are read back whole and stay right', async (t) => {
   const { state, reads } = countingReads({ cacheEntries: 25 });
   const refs = [aRef(), aRef(), aRef()];
   for (const plan of refs) await writeTwoVersions(state, plan, 10);
