@@ -71,10 +71,8 @@ export class RedisTemporalState implements TemporalState {
     const known = this.held.get(id);
     if (known) {
       const [version, reset] = await this.redis.hmget(key, 'v', 'r');
-      if (Number(version ?? 0) === known.state.version && (reset ?? '') === known.reset) {
-        this.remember(id, known);
-        return known.state;
-      }
+      // Still the record in Redis (reading it counted as use).
+      if (Number(version ?? 0) === known.state.version && (reset ?? '') === known.reset) return known.state;
     }
     const fields = await this.redis.hgetall(key);
     if (fields.v === undefined) {
