@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import { DomainError, parseStrictJson } from '@planledger/core';
 import { parseMediaType } from './parseMediaType.js';
@@ -38,19 +40,11 @@ export async function readJsonBody(ctx: Context, accepted: readonly string[] = [
   const tooLarge = `The body may be at most ${limits.maxBodyBytes} bytes.`;
   const declared = Number(ctx.get('content-length') || '0');
   if (declared > limits.maxBodyBytes) ctx.throw(413, tooLarge);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limits.maxBodyBytes) ctx.throw(413, tooLarge);
-    chunks.push(chunk as Buffer);
-  }
-  let raw: string;
-  try {
-    raw = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new DomainError('INVALID_JSON', 'The body is not valid UTF-8.');
-  }
+  const bytes = await readCapped(ctx.req, limits.maxBodyBytes);
+  // The rest of the body is not read: the answer closes the connection (Node then closes it once the answer is out).
+  if (bytes === null) ctx.throw(413, tooLarge, { headers: { connection: 'close' } });
+  if (!isUtf8(bytes)) throw new DomainError('INVALID_JSON', 'The body is not valid UTF-8.');
+  const raw = bytes.toString('utf8');
   if (raw.trim() === '') throw new DomainError('INVALID_JSON', 'The body is empty.');
   const value = parseStrictJson(raw, { maxDepth: limits.maxJsonDepth, maxArrayLength: limits.maxArrayLength });
   if (media.type === JSON_PATCH && Array.isArray(value) && value.length > limits.maxPatchOperations) {
@@ -59,4 +53,31 @@ export async function readJsonBody(ctx: Context, accepted: readonly string[] = [
     ]);
   }
   return { value, raw, type: media.type };
+}
+
+/**
+ * The whole body, or null once it passes `maxBytes` (then no more of it is kept: what follows is
+ * discarded until the answer closes the connection). Rejects when the client goes away before the end. Listeners rather than an
+ * async iterator: a body is usually one chunk, and the iterator's promises cost more than it.
+ */
+function readCapped(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  if (request.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (outcome: () => void) => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      settle(() => resolve(null));
+      request.resume();
+    };
+    const onEnd = () => settle(() => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    const onError = (error: Error) => settle(() => reject(error));
+    const onClose = () => settle(() => reject(new Error('The request was closed before its body ended.')));
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }

@@ -24,6 +24,8 @@ export async function apiClient(baseUrl: string, issuer: string, client: string)
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
   };
   return {
+    /** The Authorization header this client sends (for requests made without it, as raw HTTP). */
+    authorization,
     request,
     get: <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => request<T>('GET', path, { headers }),
     post: (path: string, body: unknown, headers: Record<string, string> = {}) => request('POST', path, { body, headers }),

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { request as httpRequest } from 'node:http';
 import { refOfPlan, type PlanDocument } from '@planledger/core';
 import { aPlan } from '../../core/test/planMother.js';
 import type { ApiResponse } from './apiClient.js';
@@ -192,4 +193,31 @@ test('limits are settings › createApp takes them: each is enforced just past i
   t.not((await small.reader.get(`${path}?${'q'.repeat(64)}`)).status, 414);
   t.is((await small.reader.get(`${path}?${'q'.repeat(65)}`)).status, 414);
   await assertUnchanged(t, plan, small);
+});
+
+test('body bytes › a body sent in chunks, without a Content-Length, is cut off past the limit: 413 problem+json, nothing written', async (t) => {
+  const plan = aPlan();
+  const text = JSON.stringify({ ...plan, extra: 'x'.repeat(4096) });
+  const { authorization } = small.writer;
+  const url = new URL('/v1/plans', small.baseUrl);
+  const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { authorization, 'content-type': MERGE, 'transfer-encoding': 'chunked' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+    });
+    request.on('error', reject);
+    // Chunk by chunk, as a client streaming a body would: the limit is passed in the third.
+    const chunks = [text.slice(0, 2000), text.slice(2000, 4000), text.slice(4000)];
+    const next = () => {
+      const chunk = chunks.shift();
+      if (chunk === undefined) return void request.end();
+      request.write(chunk, () => setTimeout(next, 20));
+    };
+    next();
+  });
+  t.is(answer.status, 413);
+  t.regex(answer.type, /^application\/problem\+json/);
+  t.is((JSON.parse(answer.body) as Problem).type, '/problems/http-413');
+  t.is((await small.log.events(refOfPlan(plan))).length, 0);
 });
