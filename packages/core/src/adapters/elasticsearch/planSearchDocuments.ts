@@ -87,9 +87,16 @@ export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
   return documents;
 }
 
-/** A plan's search documents by id; should two objects share an objectId, the later wins, as it would in a bulk request. */
-export function searchDocumentsById(plan: PlanDocument | null): Map<string, SearchDocument> {
-  return new Map(plan === null ? [] : planSearchDocuments(plan).map((document) => [document.id, document]));
+/** Each plan state's documents by id, built once: a change compares its state with the one before, which the change before built. */
+const byIdOfState = new WeakMap<PlanDocument, ReadonlyMap<string, SearchDocument>>();
+const NO_DOCUMENTS: ReadonlyMap<string, SearchDocument> = new Map();
+
+/** A plan's search documents by id; should two objects share an objectId, the later wins, as it would in a bulk request. Shared: do not change it. */
+export function searchDocumentsById(plan: PlanDocument | null): ReadonlyMap<string, SearchDocument> {
+  if (plan === null) return NO_DOCUMENTS;
+  let byId = byIdOfState.get(plan);
+  if (byId === undefined) byIdOfState.set(plan, (byId = new Map(planSearchDocuments(plan).map((document) => [document.id, document]))));
+  return byId;
 }
 
 function nestedObjects(value: JsonValue): JsonObject[] {
