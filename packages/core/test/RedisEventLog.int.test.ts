@@ -219,3 +219,31 @@ test('RedisEventLog › a head whose document is the text this process last wrot
   await log.append({ event: { ...eventOf(plan, 3, []), type: 'deleted' }, document: null });
   t.is((await log.head(ref))?.document, null);
 });
+
+test('RedisEventLog › a snapshot read before is decoded once while Redis holds the same bytes; other bytes at that version are decoded again', async (t) => {
+  const own = randomPrefix('eventlog-snapshot-cache');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    await appendPatches(log, plan, 9);
+    const at4 = (await log.stateAt(ref, 4)).document;
+    t.is((await log.stateAt(ref, 4)).document, at4, 'the same decoded snapshot, not a second decode');
+    t.deepEqual((await log.stateAt(ref, 6)).document?.planCostShares, { ...(plan.planCostShares as object), copay: 6 });
+    t.deepEqual((await new RedisEventLog(redis, keys, { snapshotEvery: 4 }).stateAt(ref, 4)).document, at4, 'another process decodes its own');
+    // The same version, other bytes (a log written again under the same keys): decoded again.
+    await redis.hset(keys.snapshots(ref), '4', JSON.stringify({ ...at4, rewritten: true }));
+    t.like((await log.stateAt(ref, 4)).document, { rewritten: true });
+    t.like((await log.stateAt(ref, 5)).document, { rewritten: true, planCostShares: { copay: 5 } });
+    // With no budget nothing is kept, and every read is still right.
+    const uncached = new RedisEventLog(redis, keys, { snapshotEvery: 4, snapshotCacheBytes: 0 });
+    const first = (await uncached.stateAt(ref, 8)).document;
+    const second = (await uncached.stateAt(ref, 8)).document;
+    t.not(first, second);
+    t.deepEqual(first, second);
+    t.deepEqual(first?.planCostShares, { ...(plan.planCostShares as object), copay: 8 });
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});

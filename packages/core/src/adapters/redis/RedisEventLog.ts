@@ -71,6 +71,12 @@ export interface RedisEventLogOptions {
    * of a plan does not parse the whole plan. Compared by text, never assumed from the version.
    */
   readonly headCacheBytes?: number;
+  /**
+   * How much snapshot JSON this process keeps decoded (default 4 MiB): time travel near a
+   * snapshot read before inflates and parses it once. A snapshot is reused only when the bytes
+   * Redis holds are the bytes it was decoded from.
+   */
+  readonly snapshotCacheBytes?: number;
 }
 
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
@@ -83,9 +89,10 @@ const decodeDocument = (json: string | null | undefined): PlanDocument | null =>
  */
 const SNAPSHOT_MARK = Buffer.from([0]);
 const encodeSnapshot = (document: PlanDocument | null): Buffer => (document === null ? SNAPSHOT_MARK : Buffer.concat([SNAPSHOT_MARK, deflateRawSync(jsonText(document))]));
-function decodeSnapshot(stored: Buffer): PlanDocument | null {
-  if (stored.length === 0 || stored.equals(SNAPSHOT_MARK)) return null;
-  return decodeDocument(stored[0] === SNAPSHOT_MARK[0] ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8'));
+/** The JSON a stored snapshot holds ('' for a deleted plan). */
+function snapshotJson(stored: Buffer): string {
+  if (stored.length === 0 || stored.equals(SNAPSHOT_MARK)) return '';
+  return stored[0] === SNAPSHOT_MARK[0] ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8');
 }
 
 /**
@@ -101,8 +108,9 @@ export class RedisEventLog implements EventLog {
   private readonly readChunk: number;
   private readonly replicaAcks: ReplicaAcks | null;
   private readonly heads: WeighedCache<{ readonly json: string; readonly document: PlanDocument }>;
+  private readonly snapshots: WeighedCache<{ readonly stored: Buffer; readonly document: PlanDocument | null }>;
 
-  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks, headCacheBytes = 8 * 1024 * 1024 }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks, headCacheBytes = 8 * 1024 * 1024, snapshotCacheBytes = 4 * 1024 * 1024 }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -114,6 +122,7 @@ export class RedisEventLog implements EventLog {
     this.readChunk = readChunk;
     this.replicaAcks = replicaAcks && replicaAcks.count > 0 ? replicaAcks : null;
     this.heads = new WeighedCache(headCacheBytes);
+    this.snapshots = new WeighedCache(snapshotCacheBytes);
   }
 
   /**
@@ -228,7 +237,19 @@ export class RedisEventLog implements EventLog {
     if (found < 0) return foldPlan(await this.events(plan, { to: version }));
     const base = bases[found]!;
     const events = found === 0 ? tail : [...(await this.events(plan, { from: base + 1, to: bases[0]! })), ...tail];
-    return foldPlan(events, { version: base, document: decodeSnapshot(snapshots[found]!) });
+    return foldPlan(events, { version: base, document: this.snapshotDocument(plan, base, snapshots[found]!) });
+  }
+
+  /** The document a stored snapshot holds, decoded once while these same bytes are what Redis holds. */
+  private snapshotDocument(plan: PlanRef, version: number, stored: Buffer): PlanDocument | null {
+    const key = `${planKey(plan)}#${version}`;
+    const known = this.snapshots.get(key);
+    if (known?.stored.equals(stored)) return known.document;
+    const json = snapshotJson(stored);
+    const document = decodeDocument(json);
+    // A copy: the reply's buffer may be a view of a much larger read.
+    this.snapshots.set(key, { stored: Buffer.from(stored), document }, stored.length + json.length);
+    return document;
   }
 
   async versionAt(plan: PlanRef, at: Date): Promise<number> {
