@@ -42,7 +42,7 @@ export interface ReplayOptions {
  * partition, to continue from, and how many events it read.
  */
 export async function replayProjection(options: ReplayOptions): Promise<{ positions: Map<number, string>; events: number }> {
-  const { log, runner, after = new Map(), batchSize = 1000, concurrency = 4, writeConcurrency = 256, maxHeldEvents = 200_000, onProgress, signal, now = Date.now } = options;
+  const { log, runner, after = new Map(), batchSize = 1000, concurrency = 4, writeConcurrency = 1024, maxHeldEvents = 200_000, onProgress, signal, now = Date.now } = options;
   const positions = new Map(after);
   const queue = Array.from({ length: log.partitions }, (_, partition) => partition);
   const started = now();
