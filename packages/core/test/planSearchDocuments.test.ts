@@ -53,6 +53,17 @@ test('planSearchDocuments › the next state of a plan reuses the documents of t
   t.true(sameSearchSource(first[first.findIndex((d) => d.id === 'example.com/p3')]!, second[second.findIndex((d) => d.id === 'example.com/p3')]!));
 });
 
+test('sameSearchSource › sources equal as JSON are the same whatever their member order; any differing value, member or type is not', (t) => {
+  const doc = (source: JsonObject) => ({ id: 'k', routing: 'k', source });
+  const source: JsonObject = { planId: 'p', copay: 7, tags: ['a', { b: 1 }], extra: { x: null } };
+  t.true(sameSearchSource(doc(source), doc({ extra: { x: null }, tags: ['a', { b: 1 }], copay: 7, planId: 'p' })));
+  t.false(sameSearchSource(doc(source), doc({ ...source, copay: 8 })));
+  t.false(sameSearchSource(doc(source), doc({ ...source, copay: '7' })));
+  t.false(sameSearchSource(doc(source), doc({ ...source, tags: [{ b: 1 }, 'a'] })));
+  t.false(sameSearchSource(doc(source), doc({ ...source, more: 1 })));
+  t.false(sameSearchSource(doc(source), doc({ ...source, extra: { x: 0 } })));
+});
+
 test('planSearchDocuments › an object moved under another parent, or into another plan, is split for where it is now', (t) => {
   const plan = aPlan({ id: 'p4' });
   planSearchDocuments(plan);

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../canonicalJson.js';
+import { jsonEquals } from '../../jsonPatch/jsonEquals.js';
 import { normalisePlanDate } from '../../parsePlanDate.js';
 import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
 import { planKey } from '../../planRef.js';
@@ -38,19 +38,13 @@ interface Split {
  */
 const splits = new WeakMap<JsonObject, Split>();
 
-/** Each search document's canonical JSON, computed once (documents are not changed either). */
-const texts = new WeakMap<SearchDocument, string>();
-
-/** A search document's source as canonical JSON: equal sources give equal text. */
-export function searchDocumentText(document: SearchDocument): string {
-  let text = texts.get(document);
-  if (text === undefined) texts.set(document, (text = canonicalJson(document.source)));
-  return text;
-}
-
-/** Whether two documents of one id have the same source: the same document, or the same text. */
+/**
+ * Whether two documents of one id have the same source: the same document, or equal JSON (member
+ * order aside). Sources are plan fields below the plan's bounded depth, and compared without
+ * building their text: most comparisons are of an object the change passed through with itself.
+ */
 export function sameSearchSource(a: SearchDocument, b: SearchDocument): boolean {
-  return a === b || searchDocumentText(a) === searchDocumentText(b);
+  return a === b || jsonEquals(a.source, b.source);
 }
 
 /**
