@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { JsonObject, PlanDocument } from '../src/index.js';
-import { OPEN_UNTIL, planSearchDocuments, temporalWrites, type TemporalStep } from '../src/adapters/elasticsearch/index.js';
+import { INITIAL_PLAN_STATE, type JsonObject, type PlanDocument, type PlanEvent } from '../src/index.js';
+import { OPEN_UNTIL, planSearchDocuments, temporalSteps, temporalWrites, type TemporalStep } from '../src/adapters/elasticsearch/index.js';
 import { aPlan } from './planMother.js';
 
 const withServices = (n: number): PlanDocument => {
@@ -59,4 +59,28 @@ test('temporalWrites › steps given one by one and all at once write the same d
     state = { document: step.document, open: result.open };
   }
   t.deepEqual(new Map(together.map((w) => [w.id, w])), apart);
+});
+
+test('temporalSteps › the documents a caller folded already are used as they are, and give the steps folding the events would', (t) => {
+  const plan = aPlan({ id: 'p' });
+  const base = Date.parse('2026-01-01T00:00:00.000Z');
+  const event = (version: number, ms: number, type: PlanEvent['type'], patch: PlanEvent['patch']): PlanEvent =>
+    ({ org: 'example.com', planId: 'p', version, type, patch, at: new Date(base + ms).toISOString(), actor: { clientId: 'c' }, requestId: `r${version}`, schemaVersion: 2 });
+  const events = [
+    event(1, 1000, 'created', [{ op: 'add', path: '', value: plan }]),
+    event(2, 500, 'patched', [{ op: 'replace', path: '/planType', value: 'outOfNetwork' }]),
+    event(3, 3000, 'patched', [{ op: 'replace', path: '/planCostShares/copay', value: 5 }]),
+  ];
+  const folded = temporalSteps(INITIAL_PLAN_STATE, events);
+  // A time that goes backwards counts as the one before it.
+  t.deepEqual(folded.map((s) => [s.version, s.at - base]), [[1, 1000], [2, 1000], [3, 3000]]);
+  t.is((folded[2]!.document!.planCostShares as JsonObject).copay, 5);
+  const documents = folded.map((s) => s.document);
+  const given = temporalSteps(INITIAL_PLAN_STATE, events, 0, documents);
+  t.deepEqual(given, folded);
+  t.true(given.every((step, i) => step.document === documents[i]));
+  // Fewer documents than events: the rest are folded on from the last one given.
+  const partly = temporalSteps(INITIAL_PLAN_STATE, events, 0, documents.slice(0, 2));
+  t.deepEqual(partly, folded);
+  t.true(partly[1]!.document === documents[1]);
 });

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
+import type { PlanDocument } from '../../planDocument.js';
 import type { PlanEvent } from '../../planEvent.js';
 import { refOf, type PlanRef } from '../../planRef.js';
 import type { EventLog } from '../../ports/EventLog.js';
@@ -37,8 +38,8 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     const plan = refOf(change.event);
     const held = await this.state.get(plan);
     if (held.version >= change.after.version) return;
-    const { start, events } = await this.stepsFrom(plan, held, change);
-    const steps = temporalSteps(start, events, held.at);
+    const { start, events, documents } = await this.stepsFrom(plan, held, change);
+    const steps = temporalSteps(start, events, held.at, documents);
     const at = steps.at(-1)?.at ?? held.at;
     const { writes, open } = temporalWrites({ document: start.document, open: held.open }, steps);
     if (writes.length > 0) {
@@ -54,10 +55,17 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     await this.state.set(plan, { version: change.after.version, at, opened, closed, open });
   }
 
-  /** The plan as the index holds it and the events after it, up to the change's last. */
-  private async stepsFrom(plan: PlanRef, held: HeldTemporalState, change: PlanChange): Promise<{ start: PlanState; events: readonly PlanEvent[] }> {
+  /**
+   * The plan as the index holds it and the events after it, up to the change's last; and, when
+   * the change carries them, the documents after each of those events (its `passed`, then `after`).
+   */
+  private async stepsFrom(plan: PlanRef, held: HeldTemporalState, change: PlanChange): Promise<{ start: PlanState; events: readonly PlanEvent[]; documents?: readonly (PlanDocument | null)[] }> {
     const carried = change.events ?? [change.event];
-    if (held.version === change.before.version && carried.length === change.after.version - change.before.version) return { start: change.before, events: carried };
+    if (held.version === change.before.version && carried.length === change.after.version - change.before.version) {
+      const passed = change.passed ?? [];
+      const documents = passed.length === carried.length - 1 ? [...passed, change.after.document] : undefined;
+      return { start: change.before, events: carried, ...(documents ? { documents } : {}) };
+    }
     const start = held.version === 0 ? INITIAL_PLAN_STATE : await this.log.stateAt(plan, held.version);
     return { start, events: await this.log.events(plan, { from: held.version + 1, to: change.after.version }) };
   }

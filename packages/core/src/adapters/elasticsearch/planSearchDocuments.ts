@@ -40,8 +40,9 @@ const splits = new WeakMap<JsonObject, Split>();
 
 /**
  * Whether two documents of one id have the same source: the same document, or equal JSON (member
- * order aside). Sources are plan fields below the plan's bounded depth, and compared without
- * building their text: most comparisons are of an object the change passed through with itself.
+ * order aside), compared without building their text (sources are plan fields, of bounded
+ * depth): most pairs compared are an object on a change's path, split afresh, whose own fields
+ * did not change.
  */
 export function sameSearchSource(a: SearchDocument, b: SearchDocument): boolean {
   return a === b || jsonEquals(a.source, b.source);

@@ -67,12 +67,15 @@ export interface TemporalWrites {
  * Folds `events` (the versions after `start`, in order) into steps. Times never go backwards
  * within a plan; should a log hold one that does, it counts as happening no earlier than the one
  * before it (as the log's version-at-time lookup does). `lastAt`: the time of `start`.
+ * `documents`, when the caller has folded the events already: the document after each of them,
+ * used as it is (the same objects, whose search documents are then split once).
  */
-export function temporalSteps(start: PlanState, events: readonly PlanEvent[], lastAt = 0): TemporalStep[] {
+export function temporalSteps(start: PlanState, events: readonly PlanEvent[], lastAt = 0, documents?: readonly (PlanDocument | null)[]): TemporalStep[] {
   let state = start;
   let at = lastAt;
-  return events.map((event) => {
-    state = evolvePlan(state, event);
+  return events.map((event, i) => {
+    const known = documents?.[i];
+    state = known === undefined ? evolvePlan(state, event) : { version: event.version, document: known };
     at = Math.max(at, Date.parse(event.at));
     return { version: event.version, at, document: state.document };
   });
