@@ -6,6 +6,8 @@
  * 500/s, and one .cpuprofile per process under .data/profiles/
  * (`node bench/profile/summarizeProfile.mjs FILE`). PROFILE_API_ONLY=1 profiles the api alone, as
  * the api-only throughput figures run it: relay and projector stopped, 64 connections unthrottled.
+ * PROFILE_HEAP=1 samples allocations instead of CPU (.heapprofile; pass the run's `ok` to the
+ * summary as its fourth argument for the bytes allocated per request).
  *
  *   node --import tsx bench/profileWrites.ts
  */
@@ -30,7 +32,7 @@ async function versionLoad(api: BenchApi, plan: PlanDocument): Promise<RequestLo
 }
 
 const preload = fileURLToPath(new URL('./profile/cpuProfilePreload.mjs', import.meta.url));
-const withPreload = { NODE_OPTIONS: `--import ${preload}` };
+const withPreload = { NODE_OPTIONS: `--import ${preload}`, PROFILE_HEAP: process.env.PROFILE_HEAP ?? '' };
 const stack = await startStack({ LOG_LEVEL: 'error' }, { processEnv: { api: withPreload, relay: withPreload, projector: withPreload } });
 const signal = () => Object.values(stack.processes).forEach((child) => child.kill('SIGUSR2'));
 const apiOnly = process.env.PROFILE_API_ONLY === '1';
