@@ -1,3 +1,4 @@
+import { checkedPart, recordOf } from './checkedParts.js';
 import { DomainError, type Violation } from './errors.js';
 
 /** Keys that reach prototypes when used as property names or patch path segments. */
@@ -10,18 +11,21 @@ export function isForbiddenKey(key: string): boolean {
 /**
  * Every forbidden key anywhere in a parsed JSON value, as JSON Pointers, in document order. Walks
  * with an explicit stack, so no nesting depth can overflow the call stack; a pointer is spelled
- * out only for a key it reports (a valid document costs no string work).
+ * out only for a key it reports (a valid document costs no string work). Parts found clean
+ * before are not walked again (see checkedParts).
  */
 export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
   type Entry = { readonly value: unknown; readonly parent: Entry | null; readonly segment: string | number };
   const violations: Violation[] = [];
+  const walked: object[] = [];
   const stack: Entry[] = [{ value, parent: null, segment: '' }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const here = item.value;
     if (typeof item.segment === 'string' && item.parent !== null && isForbiddenKey(item.segment)) {
       violations.push({ pointer: pointer + pointerOf(item), message: `'${item.segment}' is not allowed as a key` });
     }
-    if (typeof here !== 'object' || here === null) continue;
+    if (typeof here !== 'object' || here === null || checkedPart(here)?.forbiddenFree) continue;
+    walked.push(here);
     if (Array.isArray(here)) {
       for (let index = here.length - 1; index >= 0; index -= 1) stack.push({ value: here[index] as unknown, parent: item, segment: index });
       continue;
@@ -32,6 +36,7 @@ export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
       stack.push({ value: (here as Record<string, unknown>)[key], parent: item, segment: key });
     }
   }
+  if (violations.length === 0) for (const container of walked) recordOf(container).forbiddenFree = true;
   return violations;
 }
 

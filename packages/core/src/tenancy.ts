@@ -1,3 +1,4 @@
+import { checkedPart, recordOf } from './checkedParts.js';
 import { isJsonObject, type JsonValue } from './planDocument.js';
 import type { Violation } from './errors.js';
 import { escapePointer } from './forbiddenKeys.js';
@@ -16,6 +17,7 @@ export function tenantMayAccess(tenant: Tenant, org: unknown): boolean {
 
 /** Every nested object (anything with an objectId) must belong to the plan's org; a pointer is spelled out only for a violation. */
 export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Violation[] {
+  if (allOfOrg(value, org, pointer !== '')) return [];
   const violations: Violation[] = [];
   const path: string[] = [];
   const here = () => pointer + path.map((segment) => `/${segment}`).join('');
@@ -42,4 +44,25 @@ export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Vi
   };
   walk(value);
   return violations;
+}
+
+/**
+ * Whether every nested object below `value` (and `value` itself, when `nested`) belongs to `org`:
+ * the same walk as findForeignOrgs, spelling out no pointer, and not below parts found to belong
+ * to the org before (see checkedParts).
+ */
+function allOfOrg(value: JsonValue, org: string, nested: boolean): boolean {
+  const walked: object[] = [];
+  const stack: { readonly node: JsonValue; readonly nested: boolean }[] = [{ node: value, nested }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node } = item;
+    if (typeof node !== 'object' || node === null) continue;
+    const isArray = Array.isArray(node);
+    if (!isArray && item.nested && 'objectId' in node && node._org !== org) return false;
+    if (checkedPart(node)?.org === org) continue;
+    walked.push(node);
+    for (const member of isArray ? node : Object.values(node)) if (typeof member === 'object' && member !== null) stack.push({ node: member, nested: true });
+  }
+  for (const node of walked) recordOf(node).org = org;
+  return true;
 }

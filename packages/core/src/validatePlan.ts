@@ -1,10 +1,11 @@
 import { Ajv2020, type DefinedError, type ValidateFunction } from 'ajv/dist/2020.js';
+import { checkedPart, recordOf } from './checkedParts.js';
 import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
 import { objectIdProblem } from './objectIdProblem.js';
 import { readPlanDate } from './parsePlanDate.js';
 import { jsonText } from './jsonText.js';
-import { isJsonObject } from './planDocument.js';
+import { isJsonObject, type JsonObject } from './planDocument.js';
 import { PLAN_SCHEMA } from './planSchema.js';
 
 /** Deepest nesting of objects and arrays; the root object is level 1 (a sample plan uses 4). */
@@ -20,16 +21,56 @@ export const MAX_REPORTED_VIOLATIONS = 50;
 // ajv ever sees the document, and the schema bounds every string and array. verbose gives each
 // error its value, so a pattern failure can say why. Compiled on first use: most processes that
 // load core (projector, relay, replay, verify) never validate a plan, and compiling costs ~75 ms.
-let compiled: ValidateFunction | undefined;
-const planValidator = (): ValidateFunction => (compiled ??= new Ajv2020({ strict: true, allErrors: true, verbose: true }).compile(PLAN_SCHEMA));
+interface PlanValidators {
+  /** The whole schema, for the violations. */
+  readonly plan: ValidateFunction;
+  /** The schema without the items of its arrays of objects (`linkedPlanServices`)… */
+  readonly shallow: ValidateFunction;
+  /** …whose items are checked one by one, each against its own definition. */
+  readonly items: readonly { readonly property: string; readonly definition: string; readonly item: ValidateFunction }[];
+}
+let compiled: PlanValidators | undefined;
+const planValidators = (): PlanValidators => (compiled ??= compileValidators());
+
+function compileValidators(): PlanValidators {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+  const plan = ajv.compile(PLAN_SCHEMA);
+  const properties: Record<string, object> = { ...PLAN_SCHEMA.properties };
+  const items: { property: string; definition: string; item: ValidateFunction }[] = [];
+  for (const [property, schema] of Object.entries(PLAN_SCHEMA.properties)) {
+    if (!('items' in schema)) continue;
+    const { items: itemSchema, ...array } = schema;
+    properties[property] = array;
+    items.push({ property, definition: itemSchema.$ref, item: ajv.compile({ $ref: `${PLAN_SCHEMA.$id}${itemSchema.$ref}` }) });
+  }
+  const shallow = ajv.compile({ ...PLAN_SCHEMA, $id: `${PLAN_SCHEMA.$id}:shallow`, properties });
+  return { plan, shallow, items };
+}
+
+/**
+ * Whether `document` satisfies the schema, checking each item of its arrays of objects once: an
+ * item found valid is remembered (see checkedParts), so a change of one item of a plan with a
+ * hundred checks that one, not a hundred.
+ */
+function satisfiesSchema(document: JsonObject, { shallow, items }: PlanValidators): boolean {
+  if (!shallow(document)) return false;
+  for (const { property, definition, item } of items) {
+    const list = document[property];
+    if (!Array.isArray(list)) continue;
+    for (const element of list) if (!(isJsonObject(element) && checkedPart(element)?.satisfies === definition) && !item(element)) return false;
+    for (const element of list) if (isJsonObject(element)) recordOf(element).satisfies = definition;
+  }
+  return true;
+}
 
 /** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. */
 export function validatePlan(document: unknown): Violation[] {
   if (!isJsonObject(document)) return [{ pointer: '', message: 'must be an object' }];
   const early = checkBounds(document) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document));
   if (early) return early.slice(0, MAX_REPORTED_VIOLATIONS);
-  const validateSchema = planValidator();
-  const violations = validateSchema(document) ? [] : ((validateSchema.errors ?? []) as DefinedError[]).map(toViolation);
+  const validators = planValidators();
+  // The whole schema runs only to report what is wrong, in its order.
+  const violations = satisfiesSchema(document, validators) || validators.plan(document) ? [] : ((validators.plan.errors ?? []) as DefinedError[]).map(toViolation);
   const dates = violations.some((violation) => violation.pointer === '/creationDate') ? [] : findImpossibleDates(document);
   return [...violations, ...dates, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
 }
@@ -42,8 +83,49 @@ function findImpossibleDates(document: Record<string, unknown>): Violation[] {
   return 'problem' in result ? [{ pointer: '/creationDate', message: result.problem }] : [];
 }
 
-/** Walks without recursion and stops at the first bound it crosses; spells out only the pointer it reports. */
+/** The bounds, reusing the sizes of parts measured before (see checkedParts); should one be crossed, the full walk says where. */
 function checkBounds(document: object): Violation[] | undefined {
+  const walked: object[] = [];
+  const stack: { readonly value: object; readonly depth: number }[] = [{ value: document, depth: 1 }];
+  let nodes = 1;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, depth } = item;
+    const known = checkedPart(value);
+    if (known?.below !== undefined && known.levels !== undefined) {
+      nodes += known.below;
+      if (depth + known.levels - 1 > MAX_PLAN_DEPTH || nodes > MAX_PLAN_NODES) return firstBoundCrossed(document);
+      continue;
+    }
+    if (depth > MAX_PLAN_DEPTH) return firstBoundCrossed(document);
+    const keys = Object.keys(value);
+    nodes += keys.length;
+    if (nodes > MAX_PLAN_NODES) return firstBoundCrossed(document);
+    walked.push(value);
+    for (const key of keys) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  // Children were walked after their parents: measured in reverse, each child is known before its parent.
+  for (let i = walked.length - 1; i >= 0; i -= 1) {
+    const value = walked[i]!;
+    let below = 0;
+    let levels = 1;
+    for (const child of Object.values(value) as unknown[]) {
+      if (typeof child !== 'object' || child === null) continue;
+      const known = checkedPart(child)!;
+      below += known.below!;
+      levels = Math.max(levels, known.levels! + 1);
+    }
+    const part = recordOf(value);
+    part.below = below + Object.keys(value).length;
+    part.levels = levels;
+  }
+  return undefined;
+}
+
+/** Walks without recursion and stops at the first bound it crosses; spells out only the pointer it reports. */
+function firstBoundCrossed(document: object): Violation[] | undefined {
   type Entry = { readonly value: unknown; readonly depth: number; readonly parent: Entry | null; readonly key: string };
   const stack: Entry[] = [{ value: document, depth: 1, parent: null, key: '' }];
   let nodes = 1;
@@ -111,6 +193,40 @@ function patternProblem(pointer: string, value: unknown): string | null {
 
 /** A repeated objectId is reported at its second occurrence, naming the first. */
 function findDuplicateObjectIds(document: object): Violation[] {
+  return hasDuplicateObjectIds(document) ? reportDuplicateObjectIds(document) : [];
+}
+
+/** Whether an objectId occurs twice: the same walk, spelling out no pointer, and reading the ids of parts seen before (see checkedParts). */
+function hasDuplicateObjectIds(document: object): boolean {
+  const seen = new Set<string>();
+  const walked: object[] = [];
+  const stack: object[] = [document];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    const known = checkedPart(value)?.objectIds;
+    if (known === undefined) {
+      walked.push(value);
+      for (const member of Object.values(value) as unknown[]) if (typeof member === 'object' && member !== null) stack.push(member);
+    }
+    for (const id of known ?? ownObjectId(value)) {
+      if (seen.has(id)) return true;
+      seen.add(id);
+    }
+  }
+  for (let i = walked.length - 1; i >= 0; i -= 1) {
+    const value = walked[i]!;
+    const ids = [...ownObjectId(value)];
+    for (const member of Object.values(value) as unknown[]) if (typeof member === 'object' && member !== null) ids.push(...checkedPart(member)!.objectIds!);
+    recordOf(value).objectIds = ids;
+  }
+  return false;
+}
+
+function ownObjectId(value: object): readonly string[] {
+  const id = Array.isArray(value) ? undefined : (value as Record<string, unknown>)['objectId'];
+  return typeof id === 'string' ? [id] : [];
+}
+
+function reportDuplicateObjectIds(document: object): Violation[] {
   const seen = new Map<string, string>();
   const violations: Violation[] = [];
   const path: string[] = [];
