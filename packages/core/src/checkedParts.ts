@@ -14,8 +14,6 @@ export interface CheckedPart {
   below?: number;
   /** …and how many levels of containers it spans (1: none below it). */
   levels?: number;
-  /** The objectIds in it and below it, none repeated. */
-  objectIds?: readonly string[];
   /** It satisfies the schema definition of this name. */
   satisfies?: string;
 }

@@ -26,6 +26,11 @@ function idsOf(value: JsonValue | null): readonly string[] {
   return held;
 }
 
+/** Every objectId in a value and below it, in document order, repeats included (shared: do not change it). */
+export function objectIdsIn(value: JsonValue | null): readonly string[] {
+  return idsOf(value);
+}
+
 /** Every objectId in a document, the document's own included. */
 export function collectObjectIds(value: JsonValue | null, into: Set<string> = new Set()): Set<string> {
   for (const id of idsOf(value)) into.add(id);

@@ -1,5 +1,6 @@
 import { Ajv2020, type DefinedError, type ValidateFunction } from 'ajv/dist/2020.js';
 import { checkedPart, recordOf } from './checkedParts.js';
+import { objectIdsIn } from './collectObjectIds.js';
 import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
 import { objectIdProblem } from './objectIdProblem.js';
@@ -192,38 +193,10 @@ function patternProblem(pointer: string, value: unknown): string | null {
 }
 
 /** A repeated objectId is reported at its second occurrence, naming the first. */
-function findDuplicateObjectIds(document: object): Violation[] {
-  return hasDuplicateObjectIds(document) ? reportDuplicateObjectIds(document) : [];
-}
-
-/** Whether an objectId occurs twice: the same walk, spelling out no pointer, and reading the ids of parts seen before (see checkedParts). */
-function hasDuplicateObjectIds(document: object): boolean {
-  const seen = new Set<string>();
-  const walked: object[] = [];
-  const stack: object[] = [document];
-  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    const known = checkedPart(value)?.objectIds;
-    if (known === undefined) {
-      walked.push(value);
-      for (const member of Object.values(value) as unknown[]) if (typeof member === 'object' && member !== null) stack.push(member);
-    }
-    for (const id of known ?? ownObjectId(value)) {
-      if (seen.has(id)) return true;
-      seen.add(id);
-    }
-  }
-  for (let i = walked.length - 1; i >= 0; i -= 1) {
-    const value = walked[i]!;
-    const ids = [...ownObjectId(value)];
-    for (const member of Object.values(value) as unknown[]) if (typeof member === 'object' && member !== null) ids.push(...checkedPart(member)!.objectIds!);
-    recordOf(value).objectIds = ids;
-  }
-  return false;
-}
-
-function ownObjectId(value: object): readonly string[] {
-  const id = Array.isArray(value) ? undefined : (value as Record<string, unknown>)['objectId'];
-  return typeof id === 'string' ? [id] : [];
+function findDuplicateObjectIds(document: JsonObject): Violation[] {
+  // The ids of parts seen before are known already (objectIdsIn); only a repeat is walked for its pointers.
+  const ids = objectIdsIn(document);
+  return new Set(ids).size === ids.length ? [] : reportDuplicateObjectIds(document);
 }
 
 function reportDuplicateObjectIds(document: object): Violation[] {
