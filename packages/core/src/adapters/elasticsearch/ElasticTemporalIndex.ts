@@ -41,7 +41,7 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     const { start, events, documents } = await this.stepsFrom(plan, held, change);
     const steps = temporalSteps(start, events, held.at, documents);
     const at = steps.at(-1)?.at ?? held.at;
-    const { writes, open } = temporalWrites({ document: start.document, open: held.open }, steps);
+    const { writes, open, opened, closed } = temporalWrites({ document: start.document, open: held.open }, steps);
     if (writes.length > 0) {
       const lines: BulkLine[] = [];
       for (const write of writes) {
@@ -50,8 +50,6 @@ export class ElasticTemporalIndex implements ProjectionTarget {
       }
       await submitOrRefuse(this.batcher, lines, writes.length, `temporal document(s) of ${plan.planId}@${change.after.version}`);
     }
-    const opened = new Map([...open].filter(([id, version]) => held.open.get(id)?.fromVersion !== version.fromVersion));
-    const closed = [...held.open.keys()].filter((id) => !open.has(id));
     await this.state.set(plan, { version: change.after.version, at, opened, closed, open });
   }
 

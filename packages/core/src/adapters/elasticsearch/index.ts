@@ -6,7 +6,7 @@ export { batcherOf, createBulkBatcher, type BulkBatcher, type BulkBatcherOptions
 export { PLAN_INDEX_BODY, TEMPORAL_INDEX_BODY, withReplicas } from './planIndexMapping.js';
 export { ElasticTemporalIndex } from './ElasticTemporalIndex.js';
 export { temporalAlias, temporalSteps, temporalWrites, temporalVersionId, versionRelation, OPEN_UNTIL, TEMPORAL_JOIN_RELATIONS, type TemporalStep, type TemporalWrite, type TemporalWrites } from './temporalDocuments.js';
-export { planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type SearchDocument } from './planSearchDocuments.js';
+export { changedSearchDocuments, planSearchDocuments, searchDocumentId, JOIN_FIELD, JOIN_RELATIONS, type ChangedSearchDocument, type SearchDocument } from './planSearchDocuments.js';
 export { searchDocumentWrites, type SearchDocumentWrites } from './searchDocumentWrites.js';
 export { expectedSearchDocuments, searchDocumentMismatches, compareSearchDocuments, type SearchDocumentDifference, type ExpectedSearchDocument, type FoundSearchDocument, type SearchHead } from './expectedSearchDocuments.js';
 export { repairPlanDocuments, type SearchRepair } from './repairPlanDocuments.js';

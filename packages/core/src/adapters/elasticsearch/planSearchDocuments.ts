@@ -57,29 +57,110 @@ export function sameSearchSource(a: SearchDocument, b: SearchDocument): boolean 
  * The result and its documents are shared with later splits: treat them as immutable.
  */
 export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
-  const planId = plan.objectId;
-  const key = planKey({ org: plan._org, planId });
   const documents: SearchDocument[] = [];
-  const visit = (object: JsonObject, relation: string, parentId: string | null): void => {
-    const known = splits.get(object);
-    if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) {
-      for (const document of known.documents) documents.push(document);
-      return;
-    }
-    const first = documents.length;
-    const id = searchDocumentId(key, planId, String(object.objectId));
-    const source: JsonObject = { planId, planKey: key };
-    for (const [key, value] of Object.entries(object)) {
-      const nested = nestedObjects(value);
-      if (nested.length > 0) nested.forEach((child) => visit(child, key, id));
-      else source[key] = key === 'creationDate' ? normalisePlanDate(value) : value;
-    }
-    source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
-    documents.push({ id, routing: key, source });
-    splits.set(object, { key, relation, parentId, documents: documents.slice(first) });
-  };
-  visit(plan, 'plan', null);
+  split(plan, 'plan', null, planKey({ org: plan._org, planId: plan.objectId }), plan.objectId, documents);
   return documents;
+}
+
+/** Appends the documents of `object` and its descendants (its own last) to `documents`, reusing its last split when it stood in the same place. */
+function split(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string, documents: SearchDocument[]): void {
+  const known = splits.get(object);
+  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) {
+    for (const document of known.documents) documents.push(document);
+    return;
+  }
+  const first = documents.length;
+  const own = ownDocument(object, relation, parentId, key, planId);
+  for (const [property, value] of Object.entries(object)) for (const child of nestedObjects(value)) split(child, property, own.id, key, planId, documents);
+  documents.push(own);
+  splits.set(object, { key, relation, parentId, documents: documents.slice(first) });
+}
+
+/** Each object's own document (its fields that are not nested objects), as last made, with where it stood then. */
+const owned = new WeakMap<JsonObject, { readonly key: string; readonly relation: string; readonly parentId: string | null; readonly document: SearchDocument }>();
+
+function ownDocument(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string): SearchDocument {
+  const known = owned.get(object);
+  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) return known.document;
+  const source: JsonObject = { planId, planKey: key };
+  for (const [property, value] of Object.entries(object)) {
+    if (nestedObjects(value).length === 0) source[property] = property === 'creationDate' ? normalisePlanDate(value) : value;
+  }
+  source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
+  const document = { id: searchDocumentId(key, planId, String(object.objectId)), routing: key, source };
+  owned.set(object, { key, relation, parentId, document });
+  return document;
+}
+
+/** The documents of `object` and its descendants, its own last. */
+function documentsOf(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string): readonly SearchDocument[] {
+  const known = splits.get(object);
+  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) return known.documents;
+  const documents: SearchDocument[] = [];
+  split(object, relation, parentId, key, planId, documents);
+  return documents;
+}
+
+/** A document that differs between two states of a plan: its source before (absent: new) and after (absent: gone). */
+export interface ChangedSearchDocument {
+  readonly before?: SearchDocument;
+  readonly after?: SearchDocument;
+}
+
+/**
+ * The documents that differ between two states of one plan, found by walking only where the
+ * states differ: an object both states share (the same object, in the same place) has the same
+ * documents, so a change of one field of a plan with a hundred services compares the documents
+ * on the changed object's path, not three hundred. Items of a list are paired by objectId. Null
+ * when the states are not of one plan, or an objectId occurs twice in the parts that differ:
+ * compare their documents whole then (searchDocumentsById), which settles repeats.
+ */
+export function changedSearchDocuments(before: PlanDocument, after: PlanDocument): ChangedSearchDocument[] | null {
+  if (before.objectId !== after.objectId || before._org !== after._org) return null;
+  const planId = after.objectId;
+  const key = planKey({ org: after._org, planId });
+  const was = new Map<string, SearchDocument>();
+  const now = new Map<string, SearchDocument>();
+  let repeated = false;
+  const note = (into: Map<string, SearchDocument>, documents: readonly SearchDocument[]) => {
+    for (const document of documents) {
+      if (into.has(document.id)) repeated = true;
+      into.set(document.id, document);
+    }
+  };
+  const compare = (old: JsonObject, next: JsonObject, relation: string, parentId: string | null): void => {
+    const { id } = ownDocument(next, relation, parentId, key, planId);
+    note(was, [ownDocument(old, relation, parentId, key, planId)]);
+    note(now, [ownDocument(next, relation, parentId, key, planId)]);
+    for (const property of new Set([...Object.keys(old), ...Object.keys(next)])) {
+      const oldValue = old[property];
+      const nextValue = next[property];
+      if (oldValue === nextValue) continue;
+      const oldItems = oldValue === undefined ? [] : nestedObjects(oldValue);
+      const nextItems = nextValue === undefined ? [] : nestedObjects(nextValue);
+      const [gone, fresh] = unshared(oldItems, nextItems);
+      const oldById = new Map(gone.map((item) => [String(item.objectId), item]));
+      for (const item of fresh) {
+        const counterpart = oldById.get(String(item.objectId));
+        if (counterpart === undefined) {
+          note(now, documentsOf(item, property, id, key, planId));
+          continue;
+        }
+        oldById.delete(String(item.objectId));
+        compare(counterpart, item, property, id);
+      }
+      for (const item of oldById.values()) note(was, documentsOf(item, property, id, key, planId));
+    }
+  };
+  compare(before, after, 'plan', null);
+  if (repeated) return null;
+  const changed: ChangedSearchDocument[] = [];
+  for (const [id, document] of now) {
+    const previous = was.get(id);
+    if (previous === undefined || !sameSearchSource(previous, document)) changed.push(previous === undefined ? { after: document } : { before: previous, after: document });
+  }
+  for (const [id, document] of was) if (!now.has(id)) changed.push({ before: document });
+  return changed;
 }
 
 /** Each plan state's documents by id, built once: a change compares its state with the one before, which the change before built. */
@@ -92,6 +173,24 @@ export function searchDocumentsById(plan: PlanDocument | null): ReadonlyMap<stri
   let byId = byIdOfState.get(plan);
   if (byId === undefined) byIdOfState.set(plan, (byId = new Map(planSearchDocuments(plan).map((document) => [document.id, document]))));
   return byId;
+}
+
+/** The items of `old` that `next` does not hold, and the items of `next` that `old` did not: compared place by place while the lists are as long. */
+function unshared(old: readonly JsonObject[], next: readonly JsonObject[]): [JsonObject[], JsonObject[]] {
+  if (old.length === next.length) {
+    const gone: JsonObject[] = [];
+    const fresh: JsonObject[] = [];
+    for (let i = 0; i < old.length; i += 1) {
+      if (old[i] === next[i]) continue;
+      gone.push(old[i]!);
+      fresh.push(next[i]!);
+    }
+    // An item moved to another place is on both lists: compared by objectId, its documents are found the same.
+    return [gone, fresh];
+  }
+  const kept = new Set(old);
+  const fresh = next.filter((item) => !kept.delete(item));
+  return [[...kept], fresh];
 }
 
 function nestedObjects(value: JsonValue): JsonObject[] {

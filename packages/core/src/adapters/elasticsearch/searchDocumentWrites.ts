@@ -1,5 +1,5 @@
 import type { PlanDocument } from '../../planDocument.js';
-import { sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
+import { changedSearchDocuments, sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
 
 /** What one change of a plan must do to its search documents. */
 export interface SearchDocumentWrites {
@@ -18,6 +18,9 @@ export interface SearchDocumentWrites {
  * whichever of `before` and `passed` the index holds.
  */
 export function searchDocumentWrites(before: PlanDocument | null, after: PlanDocument | null, passed: readonly (PlanDocument | null)[] = []): SearchDocumentWrites {
+  // One change between two states: only where they differ (the usual case, and its cost follows the change).
+  const changed = passed.length === 0 && before !== null && after !== null ? changedSearchDocuments(before, after) : null;
+  if (changed !== null) return { index: changed.flatMap((c) => (c.after ? [c.after] : [])), delete: changed.flatMap((c) => (c.after || !c.before ? [] : [c.before])) };
   // Every state the index may hold: `before`, or any the change passed through.
   const priors = [before, ...passed].map(searchDocumentsById);
   const next = searchDocumentsById(after);

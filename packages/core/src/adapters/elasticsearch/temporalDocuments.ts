@@ -2,7 +2,7 @@ import { evolvePlan, type PlanState } from '../../evolvePlan.js';
 import type { PlanEvent } from '../../planEvent.js';
 import type { JsonObject, PlanDocument } from '../../planDocument.js';
 import type { OpenVersion } from '../../ports/TemporalState.js';
-import { JOIN_FIELD, JOIN_RELATIONS, sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
+import { changedSearchDocuments, JOIN_FIELD, JOIN_RELATIONS, sameSearchSource, searchDocumentsById, type SearchDocument } from './planSearchDocuments.js';
 
 /**
  * The temporal index: every version of every nested object of every plan, each with the interval
@@ -61,6 +61,9 @@ export interface TemporalWrites {
   readonly writes: TemporalWrite[];
   /** The open versions after the steps, by object (search-document id). */
   readonly open: Map<string, OpenVersion>;
+  /** What changed of `start.open`: the versions opened since (still open), and the objects whose version was closed and none opened. */
+  readonly opened: Map<string, OpenVersion>;
+  readonly closed: string[];
 }
 
 /**
@@ -90,34 +93,117 @@ export const temporalVersionId = (id: string, fromVersion: number): string => `$
  * nothing (a rebuild, a verification) and one live change.
  */
 export function temporalWrites(start: { document: PlanDocument | null; open: ReadonlyMap<string, OpenVersion> }, steps: readonly TemporalStep[]): TemporalWrites {
-  const open = new Map(start.open);
+  const open = new OpenVersions(start.open);
   const writes = new Map<string, TemporalWrite>();
-  let previous = searchDocumentsById(start.document);
+  let before = start.document;
   for (const step of steps) {
-    const next = searchDocumentsById(step.document);
-    for (const [id, old] of previous) {
-      const now = next.get(id);
-      if (now !== undefined && sameSearchSource(now, old)) continue;
-      const held = open.get(id);
-      if (held === undefined) continue;
-      const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
-      writes.set(write.id, write);
-      open.delete(id);
-    }
-    for (const [id, now] of next) {
-      const old = previous.get(id);
-      if (old !== undefined && sameSearchSource(old, now) && open.has(id)) continue;
-      if (old === undefined) {
-        const anchor = anchorWrite(now, step.version);
-        if (anchor) writes.set(anchor.id, anchor);
-      }
-      open.set(id, { fromVersion: step.version, validFrom: step.at });
-      const write = versionWrite(now, step.version, step.at, OPEN_UNTIL, step.version);
-      writes.set(write.id, write);
-    }
-    previous = next;
+    if (!changedStep(before, step, open, writes)) wholeStep(before, step, open, writes);
+    before = step.document;
   }
-  return { writes: [...writes.values()], open };
+  const opened = new Map<string, OpenVersion>();
+  const closed: string[] = [];
+  for (const id of open.touched) {
+    const now = open.get(id);
+    if (now === undefined) {
+      if (start.open.has(id)) closed.push(id);
+    } else if (start.open.get(id)?.fromVersion !== now.fromVersion) opened.set(id, now);
+  }
+  return { writes: [...writes.values()], open: open.all, opened, closed };
+}
+
+/** The open versions as the steps change them, and which objects' entries they changed. */
+class OpenVersions {
+  readonly all: Map<string, OpenVersion>;
+  readonly touched = new Set<string>();
+  constructor(start: ReadonlyMap<string, OpenVersion>) {
+    this.all = new Map(start);
+  }
+  get size(): number {
+    return this.all.size;
+  }
+  get(id: string): OpenVersion | undefined {
+    return this.all.get(id);
+  }
+  has(id: string): boolean {
+    return this.all.has(id);
+  }
+  set(id: string, version: OpenVersion): void {
+    this.touched.add(id);
+    this.all.set(id, version);
+  }
+  delete(id: string): void {
+    this.touched.add(id);
+    this.all.delete(id);
+  }
+}
+
+/** How many search documents a plan state has, where known (each step works it out for the state it makes). */
+const documentCounts = new WeakMap<PlanDocument, number>();
+
+const documentCount = (document: PlanDocument): number => documentCounts.get(document) ?? searchDocumentsById(document).size;
+
+/**
+ * A step from one state of a plan to the next, written from the documents that differ alone
+ * (changedSearchDocuments): its cost follows the change. Only while the open versions are one per
+ * document of the state before, as the steps before left them; otherwise (false) the step is
+ * written from every document (wholeStep), which also reopens any document left without one.
+ */
+function changedStep(before: PlanDocument | null, step: TemporalStep, open: OpenVersions, writes: Map<string, TemporalWrite>): boolean {
+  if (before === null || step.document === null) return false;
+  const count = documentCount(before);
+  if (open.size !== count) return false;
+  const changed = changedSearchDocuments(before, step.document);
+  if (changed === null) return false;
+  for (const { before: old, after: now } of changed) {
+    const held = old === undefined ? undefined : open.get(old.id);
+    if (old === undefined || held === undefined) continue;
+    const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
+    writes.set(write.id, write);
+    open.delete(old.id);
+  }
+  let added = 0;
+  for (const { before: old, after: now } of changed) {
+    if (old === undefined) added += 1;
+    if (now === undefined) {
+      added -= 1;
+      continue;
+    }
+    openVersion(old, now, step, open, writes);
+  }
+  documentCounts.set(step.document, count + added);
+  return true;
+}
+
+/** A step written from every document of both states. */
+function wholeStep(before: PlanDocument | null, step: TemporalStep, open: OpenVersions, writes: Map<string, TemporalWrite>): void {
+  const previous = searchDocumentsById(before);
+  const next = searchDocumentsById(step.document);
+  for (const [id, old] of previous) {
+    const now = next.get(id);
+    if (now !== undefined && sameSearchSource(now, old)) continue;
+    const held = open.get(id);
+    if (held === undefined) continue;
+    const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
+    writes.set(write.id, write);
+    open.delete(id);
+  }
+  for (const [id, now] of next) {
+    const old = previous.get(id);
+    if (old !== undefined && sameSearchSource(old, now) && open.has(id)) continue;
+    openVersion(old, now, step, open, writes);
+  }
+  if (step.document !== null) documentCounts.set(step.document, next.size);
+}
+
+/** Opens the version `now` starts at the step (with its anchor when the object is new: `old` absent). */
+function openVersion(old: SearchDocument | undefined, now: SearchDocument, step: TemporalStep, open: OpenVersions, writes: Map<string, TemporalWrite>): void {
+  if (old === undefined) {
+    const anchor = anchorWrite(now, step.version);
+    if (anchor) writes.set(anchor.id, anchor);
+  }
+  open.set(now.id, { fromVersion: step.version, validFrom: step.at });
+  const write = versionWrite(now, step.version, step.at, OPEN_UNTIL, step.version);
+  writes.set(write.id, write);
 }
 
 type Join = string | { name: string; parent: string };
