@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { applyJsonPatch } from '../src/applyJsonPatch.js';
+import { collectObjectIds, objectIdChanges } from '../src/collectObjectIds.js';
 import { changedSearchDocuments, OPEN_UNTIL, planSearchDocuments, temporalVersionId, temporalWrites, type TemporalStep, type TemporalWrite } from '../src/adapters/elasticsearch/index.js';
 import { searchDocumentsById } from '../src/adapters/elasticsearch/planSearchDocuments.js';
 import type { JsonObject, PlanDocument } from '../src/planDocument.js';
@@ -141,3 +142,24 @@ function wholeTemporalStep(state: { document: PlanDocument | null; open: Readonl
   }
   return { writes, open };
 }
+
+test('objectIdChanges › over any run of changes (deletes and re-creates too), the ids added and removed are the difference of every id of both states', (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 6 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 1e6 })), { minLength: 1, maxLength: 12 }), (size, picks) => {
+      let plan: PlanDocument | null = withServices(size);
+      collectObjectIds(plan);
+      for (const [pick, value] of picks) {
+        const next: PlanDocument | null = plan === null ? withServices(value % 3) : value % 7 === 0 ? null : (applyJsonPatch(plan, aChange(plan, pick, value)) as PlanDocument);
+        const had = collectObjectIds(plan === null ? null : fresh(plan));
+        const has = collectObjectIds(next === null ? null : fresh(next));
+        const { added, removed } = objectIdChanges(plan, next);
+        if (JSON.stringify(added.sort()) !== JSON.stringify([...has].filter((id) => !had.has(id)).sort())) return false;
+        if (JSON.stringify(removed.sort()) !== JSON.stringify([...had].filter((id) => !has.has(id)).sort())) return false;
+        plan = next;
+      }
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});

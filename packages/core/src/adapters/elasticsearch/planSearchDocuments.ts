@@ -2,6 +2,7 @@ import { jsonEquals } from '../../jsonPatch/jsonEquals.js';
 import { normalisePlanDate } from '../../parsePlanDate.js';
 import { isJsonObject, type JsonObject, type JsonValue, type PlanDocument } from '../../planDocument.js';
 import { planKey } from '../../planRef.js';
+import { unsharedItems } from '../../unsharedItems.js';
 
 /** The join field and its relations: a plan's nested objects become its children and grandchildren. */
 export const JOIN_FIELD = 'plan_join';
@@ -138,7 +139,7 @@ export function changedSearchDocuments(before: PlanDocument, after: PlanDocument
       if (oldValue === nextValue) continue;
       const oldItems = oldValue === undefined ? [] : nestedObjects(oldValue);
       const nextItems = nextValue === undefined ? [] : nestedObjects(nextValue);
-      const [gone, fresh] = unshared(oldItems, nextItems);
+      const [gone, fresh] = unsharedItems(oldItems, nextItems);
       const oldById = new Map(gone.map((item) => [String(item.objectId), item]));
       for (const item of fresh) {
         const counterpart = oldById.get(String(item.objectId));
@@ -173,24 +174,6 @@ export function searchDocumentsById(plan: PlanDocument | null): ReadonlyMap<stri
   let byId = byIdOfState.get(plan);
   if (byId === undefined) byIdOfState.set(plan, (byId = new Map(planSearchDocuments(plan).map((document) => [document.id, document]))));
   return byId;
-}
-
-/** The items of `old` that `next` does not hold, and the items of `next` that `old` did not: compared place by place while the lists are as long. */
-function unshared(old: readonly JsonObject[], next: readonly JsonObject[]): [JsonObject[], JsonObject[]] {
-  if (old.length === next.length) {
-    const gone: JsonObject[] = [];
-    const fresh: JsonObject[] = [];
-    for (let i = 0; i < old.length; i += 1) {
-      if (old[i] === next[i]) continue;
-      gone.push(old[i]!);
-      fresh.push(next[i]!);
-    }
-    // An item moved to another place is on both lists: compared by objectId, its documents are found the same.
-    return [gone, fresh];
-  }
-  const kept = new Set(old);
-  const fresh = next.filter((item) => !kept.delete(item));
-  return [[...kept], fresh];
 }
 
 function nestedObjects(value: JsonValue): JsonObject[] {

@@ -1,6 +1,7 @@
 import { scanKeys, unlinkKeys, type RedisClient } from './connectRedis.js';
-import { collectObjectIds } from '../../collectObjectIds.js';
+import { collectObjectIds, objectIdChanges } from '../../collectObjectIds.js';
 import { InvalidCursor } from '../../errors.js';
+import type { PlanDocument } from '../../planDocument.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { DirectoryPage, PlanDirectory, PlanSummary } from '../../ports/PlanDirectory.js';
 
@@ -121,11 +122,9 @@ export class RedisPlanDirectory implements ProjectionTarget, PlanDirectory {
     const { planId, org } = event;
     // The lookups may hold `before` or any state the change passed through: an object of `after`
     // is added unless every one of those held it, an object any of them held and `after` lacks is
-    // removed. A one-field change touches no lookup; the work follows the objects added or removed.
-    const priors = [before.document, ...(passed ?? [])].map((document) => collectObjectIds(document));
-    const is = collectObjectIds(after.document);
-    const added = [...is].filter((objectId) => !priors.every((held) => held.has(objectId)));
-    const removed = new Set(priors.flatMap((held) => [...held].filter((objectId) => !is.has(objectId))));
+    // removed. A one-field change touches no lookup, and finding the objects added or removed walks
+    // only where the states differ (objectIdChanges).
+    const { added, removed } = passed === undefined || passed.length === 0 ? objectIdChanges(before.document, after.document) : objectIdChangesPassing([before.document, ...passed], after.document);
     const { order, summaries, versions, holding } = orgKeys(org);
     const summary: PlanSummary | null =
       after.document === null ? null : { planId, org, version: after.version, at: event.at, planType: typeof after.document.planType === 'string' ? after.document.planType : null };
@@ -189,4 +188,14 @@ function decodeCursor(text: string): Cursor {
     // falls through to the error below
   }
   throw new InvalidCursor();
+}
+
+/** The objectIds to add and remove when the lookups may hold any of `priors`: added unless every one held it, removed if any held it and `after` lacks it. */
+function objectIdChangesPassing(priors: readonly (PlanDocument | null)[], after: PlanDocument | null): { added: string[]; removed: string[] } {
+  const held = priors.map((document) => collectObjectIds(document));
+  const is = collectObjectIds(after);
+  return {
+    added: [...is].filter((objectId) => !held.every((ids) => ids.has(objectId))),
+    removed: [...new Set(held.flatMap((ids) => [...ids].filter((objectId) => !is.has(objectId))))],
+  };
 }
