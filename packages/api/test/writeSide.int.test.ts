@@ -189,3 +189,28 @@ test('hostile input › __proto__, constructor and prototype in bodies and patch
   t.is(({} as Record<string, unknown>).polluted, undefined);
   t.is(await eventCount(path.split('/').at(-1) ?? ''), 1);
 });
+
+test('Prefer: return=minimal › PUT and PATCH answer 204 with their ETag and version and no body; the plan is stored as without it; a create still answers it', async (t) => {
+  const plan = aPlan();
+  const posted = await side.writer.post('/v1/plans', plan, { prefer: 'return=minimal' });
+  t.is(posted.status, 201);
+  t.deepEqual(posted.body, plan);
+  t.is(posted.headers.get('preference-applied'), null);
+  const path = `/v1/plans/${plan.objectId}`;
+  const patched = await side.writer.patch(path, [{ op: 'replace', path: '/planType', value: 'outOfNetwork' }], 'application/json-patch+json', '"v1"', { prefer: 'handling=lenient, return=minimal' });
+  t.is(patched.status, 204);
+  t.is(patched.body as unknown, null);
+  t.is(patched.headers.get('preference-applied'), 'return=minimal');
+  t.is(patched.headers.get('etag'), '"v2"');
+  t.is(patched.headers.get('x-plan-version'), '2');
+  t.regex(patched.headers.get('x-consistency-token') ?? '', /^\d+:\d+-\d+$/);
+  const put = await side.writer.put(path, { ...plan, planType: 'inNetwork' }, '"v2"', { prefer: 'return="minimal"' });
+  t.is(put.status, 204);
+  t.is(put.headers.get('etag'), '"v3"');
+  t.deepEqual((await side.reader.get(path)).body, { ...plan, planType: 'inNetwork' });
+  // Preferring the representation, or nothing: the plan as stored, as before.
+  const full = await side.writer.patch(path, [{ op: 'replace', path: '/planType', value: 'outOfNetwork' }], 'application/json-patch+json', '"v3"', { prefer: 'return=representation' });
+  t.is(full.status, 200);
+  t.is(full.headers.get('preference-applied'), null);
+  t.deepEqual(full.body, { ...plan, planType: 'outOfNetwork' });
+});

@@ -118,6 +118,12 @@ export const SHARED_PARAMETERS: Readonly<Record<string, ParameterObject>> = {
     description: 'Why the change is made, free UTF-8 text of at most 500 characters without control characters (400 `invalid-change-reason` otherwise); stored on the event and shown in history.',
     schema: { type: 'string', maxLength: 500 },
   },
+  Prefer: {
+    name: 'Prefer',
+    in: 'header',
+    description: 'RFC 7240. `return=minimal`: answer the change with 204 and its usual headers (`ETag`, `X-Plan-Version`, `X-Consistency-Token`) plus `Preference-Applied: return=minimal`, without the plan in the body: a change of a large plan need not send it all back. `return=representation` (or none): 200 with the plan as stored.',
+    schema: { type: 'string' },
+  },
   RequestId: {
     name: 'X-Request-Id',
     in: 'header',
@@ -137,6 +143,7 @@ export const SHARED_HEADERS: Readonly<Record<string, HeaderObject>> = {
   },
   IdempotentReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
   Location: { description: 'Where the new resource is.', required: true, schema: { type: 'string', format: 'uri-reference' } },
+  PreferenceApplied: { description: 'RFC 7240: `return=minimal` when the answer carries no body because the request preferred it.', schema: { type: 'string', enum: ['return=minimal'] } },
   Link: { description: 'RFC 8288 `<…>; rel="next"` to the next page, when there is one (the same href as the body\'s `next`).', schema: { type: 'string' } },
   LastModified: { description: 'Time of the plan\'s last event, as an HTTP-date.', schema: { type: 'string' } },
   WwwAuthenticate: { description: 'RFC 6750 `Bearer` challenge with `error` and `error_description`, or `scope` for insufficient_scope.', required: true, schema: { type: 'string', pattern: '^Bearer ' } },

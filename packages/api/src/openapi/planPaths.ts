@@ -32,8 +32,10 @@ const WRITE_HEADERS = {
 };
 
 const writtenPlan = (description: string): ResponseObject => ({ description, headers: { ...WRITE_HEADERS, ETag: header('ETag') }, content: json(schemaRef('Plan')) });
+/** The answer to a write made with `Prefer: return=minimal`: its headers, no body. */
+const writtenMinimal: ResponseObject = { description: 'Written, as preferred with `Prefer: return=minimal`: the headers without the plan.', headers: { ...WRITE_HEADERS, ETag: header('ETag'), 'Preference-Applied': header('PreferenceApplied') } };
 
-const WRITE_PARAMETERS = [parameter('IfMatch'), parameter('IfUnmodifiedSince'), parameter('IdempotencyKey'), parameter('ChangeReason'), parameter('RequestId')];
+const WRITE_PARAMETERS = [parameter('IfMatch'), parameter('IfUnmodifiedSince'), parameter('IdempotencyKey'), parameter('ChangeReason'), parameter('Prefer'), parameter('RequestId')];
 const WRITE_PROBLEMS = ['plan-not-found', 'forbidden-org', 'version-conflict', 'http-400', 'http-428', 'idempotency-key-reused', 'invalid-change-reason', 'write-unconfirmed'];
 
 const planSummary = {
@@ -133,7 +135,7 @@ export function describePlanRoutes(): RouteDescription[] {
         scope: 'plans:write',
         parameters: [...planPath, ...WRITE_PARAMETERS],
         requestBody: planBody,
-        responses: { '200': writtenPlan('Replaced: the plan as stored now.') },
+        responses: { '200': writtenPlan('Replaced: the plan as stored now.'), '204': writtenMinimal },
         problems: [...BODY_PROBLEMS, ...WRITE_PROBLEMS, 'schema-violation', 'patch-failed'],
       }),
       route('patch', `${base}/:id`, {
@@ -151,7 +153,7 @@ export function describePlanRoutes(): RouteDescription[] {
             'application/json': { schema: { type: 'object', description: 'A merge by objectId: a partial plan.' } },
           },
         },
-        responses: { '200': writtenPlan('Patched: the plan as stored now.') },
+        responses: { '200': writtenPlan('Patched: the plan as stored now.'), '204': writtenMinimal },
         problems: [...BODY_PROBLEMS, ...WRITE_PROBLEMS, 'schema-violation', 'invalid-patch', 'patch-failed'],
       }),
       route('delete', `${base}/:id`, {

@@ -119,8 +119,23 @@ function answerWrite(ctx: Context, result: WriteResult, status: number): void {
   if (result.document) ctx.set('ETag', planEtag(result.version));
   if (result.position) ctx.set('X-Consistency-Token', `${result.position.partition}:${result.position.id}`);
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+  if (status === 200 && prefersMinimal(ctx.get('Prefer'))) {
+    // RFC 7240 §4.2: the client does not need the plan back (a create always answers it, with its 201).
+    ctx.set('Preference-Applied', 'return=minimal');
+    ctx.status = 204;
+    return;
+  }
   ctx.status = status;
   if (status !== 204) sendJson(ctx, result.document);
+}
+
+/** Whether a Prefer header (RFC 7240: preferences separated by commas, parameters after `;`) asks for `return=minimal`. */
+export function prefersMinimal(prefer: string): boolean {
+  if (prefer === '') return false;
+  return prefer.split(',').some((preference) => {
+    const [token = '', value = ''] = (preference.split(';')[0] ?? '').split('=').map((part) => part.trim());
+    return token.toLowerCase() === 'return' && value.replace(/^"(.*)"$/, '$1').toLowerCase() === 'minimal';
+  });
 }
 
 /**
