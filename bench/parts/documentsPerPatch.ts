@@ -5,6 +5,8 @@ import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
 import { BENCH_STACK_ENV, benchApi } from '../benchApi.js';
 import { waitCaughtUp } from '../caughtUp.js';
+import { readCpu } from '../processCpu.js';
+import { writePathSubjects } from '../servicePids.js';
 
 /** The sample plan with `services` linked plan services (fresh objectIds each). */
 export function aWidePlan(services: number): PlanDocument {
@@ -28,35 +30,78 @@ async function documentsWritten(es: Client, alias: string): Promise<number> {
 /**
  * Elasticsearch documents written per one-field PATCH of a plan with many services: the index's
  * index_total + delete_total delta over N sequential PATCHes, each projected before the next, ÷ N.
+ * Beside it, what such a PATCH costs the api and the projector (CPU from /proc) on the wide plan
+ * and on the sample plan, in the same run: a cost that follows the change is the same for both.
+ * The api's figure is taken over PATCHes sent one after another, not waited on (the wait polls
+ * the api); the projector's over PATCHes each projected before the next (none folded together),
+ * less what it spends idle over as long. Both plans are warmed up with the same PATCHes first.
  */
-export const documentsPerPatch: BenchPart = async ({ es, sizes, say }) => {
+export const documentsPerPatch: BenchPart = async ({ es, redis, sizes, say }) => {
   const stack = await startStack({ ...BENCH_STACK_ENV });
   try {
     const api = await benchApi(stack);
-    const plan = aWidePlan(sizes.services);
-    const created = await api.post(plan);
-    if (created.status !== 201) throw new Error(`creating the wide plan answered ${created.status}`);
-    await waitCaughtUp(stack.baseUrl);
+    const subjects = await writePathSubjects({ redis, es, stack });
+    const cpuOf = (name: string) => readCpu(subjects.filter((subject) => subject.name === name))[name] ?? 0;
     const alias = stack.env.ES_ALIAS ?? '';
-    const before = await documentsWritten(es, alias);
     const patches = Math.max(10, Math.round(sizes.patches / 10));
-    say(`Elasticsearch documents per one-field PATCH: ${patches} PATCHes of a plan with ${sizes.services} services`);
-    // Each PATCH is projected before the next is sent: counted alone, not folded into a neighbour's
-    // write by the projector's coalescing (which would make the figure look better than one change is).
-    for (let i = 0; i < patches; i += 1) {
-      await api.patchCopay(plan.objectId, 1_000 + i);
-      await waitCaughtUp(stack.baseUrl, { pollMs: 10 });
-    }
-    const perPatch = ((await documentsWritten(es, alias)) - before) / patches;
+    const apiPatches = sizes.patches;
+    const created = async (plan: PlanDocument) => {
+      const answer = await api.post(plan);
+      if (answer.status !== 201) throw new Error(`creating the plan answered ${answer.status}`);
+      // Warm: JIT compilation, and the first changes of a plan enter its parts into both processes' caches.
+      for (let i = 0; i < 200; i += 1) await api.patchCopay(plan.objectId, 500 + i);
+      return plan;
+    };
+    /** The projector's CPU per ms while nothing is written (heartbeats, metrics): taken out of its figures. */
+    const projectorIdlePerMs = async () => {
+      await waitCaughtUp(stack.baseUrl);
+      const [from, at] = [cpuOf('projector'), Date.now()];
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return (cpuOf('projector') - from) / (Date.now() - at);
+    };
+    const measure = async (plan: PlanDocument, idlePerMs: number) => {
+      const apiFrom = cpuOf('api');
+      for (let i = 0; i < apiPatches; i += 1) await api.patchCopay(plan.objectId, 2_000 + i);
+      const apiMs = (cpuOf('api') - apiFrom) / apiPatches;
+      await waitCaughtUp(stack.baseUrl);
+      const [documentsFrom, projectorFrom, from] = [await documentsWritten(es, alias), cpuOf('projector'), Date.now()];
+      // Each PATCH is projected before the next is sent: counted alone, not folded into a neighbour's
+      // write by the projector's coalescing (which would make the figure look better than one change is).
+      for (let i = 0; i < patches; i += 1) {
+        await api.patchCopay(plan.objectId, 1_000 + i);
+        await waitCaughtUp(stack.baseUrl, { pollMs: 10 });
+      }
+      const projectorMs = (cpuOf('projector') - projectorFrom - idlePerMs * (Date.now() - from)) / patches;
+      return { documents: ((await documentsWritten(es, alias)) - documentsFrom) / patches, apiMs, projectorMs };
+    };
+    say(`one-field PATCHes of a plan with ${sizes.services} services and of the sample plan: ${apiPatches} for the api's CPU, ${patches} each projected alone for documents written and the projector's CPU (less its idle)`);
+    const [widePlan, samplePlan] = [await created(aWidePlan(sizes.services)), await created(aPlan())];
+    const idlePerMs = await projectorIdlePerMs();
+    const wide = await measure(widePlan, idlePerMs);
+    const sample = await measure(samplePlan, idlePerMs);
+    const round = (ms: number) => Math.round(ms * 1000) / 1000;
+    const details = { patches, services: sizes.services, wide: { ...wide, apiMs: round(wide.apiMs), projectorMs: round(wide.projectorMs) }, sample: { ...sample, apiMs: round(sample.apiMs), projectorMs: round(sample.projectorMs) } };
+    const cpuFigure = (process: 'api' | 'projector', key: 'apiMs' | 'projectorMs') => ({
+      figure: `${process} CPU per one-field PATCH, ${sizes.services} services`,
+      measured: round(wide[key]),
+      unit: 'ms',
+      limit: { value: round(sample[key]), unit: 'ms', what: `the same PATCH of the ${(aPlan().linkedPlanServices as JsonObject[]).length}-service sample plan` },
+      ratio: wide[key] / sample[key],
+      target: '—',
+      met: null,
+      details,
+    });
     return [
       {
         figure: `Elasticsearch documents written per one-field PATCH (${sizes.services} services)`,
-        measured: perPatch,
+        measured: wide.documents,
         unit: 'docs',
         target: '1',
-        met: perPatch <= 1,
-        details: { patches, services: sizes.services },
+        met: wide.documents <= 1,
+        details,
       },
+      cpuFigure('api', 'apiMs'),
+      cpuFigure('projector', 'projectorMs'),
     ];
   } finally {
     await stack.stop();
