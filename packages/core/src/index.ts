@@ -7,6 +7,7 @@ export { validateJsonPatch } from './jsonPatch/validateJsonPatch.js';
 export { jsonEquals } from './jsonPatch/jsonEquals.js';
 export { parseJsonPointer, type ParsedPointer } from './jsonPatch/parseJsonPointer.js';
 export { evolvePlan, foldPlan, INITIAL_PLAN_STATE, type PlanState } from './evolvePlan.js';
+export { createSharedFold, type Evolve } from './createSharedFold.js';
 export { parseStrictJson, JsonRejected, type JsonRejection, type StrictJsonLimits } from './parseStrictJson.js';
 export { isForbiddenKey, findForbiddenKeys, assertNoForbiddenKeys, escapePointer } from './forbiddenKeys.js';
 export type { EventLog, PlanHead, AppendRequest, AppendResult, EventRange, IdempotencyRecord, IdempotencyClaim, IdempotencyOwner } from './ports/EventLog.js';

@@ -1,4 +1,4 @@
-import { evolvePlan, refOf, type EventLog, type Logger, type PlanEvent, type PlanState, type ProjectionState, type ProjectionTarget } from '@planledger/core';
+import { evolvePlan, refOf, type EventLog, type Evolve, type Logger, type PlanEvent, type PlanState, type ProjectionState, type ProjectionTarget } from '@planledger/core';
 
 export type HandleOutcome = 'applied' | 'duplicate';
 
@@ -27,10 +27,12 @@ export interface ProjectionRunnerOptions {
    * versions tells the target every state it passed through (`PlanChange.passed`).
    */
   readonly soleWriter?: boolean;
+  /** How an event is folded into a state (default evolvePlan; the live projector shares one fold among its projections, createSharedFold). */
+  readonly evolve?: Evolve;
 }
 
 /** The same runner serves live consumption from the broker and replay straight from the log. */
-export function createProjectionRunner({ log, state, target, logger, soleWriter = false }: ProjectionRunnerOptions): ProjectionRunner {
+export function createProjectionRunner({ log, state, target, logger, soleWriter = false, evolve = evolvePlan }: ProjectionRunnerOptions): ProjectionRunner {
   const handleChain = async (events: readonly PlanEvent[]): Promise<HandleOutcome[]> => {
     const first = events[0];
     if (first === undefined) return [];
@@ -49,7 +51,7 @@ export function createProjectionRunner({ log, state, target, logger, soleWriter 
     const passed: (PlanState['document'])[] = [];
     for (const [i, event] of chain.entries()) {
       if (i > 0 && !soleWriter) passed.push(after.document);
-      after = evolvePlan(after, event);
+      after = evolve(after, event);
     }
     await target.apply({ event: chain.at(-1)!, events: chain, before, after, ...(passed.length > 0 ? { passed } : {}) });
     await state.set(plan, after);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { Channel } from 'amqplib';
-import { commonSettings, esNodesOf, readConfig, setting } from '@planledger/core';
+import { commonSettings, createSharedFold, esNodesOf, readConfig, setting } from '@planledger/core';
 import { createRedisKeys, RedisEventLog, RedisPartitionLeaseStore, RedisProjectionState, connectRedis } from '@planledger/core/redis';
 import { AmqpMessageSource, createBrokerTopology } from '@planledger/core/rabbitmq';
 import { createBulkBatcher, createElasticClient } from '@planledger/core/elasticsearch';
@@ -50,6 +50,8 @@ await runProcess('projector', config.logLevel, async (logger) => {
   // One batcher for every projection's Elasticsearch writes: a change's search and temporal
   // documents go in the same bulk request, not in one request each.
   const bulk = createBulkBatcher({ client: es, maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) });
+  // One fold for every projection: in step, they fold each event into the same objects once.
+  const evolve = createSharedFold();
   // Everything on the broker is one session: when its node goes, the consumers stop (the broker
   // redelivers what they held), the partitions are handed over, and all starts again on another node.
   const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {
@@ -63,7 +65,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
         return consumeProjection({
           source: new AmqpMessageSource(await link.channel(), topology, projection.name),
           projection: projection.name,
-          runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger }),
+          runner: createProjectionRunner({ log, state, target: projection.liveTarget(resources, { bulk }), logger, evolve }),
           setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
           checkpoint: (partition) => state.checkpoint(partition),
           partitions: [], // the partition share starts them

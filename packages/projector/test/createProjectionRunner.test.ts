@@ -1,5 +1,5 @@
 import test from 'ava';
-import { EVENT_SCHEMA_VERSION, InMemoryEventLog, InMemoryProjectionState, silentLogger, type PlanChange, type PlanEvent, type ProjectionTarget } from '@planledger/core';
+import { createSharedFold, EVENT_SCHEMA_VERSION, INITIAL_PLAN_STATE, InMemoryEventLog, InMemoryProjectionState, planKey, silentLogger, type PlanChange, type PlanEvent, type PlanState, type ProjectionState, type ProjectionTarget } from '@planledger/core';
 import { createProjectionRunner } from '../src/createProjectionRunner.js';
 import { aPlan } from '../../core/test/planMother.js';
 
@@ -99,4 +99,36 @@ test('projection runner › as the sole writer of its target (a rebuild before t
   await runner.handleChain(events);
   t.is(target.changes.length, 1);
   t.is(target.changes[0]!.passed, undefined);
+});
+
+/** A state that hands back the very state it was given, as RedisProjectionState does with the state it last wrote (the in-memory twin hands back copies). */
+function keepingState(): ProjectionState {
+  const states = new Map<string, PlanState>();
+  return {
+    get: async (plan) => states.get(planKey(plan)) ?? INITIAL_PLAN_STATE,
+    set: async (plan, state) => void states.set(planKey(plan), state),
+    checkpoint: async () => null,
+    setCheckpoint: async () => undefined,
+  };
+}
+
+test('projection runner › runners sharing one fold hold the same objects while in step; one folding later than the fold remembers folds on its own, to an equal state', async (t) => {
+  const { log, events } = await givenLogWithVersions('shared', 3);
+  const evolve = createSharedFold({ entries: 3 });
+  const [first, second, later] = [recordingTarget(), recordingTarget(), recordingTarget()];
+  const runner = (target: ProjectionTarget) => createProjectionRunner({ log, state: keepingState(), target, logger: silentLogger, evolve });
+  const [a, b] = [runner(first), runner(second)];
+  for (const event of events) {
+    // Each consumer parses its own copy of the message.
+    await a.handle(JSON.parse(JSON.stringify(event)) as PlanEvent);
+    await b.handle(JSON.parse(JSON.stringify(event)) as PlanEvent);
+  }
+  t.is(first.changes.length, 3);
+  first.changes.forEach((change, i) => t.is(change.after.document, second.changes[i]!.after.document, `version ${i + 1}: the same object`));
+  // Three results of another plan since: the fold remembers none of these, and a projection catching up folds alone.
+  const { events: others } = await givenLogWithVersions('other', 3);
+  others.reduce<PlanState>((state, event) => evolve(state, event), INITIAL_PLAN_STATE);
+  await runner(later).handleChain(events);
+  t.deepEqual(later.changes.at(-1)?.after, first.changes.at(-1)?.after);
+  t.not(later.changes.at(-1)?.after.document, first.changes.at(-1)?.after.document);
 });
