@@ -6,6 +6,7 @@ import type { ProjectionState } from '../../ports/ProjectionState.js';
 import { planKey, type PlanRef } from '../../planRef.js';
 import type { RedisKeys } from './redisKeys.js';
 import { WeighedCache } from '../../weighedCache.js';
+import { jsonText } from '../../jsonText.js';
 
 export interface RedisProjectionStateOptions {
   /**
@@ -87,7 +88,7 @@ export class RedisProjectionState implements ProjectionState {
       this.remember(plan, { state, documentVersion: stored, bytes: known?.bytes ?? 0 });
       return;
     }
-    const document = state.document ? JSON.stringify(state.document) : '';
+    const document = state.document ? jsonText(state.document) : '';
     // A young plan (a create, mostly) is the fold of its first few events: its state records the
     // version alone, folded from version 0 when read back, and no copy of the document is kept
     // until version `documentEvery` (each projection would hold one per plan).
