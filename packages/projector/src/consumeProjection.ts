@@ -1,5 +1,6 @@
 import { isTransientError, planKey, refOf, type Logger, type MessageSource, type PlanEvent, type SourceMessage } from '@planledger/core';
 import type { HandleOutcome, ProjectionRunner } from './createProjectionRunner.js';
+import type { ParseEvent } from './createEventParser.js';
 import { createWatermark } from './createWatermark.js';
 
 export interface ConsumeProjectionOptions {
@@ -30,6 +31,8 @@ export interface ConsumeProjectionOptions {
   readonly partitions?: readonly number[];
   /** A partition's saved checkpoint: the checkpoint written never goes back before it. */
   readonly checkpoint?: (partition: number) => Promise<string | null>;
+  /** Reads a message's event (default JSON.parse of its body; the projector shares one parser among its projections, createEventParser). */
+  readonly parse?: ParseEvent;
 }
 
 export interface ProjectionConsumer {
@@ -76,6 +79,7 @@ type Fate = 'done' | 'requeued' | 'stopped';
 export async function consumeProjection(options: ConsumeProjectionOptions): Promise<ProjectionConsumer> {
   const { source, projection, runner, setCheckpoint, logger, prefetch = 50, maxBackoffMs = 5_000, onHandled, recordDeadLetter } = options;
   const isTransient = options.isTransient ?? isTransientError;
+  const parse = options.parse ?? ((message: SourceMessage) => JSON.parse(message.body) as PlanEvent);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let stopping = false;
   const lanes = new Map<number, Lane>();
@@ -191,7 +195,7 @@ export async function consumeProjection(options: ConsumeProjectionOptions): Prom
         watermark.arrived(message.position);
         let event: PlanEvent;
         try {
-          event = JSON.parse(message.body) as PlanEvent;
+          event = parse(message);
         } catch {
           logger.error({ projection, position: message.position }, 'message is not JSON: dead-lettering it');
           const settling = deadLetter(message, new Error('The message is not JSON.')).then((fate) => settle(message.position, fate));

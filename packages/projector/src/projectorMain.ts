@@ -7,6 +7,7 @@ import { createBulkBatcher, createElasticClient } from '@planledger/core/elastic
 import { brokerConnectorOf, keepBrokerSession } from './brokerSession.js';
 import { deadLetterOf, drainDeadLetterQueue, RedisDeadLetterStore } from './admin/index.js';
 import { consumeProjection } from './consumeProjection.js';
+import { createEventParser } from './createEventParser.js';
 import { createProjectionRunner } from './createProjectionRunner.js';
 import { createProjectorMetrics } from './projectorMetrics.js';
 import { PROJECTION_NAMES, PROJECTIONS } from './projections/index.js';
@@ -50,8 +51,10 @@ await runProcess('projector', config.logLevel, async (logger) => {
   // One batcher for every projection's Elasticsearch writes: a change's search and temporal
   // documents go in the same bulk request, not in one request each.
   const bulk = createBulkBatcher({ client: es, maxActions: config.bulkMaxActions, maxWaitMs: config.bulkMaxWaitMs, onFlush: (actions: number) => metrics.bulkActions.observe(actions) });
-  // One fold for every projection: in step, they fold each event into the same objects once.
+  // One fold and one parser for every projection: in step, they read each event and fold it into
+  // the same objects once.
   const evolve = createSharedFold();
+  const parse = createEventParser();
   // Everything on the broker is one session: when its node goes, the consumers stop (the broker
   // redelivers what they held), the partitions are handed over, and all starts again on another node.
   const broker = await keepBrokerSession(brokerConnectorOf(config), logger, async (link) => {
@@ -69,6 +72,7 @@ await runProcess('projector', config.logLevel, async (logger) => {
           setCheckpoint: (partition, position) => state.setCheckpoint(partition, position),
           checkpoint: (partition) => state.checkpoint(partition),
           partitions: [], // the partition share starts them
+          parse,
           logger,
           onHandled: (outcome) => metrics.handled.inc({ projection: projection.name, outcome }),
           recordDeadLetter: ({ message, error }) =>
