@@ -3,8 +3,15 @@
  * changed in place once built (a change builds a new one sharing its untouched parts; see
  * jsonText), so the next state of a plan is checked only where its change made new objects. One
  * record per object or array, each check filling in its own findings: a part is entered into
- * this map once, whichever checks it passed.
+ * this map once, whichever checks it passed. Checks enter parts only when asked to (`remember`):
+ * for the result of a change, whose parts the plan's next change shares; not for a create's
+ * document or a request body, whose entries would cost more than they save.
  */
+
+/** Whether a check enters what it found into the records (see above); it reads them either way. */
+export interface Remembering {
+  readonly remember?: boolean;
+}
 export interface CheckedPart {
   /** No forbidden key anywhere below it. */
   forbiddenFree?: true;

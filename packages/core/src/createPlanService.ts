@@ -1,4 +1,5 @@
 import { decidePlanChange, type PatchFormat, type PlanCommand, type PlanDecision } from './decidePlanChange.js';
+import type { Remembering } from './checkedParts.js';
 import { DomainError, IdempotencyKeyReused, PlanDeleted, PlanExists, PlanNotFound, VersionConflict, WriteOutcomeUnknown, WriteUnconfirmed, type Violation } from './errors.js';
 import { isTransientError } from './isTransientError.js';
 import { evaluatePreconditions, type Preconditions } from './evaluatePreconditions.js';
@@ -40,7 +41,7 @@ export interface PlanServiceOptions {
   readonly log: EventLog;
   readonly now: () => Date;
   /** Checks a whole plan document; returns every violation (empty when valid). */
-  readonly validate?: (document: unknown) => Violation[];
+  readonly validate?: (document: unknown, remembering?: Remembering) => Violation[];
   /** How long an Idempotency-Key is remembered (at least 24 hours). */
   readonly idempotencyTtlSeconds?: number;
   /** How often a write with `If-Match: *` re-reads and re-applies when another write moved the plan meanwhile. */

@@ -1,5 +1,6 @@
 import { applyJsonPatch, diffDocuments } from './applyJsonPatch.js';
 import { assertIdentityKept } from './assertIdentityKept.js';
+import type { Remembering } from './checkedParts.js';
 import { DomainError, ForbiddenOrg, PlanExists, SchemaViolation, type Violation } from './errors.js';
 import { assertNoForbiddenKeys } from './forbiddenKeys.js';
 import { applyMergePatch } from './mergePatch.js';
@@ -28,7 +29,7 @@ export interface PlanDecision {
 export interface DecideOptions {
   readonly tenant: Tenant;
   /** Checks a whole plan document; returns every violation (empty when valid). */
-  readonly validate: (document: unknown) => Violation[];
+  readonly validate: (document: unknown, remembering?: Remembering) => Violation[];
 }
 
 /**
@@ -74,10 +75,13 @@ function applyPatchBody(current: PlanDocument | null, format: PatchFormat, body:
 
 /** The result of any write must be a valid plan of an org the caller acts for, keeping identities. */
 function checkResult(current: PlanDocument | null, next: unknown, { tenant, validate }: DecideOptions): PlanDocument {
-  assertNoForbiddenKeys(next);
+  // A change's result shares its parts with the plan's next change: what the checks find of them
+  // is kept, so that change checks only what it makes (see checkedParts). A create's is not.
+  const remembering = { remember: current !== null };
+  assertNoForbiddenKeys(next, remembering);
   // Identity first: changing an objectType is a refused change (422), not a malformed document (400).
   if (current !== null) assertIdentityKept(current, next as JsonValue);
-  const violations = validate(next);
+  const violations = validate(next, remembering);
   if (violations.length > 0) throw new SchemaViolation(violations);
   const document = next as PlanDocument;
   if (current !== null) {
@@ -86,7 +90,7 @@ function checkResult(current: PlanDocument | null, next: unknown, { tenant, vali
     }
   }
   if (!tenantMayAccess(tenant, document._org)) throw new ForbiddenOrg(document._org);
-  const foreign = findForeignOrgs(document, document._org);
+  const foreign = findForeignOrgs(document, document._org, '', remembering);
   if (foreign.length > 0) throw new SchemaViolation(foreign);
   return document;
 }

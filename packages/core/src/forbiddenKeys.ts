@@ -1,4 +1,4 @@
-import { checkedPart, recordOf } from './checkedParts.js';
+import { checkedPart, recordOf, type Remembering } from './checkedParts.js';
 import { DomainError, type Violation } from './errors.js';
 
 /** Keys that reach prototypes when used as property names or patch path segments. */
@@ -14,7 +14,7 @@ export function isForbiddenKey(key: string): boolean {
  * out only for a key it reports (a valid document costs no string work). Parts found clean
  * before are not walked again (see checkedParts).
  */
-export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
+export function findForbiddenKeys(value: unknown, pointer = '', { remember = false }: Remembering = {}): Violation[] {
   type Entry = { readonly value: unknown; readonly parent: Entry | null; readonly segment: string | number };
   const violations: Violation[] = [];
   const walked: object[] = [];
@@ -36,7 +36,7 @@ export function findForbiddenKeys(value: unknown, pointer = ''): Violation[] {
       stack.push({ value: (here as Record<string, unknown>)[key], parent: item, segment: key });
     }
   }
-  if (violations.length === 0) for (const container of walked) recordOf(container).forbiddenFree = true;
+  if (violations.length === 0 && remember) for (const container of walked) recordOf(container).forbiddenFree = true;
   return violations;
 }
 
@@ -49,8 +49,8 @@ function pointerOf(entry: { readonly parent: unknown; readonly segment: string |
   return segments.length === 0 ? '' : `/${segments.reverse().join('/')}`;
 }
 
-export function assertNoForbiddenKeys(value: unknown): void {
-  const violations = findForbiddenKeys(value);
+export function assertNoForbiddenKeys(value: unknown, remembering: Remembering = {}): void {
+  const violations = findForbiddenKeys(value, '', remembering);
   if (violations.length > 0) {
     throw new DomainError('FORBIDDEN_KEY', 'The body uses a key that is not allowed.', violations);
   }

@@ -1,4 +1,4 @@
-import { checkedPart, recordOf } from './checkedParts.js';
+import { checkedPart, recordOf, type Remembering } from './checkedParts.js';
 import { isJsonObject, type JsonValue } from './planDocument.js';
 import type { Violation } from './errors.js';
 import { escapePointer } from './forbiddenKeys.js';
@@ -16,8 +16,8 @@ export function tenantMayAccess(tenant: Tenant, org: unknown): boolean {
 }
 
 /** Every nested object (anything with an objectId) must belong to the plan's org; a pointer is spelled out only for a violation. */
-export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Violation[] {
-  if (allOfOrg(value, org, pointer !== '')) return [];
+export function findForeignOrgs(value: JsonValue, org: string, pointer = '', { remember = false }: Remembering = {}): Violation[] {
+  if (allOfOrg(value, org, pointer !== '', remember)) return [];
   const violations: Violation[] = [];
   const path: string[] = [];
   const here = () => pointer + path.map((segment) => `/${segment}`).join('');
@@ -51,7 +51,7 @@ export function findForeignOrgs(value: JsonValue, org: string, pointer = ''): Vi
  * the same walk as findForeignOrgs, spelling out no pointer, and not below parts found to belong
  * to the org before (see checkedParts).
  */
-function allOfOrg(value: JsonValue, org: string, nested: boolean): boolean {
+function allOfOrg(value: JsonValue, org: string, nested: boolean, remember: boolean): boolean {
   const walked: object[] = [];
   const stack: { readonly node: JsonValue; readonly nested: boolean }[] = [{ node: value, nested }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
@@ -63,6 +63,6 @@ function allOfOrg(value: JsonValue, org: string, nested: boolean): boolean {
     walked.push(node);
     for (const member of isArray ? node : Object.values(node)) if (typeof member === 'object' && member !== null) stack.push({ node: member, nested: true });
   }
-  for (const node of walked) recordOf(node).org = org;
+  if (remember) for (const node of walked) recordOf(node).org = org;
   return true;
 }

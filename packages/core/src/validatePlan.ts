@@ -1,5 +1,5 @@
 import { Ajv2020, type DefinedError, type ValidateFunction } from 'ajv/dist/2020.js';
-import { checkedPart, recordOf } from './checkedParts.js';
+import { checkedPart, recordOf, type Remembering } from './checkedParts.js';
 import { objectIdsIn } from './collectObjectIds.js';
 import type { Violation } from './errors.js';
 import { escapePointer, findForbiddenKeys } from './forbiddenKeys.js';
@@ -53,27 +53,27 @@ function compileValidators(): PlanValidators {
  * item found valid is remembered (see checkedParts), so a change of one item of a plan with a
  * hundred checks that one, not a hundred.
  */
-function satisfiesSchema(document: JsonObject, { shallow, items }: PlanValidators): boolean {
+function satisfiesSchema(document: JsonObject, { shallow, items }: PlanValidators, remember: boolean): boolean {
   if (!shallow(document)) return false;
   for (const { property, definition, item } of items) {
     const list = document[property];
     if (!Array.isArray(list)) continue;
     for (const element of list) if (!(isJsonObject(element) && checkedPart(element)?.satisfies === definition) && !item(element)) return false;
-    for (const element of list) if (isJsonObject(element)) recordOf(element).satisfies = definition;
+    if (remember) for (const element of list) if (isJsonObject(element)) recordOf(element).satisfies = definition;
   }
   return true;
 }
 
-/** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. */
-export function validatePlan(document: unknown): Violation[] {
+/** Every way `document` fails to be a valid plan, as JSON Pointers; empty when it is valid. With `remember`, what it found of the document's parts is kept for the plan's next change (see checkedParts). */
+export function validatePlan(document: unknown, { remember = false }: Remembering = {}): Violation[] {
   if (!isJsonObject(document)) return [{ pointer: '', message: 'must be an object' }];
-  const early = checkBounds(document) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document));
+  const early = checkBounds(document, remember) ?? checkSize(document) ?? nonEmpty(findForbiddenKeys(document, '', { remember }));
   if (early) return early.slice(0, MAX_REPORTED_VIOLATIONS);
   const validators = planValidators();
   // The whole schema runs only to report what is wrong, in its order.
-  const violations = satisfiesSchema(document, validators) || validators.plan(document) ? [] : ((validators.plan.errors ?? []) as DefinedError[]).map(toViolation);
+  const violations = satisfiesSchema(document, validators, remember) || validators.plan(document) ? [] : ((validators.plan.errors ?? []) as DefinedError[]).map(toViolation);
   const dates = violations.some((violation) => violation.pointer === '/creationDate') ? [] : findImpossibleDates(document);
-  return [...violations, ...dates, ...findDuplicateObjectIds(document)].slice(0, MAX_REPORTED_VIOLATIONS);
+  return [...violations, ...dates, ...findDuplicateObjectIds(document, remember)].slice(0, MAX_REPORTED_VIOLATIONS);
 }
 
 /** The schema checks a date's shape; the calendar (no 02-30-2020) is checked here. */
@@ -85,7 +85,7 @@ function findImpossibleDates(document: Record<string, unknown>): Violation[] {
 }
 
 /** The bounds, reusing the sizes of parts measured before (see checkedParts); should one be crossed, the full walk says where. */
-function checkBounds(document: object): Violation[] | undefined {
+function checkBounds(document: object, remember: boolean): Violation[] | undefined {
   const walked: object[] = [];
   const stack: { readonly value: object; readonly depth: number }[] = [{ value: document, depth: 1 }];
   let nodes = 1;
@@ -107,6 +107,7 @@ function checkBounds(document: object): Violation[] | undefined {
       if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
     }
   }
+  if (!remember) return undefined;
   // Children were walked after their parents: measured in reverse, each child is known before its parent.
   for (let i = walked.length - 1; i >= 0; i -= 1) {
     const value = walked[i]!;
@@ -193,10 +194,26 @@ function patternProblem(pointer: string, value: unknown): string | null {
 }
 
 /** A repeated objectId is reported at its second occurrence, naming the first. */
-function findDuplicateObjectIds(document: JsonObject): Violation[] {
-  // The ids of parts seen before are known already (objectIdsIn); only a repeat is walked for its pointers.
-  const ids = objectIdsIn(document);
-  return new Set(ids).size === ids.length ? [] : reportDuplicateObjectIds(document);
+function findDuplicateObjectIds(document: JsonObject, remember: boolean): Violation[] {
+  // Remembering, the ids of parts seen before are known already (objectIdsIn); only a repeat is walked for its pointers.
+  return (remember ? hasRepeats(objectIdsIn(document)) : hasRepeatedObjectId(document)) ? reportDuplicateObjectIds(document) : [];
+}
+
+const hasRepeats = (ids: readonly string[]): boolean => new Set(ids).size !== ids.length;
+
+/** Whether an objectId occurs twice, walking the document without entering its parts anywhere. */
+function hasRepeatedObjectId(document: object): boolean {
+  const seen = new Set<string>();
+  const stack: object[] = [document];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    const id = Array.isArray(value) ? undefined : (value as Record<string, unknown>)['objectId'];
+    if (typeof id === 'string') {
+      if (seen.has(id)) return true;
+      seen.add(id);
+    }
+    for (const member of Object.values(value) as unknown[]) if (typeof member === 'object' && member !== null) stack.push(member);
+  }
+  return false;
 }
 
 function reportDuplicateObjectIds(document: object): Violation[] {

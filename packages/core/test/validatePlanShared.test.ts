@@ -1,5 +1,6 @@
 import test from 'ava';
 import { applyJsonPatch } from '../src/applyJsonPatch.js';
+import { checkedPart } from '../src/checkedParts.js';
 import { findForbiddenKeys } from '../src/forbiddenKeys.js';
 import type { JsonObject, JsonValue, PlanDocument } from '../src/planDocument.js';
 import { findForeignOrgs } from '../src/tenancy.js';
@@ -19,12 +20,14 @@ const withServices = (id: string, n: number): PlanDocument => {
 const fresh = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const items = (plan: PlanDocument) => plan.linkedPlanServices as JsonObject[];
 const nest = (value: JsonValue, levels: number): JsonObject => (levels === 0 ? { leaf: value } : { down: nest(value, levels - 1) });
+/** As the checks of a change's result run (decidePlanChange): entering what they find. */
+const remembering = { remember: true };
 
 /** A valid plan, checked once (its parts are now known good), and documents built from its parts. */
 function variants(): [string, PlanDocument][] {
   const plan = withServices('s', 5);
-  validatePlan(plan);
-  findForeignOrgs(plan, plan._org);
+  validatePlan(plan, remembering);
+  findForeignOrgs(plan, plan._org, '', remembering);
   const patched = (patch: Parameters<typeof applyJsonPatch>[1]) => applyJsonPatch(plan, patch) as PlanDocument;
   const [first, second] = [items(plan)[0]!, items(plan)[1]!];
   return [
@@ -46,12 +49,12 @@ function variants(): [string, PlanDocument][] {
 for (const [name, document] of variants()) {
   test(`validatePlan › ${name}: the same violations as the same JSON made afresh`, (t) => {
     const expected = validatePlan(fresh(document));
-    t.deepEqual(validatePlan(document), expected);
-    t.deepEqual(validatePlan(document), expected, 'and again, now that its parts are known');
+    t.deepEqual(validatePlan(document, remembering), expected);
+    t.deepEqual(validatePlan(document, remembering), expected, 'and again, now that its parts are known');
   });
   test(`findForeignOrgs and findForbiddenKeys › ${name}: the same as on the same JSON made afresh`, (t) => {
-    for (const org of ['example.com', 'other.example']) t.deepEqual(findForeignOrgs(document, org), findForeignOrgs(fresh(document), org));
-    t.deepEqual(findForbiddenKeys(document), findForbiddenKeys(fresh(document)));
+    for (const org of ['example.com', 'other.example']) t.deepEqual(findForeignOrgs(document, org, '', remembering), findForeignOrgs(fresh(document), org));
+    t.deepEqual(findForbiddenKeys(document, '', remembering), findForbiddenKeys(fresh(document)));
   });
 }
 
@@ -73,8 +76,20 @@ test('validatePlan › the variants include valid documents and invalid ones of 
 
 test('findForeignOrgs › a document checked as a plan (its own _org not compared) and then nested in another still has its own _org compared', (t) => {
   const odd = { ...aPlan({ id: 'x', org: 'x.example' }), _org: 'y.example' };
-  t.deepEqual(findForeignOrgs(odd, 'x.example'), []);
+  t.deepEqual(findForeignOrgs(odd, 'x.example', '', remembering), []);
   const holder = { ...aPlan({ id: 'h', org: 'x.example' }), extra: odd };
-  t.deepEqual(findForeignOrgs(holder, 'x.example'), [{ pointer: '/extra/_org', message: "must be the plan's org 'x.example'" }]);
+  t.deepEqual(findForeignOrgs(holder, 'x.example', '', remembering), [{ pointer: '/extra/_org', message: "must be the plan's org 'x.example'" }]);
   t.deepEqual(findForeignOrgs(holder, 'x.example'), findForeignOrgs(fresh(holder), 'x.example'));
+});
+
+test('validatePlan › a document checked without remembering (a create, a body) enters none of its parts', (t) => {
+  const plan = withServices('c', 2);
+  t.deepEqual(validatePlan(plan), []);
+  t.deepEqual(findForeignOrgs(plan, plan._org), []);
+  t.deepEqual(findForbiddenKeys(plan), []);
+  t.is(checkedPart(plan), undefined);
+  t.is(checkedPart(items(plan)[0]!), undefined);
+  validatePlan(plan, remembering);
+  t.true(checkedPart(plan)?.forbiddenFree);
+  t.is(checkedPart(items(plan)[0]!)?.satisfies, '#/$defs/planservice');
 });
