@@ -25,7 +25,7 @@ export function findForbiddenKeys(value: unknown, pointer = '', { remember = fal
       violations.push({ pointer: pointer + pointerOf(item), message: `'${item.segment}' is not allowed as a key` });
     }
     if (typeof here !== 'object' || here === null || checkedPart(here)?.forbiddenFree) continue;
-    walked.push(here);
+    if (remember) walked.push(here);
     if (Array.isArray(here)) {
       for (let index = here.length - 1; index >= 0; index -= 1) stack.push({ value: here[index] as unknown, parent: item, segment: index });
       continue;
@@ -36,7 +36,7 @@ export function findForbiddenKeys(value: unknown, pointer = '', { remember = fal
       stack.push({ value: (here as Record<string, unknown>)[key], parent: item, segment: key });
     }
   }
-  if (violations.length === 0 && remember) for (const container of walked) recordOf(container).forbiddenFree = true;
+  if (violations.length === 0) for (const container of walked) recordOf(container).forbiddenFree = true;
   return violations;
 }
 

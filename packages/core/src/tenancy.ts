@@ -60,9 +60,9 @@ function allOfOrg(value: JsonValue, org: string, nested: boolean, remember: bool
     const isArray = Array.isArray(node);
     if (!isArray && item.nested && 'objectId' in node && node._org !== org) return false;
     if (checkedPart(node)?.org === org) continue;
-    walked.push(node);
+    if (remember) walked.push(node);
     for (const member of isArray ? node : Object.values(node)) if (typeof member === 'object' && member !== null) stack.push({ node: member, nested: true });
   }
-  if (remember) for (const node of walked) recordOf(node).org = org;
+  for (const node of walked) recordOf(node).org = org;
   return true;
 }

@@ -101,13 +101,12 @@ function checkBounds(document: object, remember: boolean): Violation[] | undefin
     const keys = Object.keys(value);
     nodes += keys.length;
     if (nodes > MAX_PLAN_NODES) return firstBoundCrossed(document);
-    walked.push(value);
+    if (remember) walked.push(value);
     for (const key of keys) {
       const child: unknown = (value as Record<string, unknown>)[key];
       if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
     }
   }
-  if (!remember) return undefined;
   // Children were walked after their parents: measured in reverse, each child is known before its parent.
   for (let i = walked.length - 1; i >= 0; i -= 1) {
     const value = walked[i]!;
