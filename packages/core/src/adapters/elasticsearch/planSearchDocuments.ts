@@ -66,7 +66,7 @@ export function planSearchDocuments(plan: PlanDocument): SearchDocument[] {
 /** Appends the documents of `object` and its descendants (its own last) to `documents`, reusing its last split when it stood in the same place. */
 function split(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string, documents: SearchDocument[]): void {
   const known = splits.get(object);
-  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) {
+  if (known !== undefined && samePlace(known, key, relation, parentId)) {
     for (const document of known.documents) documents.push(document);
     return;
   }
@@ -82,7 +82,7 @@ const owned = new WeakMap<JsonObject, { readonly key: string; readonly relation:
 
 function ownDocument(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string): SearchDocument {
   const known = owned.get(object);
-  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) return known.document;
+  if (known !== undefined && samePlace(known, key, relation, parentId)) return known.document;
   const source: JsonObject = { planId, planKey: key };
   for (const [property, value] of Object.entries(object)) {
     if (nestedObjects(value).length === 0) source[property] = property === 'creationDate' ? normalisePlanDate(value) : value;
@@ -93,10 +93,12 @@ function ownDocument(object: JsonObject, relation: string, parentId: string | nu
   return document;
 }
 
+/** Whether an object's remembered documents were made where it stands now: the same plan, relation and parent. */
+const samePlace = (made: { readonly key: string; readonly relation: string; readonly parentId: string | null }, key: string, relation: string, parentId: string | null): boolean =>
+  made.key === key && made.relation === relation && made.parentId === parentId;
+
 /** The documents of `object` and its descendants, its own last. */
 function documentsOf(object: JsonObject, relation: string, parentId: string | null, key: string, planId: string): readonly SearchDocument[] {
-  const known = splits.get(object);
-  if (known !== undefined && known.key === key && known.relation === relation && known.parentId === parentId) return known.documents;
   const documents: SearchDocument[] = [];
   split(object, relation, parentId, key, planId, documents);
   return documents;
@@ -130,9 +132,10 @@ export function changedSearchDocuments(before: PlanDocument, after: PlanDocument
     }
   };
   const compare = (old: JsonObject, next: JsonObject, relation: string, parentId: string | null): void => {
-    const { id } = ownDocument(next, relation, parentId, key, planId);
+    const own = ownDocument(next, relation, parentId, key, planId);
+    const { id } = own;
     note(was, [ownDocument(old, relation, parentId, key, planId)]);
-    note(now, [ownDocument(next, relation, parentId, key, planId)]);
+    note(now, [own]);
     for (const property of new Set([...Object.keys(old), ...Object.keys(next)])) {
       const oldValue = old[property];
       const nextValue = next[property];
