@@ -51,6 +51,7 @@ export { readRelayLag, readProjectionLag, type PartitionLag, type LagOptions } f
 export { isTransientError } from './isTransientError.js';
 export { runProcess, type RunProcessOptions, type RunningProcess, type ProcessLogger } from './runProcess.js';
 export { jsonText, parseJsonText } from './jsonText.js';
+export { WeighedCache } from './weighedCache.js';
 export { isCalendarTime } from './isCalendarTime.js';
 export { actorOf, PLAN_EVENT_TYPES, type EventActor } from './planEvent.js';
 export { checkChangeReason, MAX_CHANGE_REASON_LENGTH } from './changeReason.js';

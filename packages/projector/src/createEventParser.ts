@@ -1,4 +1,4 @@
-import type { PlanEvent, SourceMessage } from '@planledger/core';
+import { WeighedCache, type PlanEvent, type SourceMessage } from '@planledger/core';
 
 /** Reads the event a message carries. */
 export type ParseEvent = (message: SourceMessage) => PlanEvent;
@@ -11,15 +11,13 @@ export type ParseEvent = (message: SourceMessage) => PlanEvent;
  * JSON.parse does.
  */
 export function createEventParser({ entries = 1024 }: { entries?: number } = {}): ParseEvent {
-  const parsed = new Map<string, { readonly body: string; readonly event: PlanEvent }>();
+  const parsed = new WeighedCache<{ readonly body: string; readonly event: PlanEvent }>(entries);
   return (message) => {
     const key = `${message.partition}:${message.position}`;
     const known = parsed.get(key);
     if (known !== undefined && known.body === message.body) return known.event;
     const event = JSON.parse(message.body) as PlanEvent;
-    parsed.delete(key);
-    parsed.set(key, { body: message.body, event });
-    if (parsed.size > entries) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, { body: message.body, event }, 1);
     return event;
   };
 }
