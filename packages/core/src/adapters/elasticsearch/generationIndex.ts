@@ -2,9 +2,9 @@ import type { Client } from '@elastic/elasticsearch';
 import { concreteIndex } from './ensurePlanIndex.js';
 import { withReplicas } from './planIndexMapping.js';
 
-/** An index body whose settings name the refresh interval readers get. */
+/** An index body whose settings may name the refresh interval readers get (none: Elasticsearch's default). */
 export interface IndexBody {
-  readonly settings: { readonly refresh_interval: string };
+  readonly settings: { readonly number_of_shards: number; readonly refresh_interval?: string };
 }
 
 /**
@@ -20,12 +20,14 @@ export async function createGenerationIndex(client: Client, index: string, body:
 }
 
 /**
- * Gives the generation `index` the refresh interval of `body`, makes what it holds searchable, and
+ * Gives the generation `index` the refresh interval of `body` (none named: back to
+ * Elasticsearch's default, refreshed while searched), makes what it holds searchable, and
  * points `alias` (for reads and writes) at it instead of the index it named before, which is
  * returned (null: there was none).
  */
 export async function activateGeneration(client: Client, alias: string, index: string, body: IndexBody): Promise<string | null> {
-  await client.indices.putSettings({ index, settings: { index: { refresh_interval: body.settings.refresh_interval } } });
+  // null resets the setting: an index whose interval was never set is left alone while nobody searches it.
+  await client.indices.putSettings({ index, settings: { index: { refresh_interval: body.settings.refresh_interval ?? null } } } as never);
   await client.indices.refresh({ index });
   const old = await concreteIndex(client, alias);
   const actions: object[] = [{ add: { index, alias, is_write_index: true } }];
