@@ -7,6 +7,7 @@ import type { PlanEvent } from './planEvent.js';
 import { planKey, refOf } from './planRef.js';
 import type { EventLog } from './ports/EventLog.js';
 import type { LogEntry, PartitionLog } from './ports/PartitionLog.js';
+import { WeighedCache } from './weighedCache.js';
 
 /** A history entry as the changes feed gives it: with where it is in the log (`<partition>:<position>`). */
 export type ChangeEntry = { readonly position: string } & HistoryEntry;
@@ -70,12 +71,8 @@ export function createChangeFeed({ partitions, log, positionTimes, clockSkewMs =
   const scan = (filter: ChangeFilter, after: PartitionPositions, size: number) => {
     const pastEnd = endOf(filter);
     const merge = new PartitionMerge(partitions, { after, chunk: size, ...(pastEnd ? { pastEnd } : {}) });
-    const states = new Map<string, PlanState>();
-    const remember = (key: string, state: PlanState) => {
-      states.delete(key);
-      states.set(key, state);
-      if (states.size > stateCacheSize) states.delete(states.keys().next().value as string);
-    };
+    const states = new WeighedCache<PlanState>(stateCacheSize);
+    const remember = (key: string, state: PlanState) => states.set(key, state, 1);
     const changeOf = async (item: LogEntry): Promise<ChangeEntry | null> => {
       const event = JSON.parse(item.json) as PlanEvent;
       const key = planKey(refOf(event));

@@ -50,6 +50,11 @@ export class WeighedCache<V> {
     while (this.weight > this.budget && this.oldest) this.remove(this.oldest);
   }
 
+  /** How many entries are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   delete(key: string): void {
     const entry = this.entries.get(key);
     if (entry !== undefined) this.remove(entry);
