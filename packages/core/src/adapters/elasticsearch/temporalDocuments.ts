@@ -154,13 +154,7 @@ function changedStep(before: PlanDocument | null, step: TemporalStep, open: Open
   if (open.size !== count) return false;
   const changed = changedSearchDocuments(before, step.document);
   if (changed === null) return false;
-  for (const { before: old, after: now } of changed) {
-    const held = old === undefined ? undefined : open.get(old.id);
-    if (old === undefined || held === undefined) continue;
-    const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
-    writes.set(write.id, write);
-    open.delete(old.id);
-  }
+  for (const { before: old } of changed) if (old !== undefined) closeVersion(old, step, open, writes);
   let added = 0;
   for (const { before: old, after: now } of changed) {
     if (old === undefined) added += 1;
@@ -180,12 +174,7 @@ function wholeStep(before: PlanDocument | null, step: TemporalStep, open: OpenVe
   const next = searchDocumentsById(step.document);
   for (const [id, old] of previous) {
     const now = next.get(id);
-    if (now !== undefined && sameSearchSource(now, old)) continue;
-    const held = open.get(id);
-    if (held === undefined) continue;
-    const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
-    writes.set(write.id, write);
-    open.delete(id);
+    if (now === undefined || !sameSearchSource(now, old)) closeVersion(old, step, open, writes);
   }
   for (const [id, now] of next) {
     const old = previous.get(id);
@@ -193,6 +182,15 @@ function wholeStep(before: PlanDocument | null, step: TemporalStep, open: OpenVe
     openVersion(old, now, step, open, writes);
   }
   if (step.document !== null) documentCounts.set(step.document, next.size);
+}
+
+/** Closes the open version of `old`'s object, if it has one, at the step. */
+function closeVersion(old: SearchDocument, step: TemporalStep, open: OpenVersions, writes: Map<string, TemporalWrite>): void {
+  const held = open.get(old.id);
+  if (held === undefined) return;
+  const write = versionWrite(old, held.fromVersion, held.validFrom, step.at, step.version);
+  writes.set(write.id, write);
+  open.delete(old.id);
 }
 
 /** Opens the version `now` starts at the step (with its anchor when the object is new: `old` absent). */
