@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { createRedisKeys, RedisEventLog, assertDurableRedis, VERSION_RECORD_WIDTH } from '../src/adapters/redis/index.js';
-import { EVENT_SCHEMA_VERSION, refOfPlan, type PlanDocument, type PlanEvent } from '../src/index.js';
+import { EVENT_SCHEMA_VERSION, refOfPlan, VersionConflict, type PlanDocument, type PlanEvent } from '../src/index.js';
 import { aPlan } from './planMother.js';
 import { eventLogContract } from './eventLogContract.js';
 import { connectTestRedis, deleteKeys, keysUnder, randomPrefix, TEST_REPLICA_ACKS } from './redisTestContext.js';
@@ -194,7 +194,7 @@ test('RedisEventLog › a version record pointing at an entry the log lost is an
   await t.throwsAsync(log.events(refOfPlan(plan)), { message: /PLANLEDGER_MISSING version 2/ });
 });
 
-test('RedisEventLog › a head whose document is the text this process last wrote or read is not parsed again; another text is, at any version', async (t) => {
+test('RedisEventLog › a head this process last wrote or read is used as it is while Redis holds the same version from the same log entry; another is read again', async (t) => {
   const keys = createRedisKeys({ prefix, partitions: 4 });
   const log = new RedisEventLog(redis, keys);
   const plan = aPlan();
@@ -202,22 +202,94 @@ test('RedisEventLog › a head whose document is the text this process last wrot
   await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
   t.is((await log.head(ref))?.document, plan, 'the document it appended, not a parse of it');
 
-  // Another process appends the next version: its text is new here, so it is parsed (once).
+  // Another process appends the next version: this one reads and folds it (once).
   const next = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 2 } };
   await new RedisEventLog(redis, keys).append({ event: eventOf(plan, 2, [{ op: 'replace', path: '/planCostShares/copay', value: 2 }]), document: next });
   const read = (await log.head(ref))?.document;
   t.not(read, next);
   t.deepEqual(read, next);
-  t.is((await log.head(ref))?.document, read, 'read again: the same parse');
+  t.is((await log.head(ref))?.document, read, 'read again: the same document');
 
-  // The same version with another text (a log written again from nothing under the same keys): parsed, not remembered.
+  // The same version written by another log entry (a log written again under the same keys): read again.
   const other = { ...next, planType: 'outOfNetwork' };
-  await redis.hset(keys.head(ref), 'document', JSON.stringify(other));
+  await redis.hset(keys.head(ref), 'document', JSON.stringify(other), 'documentVersion', '2', 'position', '1-1');
   t.deepEqual((await log.head(ref))?.document, other);
 
   // A deleted plan is let go.
   await log.append({ event: { ...eventOf(plan, 3, []), type: 'deleted' }, document: null });
   t.is((await log.head(ref))?.document, null);
+});
+
+test('RedisEventLog › a head stores its document only every headDocumentEvery versions (a young plan none); a process that does not hold it folds the events since', async (t) => {
+  const own = randomPrefix('eventlog-head-document');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys, { headDocumentEvery: 4 });
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  const copayOf = (version: number) => ({ ...plan, planCostShares: { ...(plan.planCostShares as object), copay: version } });
+  try {
+    const stored: [string | null, string | null][] = [];
+    await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
+    stored.push((await redis.hmget(keys.head(ref), 'documentVersion', 'document')) as [string | null, string | null]);
+    for (let version = 2; version <= 9; version += 1) {
+      await log.append({ event: eventOf(plan, version, [{ op: 'replace', path: '/planCostShares/copay', value: version }]), document: copayOf(version) });
+      stored.push((await redis.hmget(keys.head(ref), 'documentVersion', 'document')) as [string | null, string | null]);
+      // A process holding nothing reads it right at every version, whatever the head stores.
+      t.deepEqual((await new RedisEventLog(redis, keys, { headDocumentEvery: 4 }).head(ref))?.document, copayOf(version), `version ${version}`);
+    }
+    t.deepEqual(stored.map(([documentVersion]) => Number(documentVersion)), [0, 0, 0, 4, 4, 4, 4, 8, 8]);
+    t.deepEqual(stored.map(([, document]) => (document ? (JSON.parse(document) as PlanDocument).planCostShares : null)), [null, null, null, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(8).planCostShares, copayOf(8).planCostShares]);
+    // Every append wrote the event itself once; the head stored no document between.
+    t.is(await redis.xlen(keys.log(0)), 9);
+    t.is((await log.head(ref))?.version, 9);
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});
+
+test("RedisEventLog › an earlier release's head (its document at its version, no log entry) is read as it is, and the next append moves it to this layout", async (t) => {
+  const own = randomPrefix('eventlog-head-earlier');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    await appendPatches(new RedisEventLog(redis, keys, { headDocumentEvery: 1 }), plan, 3);
+    await redis.hdel(keys.head(ref), 'position', 'documentVersion');
+    const log = new RedisEventLog(redis, keys);
+    const head = await log.head(ref);
+    t.is(head?.documentJson, (await redis.hget(keys.head(ref), 'document')) ?? '', 'the stored text, sent as it is');
+    t.like(head?.document, { planCostShares: { copay: 3 } });
+    await log.append({ event: eventOf(plan, 4, [{ op: 'replace', path: '/planCostShares/copay', value: 4 }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 4 } } });
+    const [position, documentVersion] = await redis.hmget(keys.head(ref), 'position', 'documentVersion');
+    t.truthy(position);
+    t.is(documentVersion, '0', 'a young plan not held here: folded from the start');
+    t.like((await new RedisEventLog(redis, keys).head(ref))?.document, { planCostShares: { copay: 4 } });
+  } finally {
+    await deleteKeys(redis, own);
+  }
+});
+
+test('RedisEventLog › an append that keeps the head document this process holds is refused, with nothing written, when Redis holds another head at that version', async (t) => {
+  const own = randomPrefix('eventlog-head-guard');
+  const keys = createRedisKeys({ prefix: own, partitions: 1 });
+  const log = new RedisEventLog(redis, keys);
+  const plan = aPlan();
+  const ref = refOfPlan(plan);
+  try {
+    await appendPatches(log, plan, 2);
+    // The log written again under the same keys: the same version, from another entry.
+    await redis.hset(keys.head(ref), 'position', '1-1');
+    const third = { event: eventOf(plan, 3, [{ op: 'replace', path: '/planCostShares/copay', value: 3 }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 3 } } };
+    await t.throwsAsync(log.append(third), { instanceOf: VersionConflict });
+    t.is(await redis.xlen(keys.log(0)), 2);
+    t.is(await redis.hget(keys.head(ref), 'version'), '2');
+    // Read again, the head is this process's once more, and the append goes through.
+    t.is((await log.head(ref))?.version, 2);
+    await t.notThrowsAsync(log.append(third));
+    t.like((await new RedisEventLog(redis, keys).head(ref))?.document, { planCostShares: { copay: 3 } });
+  } finally {
+    await deleteKeys(redis, own);
+  }
 });
 
 test('RedisEventLog › a snapshot read before is decoded once while Redis holds the same bytes; other bytes at that version are decoded again', async (t) => {

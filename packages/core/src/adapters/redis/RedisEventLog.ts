@@ -16,6 +16,18 @@ import type { RedisKeys } from './redisKeys.js';
 
 type AppendReply = [0, number] | [1, string] | [2, string];
 
+/** A plan's head as this process last read or wrote it. */
+interface HeldHead {
+  readonly version: number;
+  /** The log entry of the head's version: with the version, names this head among any a log written again could hold. */
+  readonly position: string;
+  readonly document: PlanDocument;
+  /** The version of the document the head stores in Redis (0: none; readers fold from the start). */
+  readonly documentVersion: number;
+  /** The document's JSON length when last serialised or read whole (its weight in the cache). */
+  readonly bytes: number;
+}
+
 interface WithAppend {
   planledgerAppend(...keysAndArgs: (string | Buffer)[]): Promise<AppendReply>;
   planledgerConfirmRecord(key: string): Promise<string | null>;
@@ -66,9 +78,17 @@ export interface RedisEventLogOptions {
    */
   readonly replicaAcks?: ReplicaAcks;
   /**
-   * How much head JSON this process keeps parsed (default 8 MiB): a head read whose document is
-   * the text this process last read or wrote for the plan is not parsed again, so the next change
-   * of a plan does not parse the whole plan. Compared by text, never assumed from the version.
+   * At most this many versions between two writes of a plan's document into its head (default
+   * 16; 1: every append writes it). The appends between send and store only the event; a head
+   * read that does not find the plan in this process's memory folds the events after the stored
+   * document (fewer than this many).
+   */
+  readonly headDocumentEvery?: number;
+  /**
+   * How much head JSON this process keeps parsed (default 8 MiB): the plans whose head it last
+   * read or wrote. A head read finds the plan there when Redis holds the same version written by
+   * the same log entry (a log written again under the same keys has other entries), and then reads
+   * neither the document nor anything to fold; an append of the next change sends only its event.
    */
   readonly headCacheBytes?: number;
   /**
@@ -80,6 +100,7 @@ export interface RedisEventLogOptions {
 }
 
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
+const isoTime = (ms: string | null): string => new Date(Number(ms)).toISOString();
 
 /**
  * A snapshot as stored: the document's JSON deflated (raw DEFLATE) after a 0 byte, or the 0 byte
@@ -107,10 +128,11 @@ export class RedisEventLog implements EventLog {
   private readonly snapshotIntervals: readonly number[];
   private readonly readChunk: number;
   private readonly replicaAcks: ReplicaAcks | null;
-  private readonly heads: WeighedCache<{ readonly json: string; readonly document: PlanDocument }>;
+  private readonly headDocumentEvery: number;
+  private readonly heads: WeighedCache<HeldHead>;
   private readonly snapshots: WeighedCache<{ readonly stored: Buffer; readonly document: PlanDocument | null }>;
 
-  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks, headCacheBytes = 8 * 1024 * 1024, snapshotCacheBytes = 4 * 1024 * 1024 }: RedisEventLogOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, { snapshotEvery = 25, pastSnapshotEvery = [100], readChunk = 500, replicaAcks, headDocumentEvery = 16, headCacheBytes = 8 * 1024 * 1024, snapshotCacheBytes = 4 * 1024 * 1024 }: RedisEventLogOptions = {}) {
     redis.defineCommand('planledgerAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     redis.defineCommand('planledgerConfirmRecord', { numberOfKeys: 1, lua: CONFIRM_RECORD_SCRIPT });
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -121,6 +143,7 @@ export class RedisEventLog implements EventLog {
     this.snapshotIntervals = [...new Set([snapshotEvery, ...pastSnapshotEvery])];
     this.readChunk = readChunk;
     this.replicaAcks = replicaAcks && replicaAcks.count > 0 ? replicaAcks : null;
+    this.headDocumentEvery = Math.max(1, headDocumentEvery);
     this.heads = new WeighedCache(headCacheBytes);
     this.snapshots = new WeighedCache(snapshotCacheBytes);
   }
@@ -148,6 +171,7 @@ export class RedisEventLog implements EventLog {
     const plan = refOf(event);
     const { version } = event;
     const partition = this.keys.partitionOf(plan);
+    const keep = this.documentToKeep(plan, version, document);
     const keysAndArgs = [
       this.keys.log(partition),
       this.keys.head(plan),
@@ -156,7 +180,7 @@ export class RedisEventLog implements EventLog {
       this.keys.idempotency(plan, scopeKey(idempotency?.key ?? '')),
       String(version - 1),
       JSON.stringify(event),
-      document === null ? '' : jsonText(document),
+      document === null || keep.mode !== '' ? '' : jsonText(document),
       String(version),
       String(Date.parse(event.at)),
       event.org,
@@ -164,47 +188,76 @@ export class RedisEventLog implements EventLog {
       idempotency?.fingerprint ?? '',
       String(idempotency?.ttlSeconds ?? 0),
       String(partition),
+      keep.mode,
+      keep.position,
     ];
     const reply = await this.confirmed<AppendReply>((on) => on.planledgerAppend(...keysAndArgs), () => this.redis.planledgerAppend(...keysAndArgs), ([kind]) => kind !== 0);
-    if (reply[0] === 0) throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
+    if (reply[0] === 0) {
+      // The head is not the one this process held (or has moved on): read it whole next time.
+      this.heads.delete(planKey(plan));
+      throw new VersionConflict(event.planId, version - 1, Number(reply[1]));
+    }
     if (reply[0] === 2) return { kind: 'replayed', record: JSON.parse(reply[1]) as IdempotencyRecord };
-    this.keepHead(plan, document);
+    const bytes = keep.mode === 'keep' ? keep.bytes : document === null ? 0 : jsonText(document).length;
+    this.keepHead(plan, document && { version, position: reply[1], document, documentVersion: keep.documentVersion, bytes });
     return { kind: 'appended', position: reply[1], partition };
   }
 
+  /**
+   * Which document the head keeps after appending `version`: the one it holds (when this process
+   * holds the head it is, and that document is fewer than `headDocumentEvery` versions back), none
+   * (a young plan not held here, a create mostly: the fold of its few events), or `document`.
+   */
+  private documentToKeep(plan: PlanRef, version: number, document: PlanDocument | null): { mode: '' | '0' | 'keep'; position: string; documentVersion: number; bytes: number } {
+    const whole = { mode: '', position: '', documentVersion: version, bytes: 0 } as const;
+    if (document === null) return whole;
+    const held = this.heads.get(planKey(plan));
+    if (held === undefined) return version < this.headDocumentEvery ? { ...whole, mode: '0', documentVersion: 0 } : whole;
+    if (held.version !== version - 1 || version - held.documentVersion >= this.headDocumentEvery) return whole;
+    return { mode: 'keep', position: held.position, documentVersion: held.documentVersion, bytes: held.bytes };
+  }
+
   async head(plan: PlanRef): Promise<PlanHead | null> {
-    const [version, document, at] = await this.redis.hmget(this.keys.head(plan), 'version', 'document', 'at');
-    if (version === null) return null;
-    const when = new Date(Number(at)).toISOString();
-    if (!document) return { planId: plan.planId, version: Number(version), document: null, org: plan.org, at: when };
-    // Parsed on first use: a GET sends the text as it is, a time-travel read needs only the version.
-    let parsed: PlanDocument | null | undefined;
-    const parse = () => {
-      const known = this.heads.get(planKey(plan));
-      if (known?.json === document) return known.document;
-      const read = decodeDocument(document);
-      this.keepHead(plan, read);
+    const key = this.keys.head(plan);
+    const held = this.heads.get(planKey(plan));
+    if (held !== undefined) {
+      // The head this process holds, if Redis still has it: nothing more to read.
+      const [version, position, at] = await this.redis.hmget(key, 'version', 'position', 'at');
+      if (version != null && Number(version) === held.version && position === held.position) return { planId: plan.planId, version: held.version, document: held.document, org: plan.org, at: isoTime(at ?? null) };
+    }
+    const [version, document, at, position, storedVersion] = await this.redis.hmget(key, 'version', 'document', 'at', 'position', 'documentVersion');
+    if (version == null) return null;
+    const current = Number(version);
+    // A head without documentVersion (an earlier release's) holds its document at its version.
+    const documentVersion = storedVersion == null ? current : Number(storedVersion);
+    const head = { planId: plan.planId, version: current, org: plan.org, at: isoTime(at ?? null) };
+    const remember = (read: PlanDocument | null, bytes: number) => {
+      if (position != null) this.keepHead(plan, read && { version: current, position, document: read, documentVersion, bytes });
       return read;
     };
+    if (documentVersion < current) {
+      // The document stored is an earlier version's: fold the events since (fewer than headDocumentEvery).
+      const base = { version: documentVersion, document: decodeDocument(document) };
+      const state = foldPlan(await this.events(plan, { from: documentVersion + 1, to: current }), base);
+      if (state.version !== current) throw new Error(`The log has no events ${plan.org}/${plan.planId}@${documentVersion + 1}–${current} to fold the head from.`);
+      return { ...head, document: remember(state.document, state.document === null ? 0 : jsonText(state.document).length) };
+    }
+    if (!document) return { ...head, document: null };
+    // Parsed on first use: a GET sends the text as it is, a time-travel read needs only the version.
+    let parsed: PlanDocument | null | undefined;
     return {
-      planId: plan.planId,
-      version: Number(version),
-      org: plan.org,
-      at: when,
+      ...head,
       documentJson: document,
       get document() {
-        return (parsed ??= parse());
+        return (parsed ??= remember(decodeDocument(document), document.length));
       },
     };
   }
 
-  /** Remembers the plan's head document with its JSON (a deleted plan's is let go). */
-  private keepHead(plan: PlanRef, document: PlanDocument | null): void {
-    if (document === null) this.heads.delete(planKey(plan));
-    else {
-      const json = jsonText(document);
-      this.heads.set(planKey(plan), { json, document }, json.length);
-    }
+  /** Remembers the plan's head (a deleted plan's is let go). */
+  private keepHead(plan: PlanRef, held: HeldHead | null): void {
+    if (held === null) this.heads.delete(planKey(plan));
+    else this.heads.set(planKey(plan), held, held.bytes);
   }
 
   async versions(plans: readonly PlanRef[]): Promise<number[]> {
