@@ -1,9 +1,11 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { JsonObject, PlanDocument } from '../../packages/core/src/index.js';
+import type { RedisClient } from '../../packages/core/src/adapters/redis/index.js';
 import { aPlan } from '../../packages/core/test/planMother.js';
 import { startStack } from '../../packages/api/test/stackProcesses.js';
 import type { BenchPart } from '../benchContext.js';
 import { BENCH_STACK_ENV, benchApi } from '../benchApi.js';
+import type { Figure } from '../figureTable.js';
 import { waitCaughtUp } from '../caughtUp.js';
 import { readCpu } from '../processCpu.js';
 import { writePathSubjects } from '../servicePids.js';
@@ -27,11 +29,19 @@ async function documentsWritten(es: Client, alias: string): Promise<number> {
   return (indexing.index_total ?? 0) + (indexing.delete_total ?? 0);
 }
 
+/** The log Redis's AOF size and how many times it was rewritten so far (INFO persistence). */
+async function aofOf(redis: RedisClient): Promise<{ size: number; rewrites: number }> {
+  const info = await redis.info('persistence');
+  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? Number.NaN);
+  return { size: field('aof_current_size'), rewrites: field('aof_rewrites') };
+}
+
 /**
  * Elasticsearch documents written per one-field PATCH of a plan with many services: the index's
  * index_total + delete_total delta over N sequential PATCHes, each projected before the next, ÷ N.
- * Beside it, what such a PATCH costs the api and the projector (CPU from /proc) on the wide plan
- * and on the sample plan, in the same run: a cost that follows the change is the same for both.
+ * Beside it, what such a PATCH costs the api, Redis (CPU from /proc; bytes appended to its AOF by
+ * everything that writes there: the api's appends, the projectors' states and the read model) and
+ * the projector on the wide plan and on the sample plan, in the same run: a cost that follows the change is the same for both.
  * The api's figure is taken over PATCHes sent one after another, not waited on (the wait polls
  * the api); the projector's over PATCHes each projected before the next (none folded together),
  * less what it spends idle over as long. Both plans are warmed up with the same PATCHes first.
@@ -60,9 +70,12 @@ export const documentsPerPatch: BenchPart = async ({ es, redis, sizes, say }) =>
       return (cpuOf('projector') - from) / (Date.now() - at);
     };
     const measure = async (plan: PlanDocument, idlePerMs: number) => {
-      const apiFrom = cpuOf('api');
+      const [apiFrom, redisFrom, aofFrom] = [cpuOf('api'), cpuOf('redis'), await aofOf(redis)];
       for (let i = 0; i < apiPatches; i += 1) await api.patchCopay(plan.objectId, 2_000 + i);
-      const apiMs = (cpuOf('api') - apiFrom) / apiPatches;
+      const [apiMs, redisMs] = [(cpuOf('api') - apiFrom) / apiPatches, (cpuOf('redis') - redisFrom) / apiPatches];
+      const aofTo = await aofOf(redis);
+      // An AOF rewrite during the run leaves no delta to count: reported as not measured.
+      const aofBytes = aofTo.rewrites === aofFrom.rewrites ? (aofTo.size - aofFrom.size) / apiPatches : Number.NaN;
       await waitCaughtUp(stack.baseUrl);
       const [documentsFrom, projectorFrom, from] = [await documentsWritten(es, alias), cpuOf('projector'), Date.now()];
       // Each PATCH is projected before the next is sent: counted alone, not folded into a neighbour's
@@ -72,7 +85,7 @@ export const documentsPerPatch: BenchPart = async ({ es, redis, sizes, say }) =>
         await waitCaughtUp(stack.baseUrl, { pollMs: 10 });
       }
       const projectorMs = (cpuOf('projector') - projectorFrom - idlePerMs * (Date.now() - from)) / patches;
-      return { documents: ((await documentsWritten(es, alias)) - documentsFrom) / patches, apiMs, projectorMs };
+      return { documents: ((await documentsWritten(es, alias)) - documentsFrom) / patches, apiMs, redisMs, aofBytes, projectorMs };
     };
     say(`one-field PATCHes of a plan with ${sizes.services} services and of the sample plan: ${apiPatches} for the api's CPU, ${patches} each projected alone for documents written and the projector's CPU (less its idle)`);
     const [widePlan, samplePlan] = [await created(aWidePlan(sizes.services)), await created(aPlan())];
@@ -80,17 +93,22 @@ export const documentsPerPatch: BenchPart = async ({ es, redis, sizes, say }) =>
     const wide = await measure(widePlan, idlePerMs);
     const sample = await measure(samplePlan, idlePerMs);
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
-    const details = { patches, services: sizes.services, wide: { ...wide, apiMs: round(wide.apiMs), projectorMs: round(wide.projectorMs) }, sample: { ...sample, apiMs: round(sample.apiMs), projectorMs: round(sample.projectorMs) } };
-    const cpuFigure = (process: 'api' | 'projector', key: 'apiMs' | 'projectorMs') => ({
-      figure: `${process} CPU per one-field PATCH, ${sizes.services} services`,
-      measured: round(wide[key]),
-      unit: 'ms',
-      limit: { value: round(sample[key]), unit: 'ms', what: `the same PATCH of the ${(aPlan().linkedPlanServices as JsonObject[]).length}-service sample plan` },
-      ratio: wide[key] / sample[key],
-      target: '—',
-      met: null,
-      details,
-    });
+    const rounded = (figures: typeof wide) => ({ ...figures, apiMs: round(figures.apiMs), redisMs: round(figures.redisMs), aofBytes: Math.round(figures.aofBytes), projectorMs: round(figures.projectorMs) });
+    const details = { patches, services: sizes.services, wide: rounded(wide), sample: rounded(sample) };
+    const costFigure = (figure: string, key: 'apiMs' | 'redisMs' | 'projectorMs' | 'aofBytes', unit = 'ms'): Figure => {
+      const named = `${figure} per one-field PATCH, ${sizes.services} services`;
+      if (!Number.isFinite(details.wide[key]) || !Number.isFinite(details.sample[key])) return { figure: named, measured: null, unit, target: '—', met: null, error: 'the AOF was rewritten during the run', details };
+      return {
+        figure: named,
+        measured: details.wide[key],
+        unit,
+        limit: { value: details.sample[key], unit, what: `the same PATCH of the ${(aPlan().linkedPlanServices as JsonObject[]).length}-service sample plan` },
+        ratio: wide[key] / sample[key],
+        target: '—',
+        met: null,
+        details,
+      };
+    };
     return [
       {
         figure: `Elasticsearch documents written per one-field PATCH (${sizes.services} services)`,
@@ -100,8 +118,10 @@ export const documentsPerPatch: BenchPart = async ({ es, redis, sizes, say }) =>
         met: wide.documents <= 1,
         details,
       },
-      cpuFigure('api', 'apiMs'),
-      cpuFigure('projector', 'projectorMs'),
+      costFigure('api CPU', 'apiMs'),
+      costFigure('Redis CPU', 'redisMs'),
+      costFigure('Redis AOF bytes', 'aofBytes', 'bytes'),
+      costFigure('projector CPU', 'projectorMs'),
     ];
   } finally {
     await stack.stop();
