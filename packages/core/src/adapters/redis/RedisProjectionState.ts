@@ -1,5 +1,5 @@
 import type { RedisClient } from './connectRedis.js';
-import { foldPlan, INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
+import { INITIAL_PLAN_STATE, type PlanState } from '../../evolvePlan.js';
 import type { PlanDocument } from '../../planDocument.js';
 import type { EventLog } from '../../ports/EventLog.js';
 import type { ProjectionState } from '../../ports/ProjectionState.js';
@@ -10,52 +10,51 @@ import { jsonText } from '../../jsonText.js';
 
 export interface RedisProjectionStateOptions {
   /**
-   * The log a state's document is folded forward from. With it, a plan's document is written with
-   * the state only every `documentEvery` versions (the versions between record just the version);
-   * without it, every state carries its document.
+   * The log a state's document is read back from: with it, a state records the plan's version
+   * alone, and its document is the log's own state at that version (a snapshot and the events
+   * after it). Without it, every state carries its document.
    */
   readonly log?: EventLog;
-  /** At most this many versions between two writes of a plan's document (default 16). */
-  readonly documentEvery?: number;
   /**
    * How much plan JSON this process keeps in memory, as the latest state of the plans it last
    * wrote (default 8 MiB: ~7,000 plans of the sample's size, ~250 of 100 services; deleted plans
-   * are let go). Beyond it the least recently written plans are read back from Redis.
+   * are let go). Beyond it the least recently written plans are read back from the log.
    */
   readonly cacheBytes?: number;
 }
 
-/** A state as this process last read or wrote it, and the version of the document stored with it in Redis. */
+/** A state as this process last read or wrote it. */
 interface Held {
   readonly state: PlanState;
-  readonly documentVersion: number;
-  /** The document's JSON length when it was last read or written whole (what it weighs in the cache). */
+  /** The document's JSON length when last serialised or read whole (its weight in the cache). */
   readonly bytes: number;
+  /** Whether the hash in Redis holds a document (written by an earlier release): the next write removes it. */
+  readonly storesDocument: boolean;
 }
 
 /**
  * A projection's per-plan state and per-partition checkpoint, each in its partition's hash slot.
  *
- * A plan's state is a hash: `version`, and `document` with the version it is the fold at
- * (`documentVersion`, ≤ `version`; a hash without it was written whole, at `version`). A
- * document at a version is the same whoever folded it, so a state is read back exactly by folding
- * the log's events from `documentVersion` to `version`, and the state this process last wrote is
- * kept in memory: the next change of the plan reads one small field to check its version, not
- * the document. Each write is one HSET, so a crash leaves a whole state behind.
+ * With a log, a plan's state is a hash holding its `version` alone: the document at a version is
+ * the same whoever folded it, so it is the log's (`stateAt`: its nearest snapshot and the events
+ * after it), and no projection keeps a copy of the plan. The state this process last wrote is
+ * kept in memory: the next change of the plan reads one small field to check its version. States
+ * of earlier releases (`document` at `documentVersion`, ≤ `version`, or newer when two instances
+ * raced over the plan during a hand-over and the older wrote its version last) are read at the
+ * newer of the two versions, and lose their document at their next write. Each write is one
+ * HSET (with an HDEL of an earlier release's document), so a crash leaves a whole state behind.
  */
 export class RedisProjectionState implements ProjectionState {
   private readonly log: EventLog | undefined;
-  private readonly documentEvery: number;
   private readonly held: WeighedCache<Held>;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly projection: string,
-    { log, documentEvery = 16, cacheBytes = 8 * 1024 * 1024 }: RedisProjectionStateOptions = {},
+    { log, cacheBytes = 8 * 1024 * 1024 }: RedisProjectionStateOptions = {},
   ) {
     this.log = log;
-    this.documentEvery = log ? Math.max(1, documentEvery) : 1;
     this.held = new WeighedCache(cacheBytes);
   }
 
@@ -68,34 +67,36 @@ export class RedisProjectionState implements ProjectionState {
     }
     const [version, documentVersion, document] = await this.redis.hmget(key, 'version', 'documentVersion', 'document');
     if (version === null) return INITIAL_PLAN_STATE;
-    const at = Number(version);
-    const stored = documentVersion === null ? at : Number(documentVersion);
-    const base: PlanState = { version: stored, document: document ? (JSON.parse(document) as PlanDocument) : null };
-    // A document newer than the version: two instances raced over the plan during a hand-over and
-    // the older wrote its version last; the newer state is what the target holds.
-    const state = stored >= at ? base : foldPlan(await this.foldingLog().events(plan, { from: stored + 1, to: at }), base);
-    if (state.version < at) throw new Error(`The log has no events ${plan.org}/${plan.planId}@${stored + 1}–${at} to fold the ${this.projection} state from.`);
-    this.remember(plan, { state, documentVersion: stored, bytes: document?.length ?? 0 });
+    const at = Math.max(Number(version), documentVersion === null ? 0 : Number(documentVersion));
+    const stored = documentVersion === null ? Number(version) : Number(documentVersion);
+    const storesDocument = document !== null;
+    if (this.log === undefined) {
+      // Without a log every state was written whole, at its version.
+      const state: PlanState = { version: stored, document: document ? (JSON.parse(document) as PlanDocument) : null };
+      this.remember(plan, { state, bytes: document?.length ?? 0, storesDocument });
+      return state;
+    }
+    const state = await this.log.stateAt(plan, at);
+    if (state.version < at) throw new Error(`The log has no events ${plan.org}/${plan.planId} up to ${at} to read the ${this.projection} state from.`);
+    this.remember(plan, { state, bytes: state.document === null ? 0 : jsonText(state.document).length, storesDocument });
     return state;
   }
 
   async set(plan: PlanRef, state: PlanState): Promise<void> {
     const key = this.keys.projectionState(this.projection, plan);
     const known = this.held.get(planKey(plan));
-    const stored = known?.documentVersion;
-    if (state.document !== null && stored !== undefined && stored <= state.version && state.version - stored < this.documentEvery) {
-      await this.redis.hset(key, 'version', String(state.version));
-      this.remember(plan, { state, documentVersion: stored, bytes: known?.bytes ?? 0 });
+    if (this.log === undefined) {
+      const document = state.document ? jsonText(state.document) : '';
+      await this.redis.hset(key, 'version', String(state.version), 'documentVersion', String(state.version), 'document', document);
+      this.remember(plan, { state, bytes: document.length, storesDocument: true });
       return;
     }
-    const document = state.document ? jsonText(state.document) : '';
-    // A young plan (a create, mostly) is the fold of its first few events: its state records the
-    // version alone, folded from version 0 when read back, and no copy of the document is kept
-    // until version `documentEvery` (each projection would hold one per plan).
-    const young = state.document !== null && stored === undefined && this.log !== undefined && state.version < this.documentEvery;
-    const documentVersion = young ? 0 : state.version;
-    await this.redis.hset(key, 'version', String(state.version), 'documentVersion', String(documentVersion), 'document', young ? '' : document);
-    this.remember(plan, { state, documentVersion, bytes: document.length });
+    // A document an earlier release stored (seen when the state was read) goes with this write.
+    if (known?.storesDocument) await this.redis.multi().hset(key, 'version', String(state.version)).hdel(key, 'document', 'documentVersion').exec();
+    else await this.redis.hset(key, 'version', String(state.version));
+    // Weighed as the plan was when last serialised: a change's new document is not serialised just to weigh it.
+    const bytes = known?.bytes ?? (state.document === null ? 0 : jsonText(state.document).length);
+    this.remember(plan, { state, bytes, storesDocument: false });
   }
 
   async checkpoint(partition: number): Promise<string | null> {
@@ -104,11 +105,6 @@ export class RedisProjectionState implements ProjectionState {
 
   async setCheckpoint(partition: number, position: string): Promise<void> {
     await this.redis.set(this.keys.checkpoint(this.projection, partition), position);
-  }
-
-  private foldingLog(): EventLog {
-    if (!this.log) throw new Error(`The ${this.projection} state holds versions without their document, and no log was given to fold them from.`);
-    return this.log;
   }
 
   /** Keeps `held` as the plan's latest within the byte budget; a deleted plan is let go. */
