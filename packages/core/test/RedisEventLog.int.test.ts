@@ -43,19 +43,33 @@ const eventOf = (plan: PlanDocument, version: number, patch: PlanEvent['patch'])
   schemaVersion: EVENT_SCHEMA_VERSION,
 });
 
+/** The plan with its copay at `copay`. */
+const withCopay = (plan: PlanDocument, copay: number): PlanDocument => ({ ...plan, planCostShares: { ...(plan.planCostShares as object), copay } });
+
+/** The append that makes `version` of the plan by setting its copay to the version. */
+const copayChange = (plan: PlanDocument, version: number) => ({ event: eventOf(plan, version, [{ op: 'replace', path: '/planCostShares/copay', value: version }]), document: withCopay(plan, version) });
+
+/** Runs `body` on keys under a prefix of its own (a log with `partitions` partitions; the prefix passed too), deleted after. */
+async function withOwnKeys(name: string, partitions: number, body: (keys: ReturnType<typeof createRedisKeys>, prefix: string) => Promise<void>): Promise<void> {
+  const own = randomPrefix(name);
+  try {
+    await body(createRedisKeys({ prefix: own, partitions }), own);
+  } finally {
+    await deleteKeys(redis, own);
+  }
+}
+
 async function appendPatches(log: RedisEventLog, plan: PlanDocument, versions: number): Promise<void> {
   await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
   for (let version = 2; version <= versions; version += 1) {
-    await log.append({ event: eventOf(plan, version, [{ op: 'replace', path: '/planCostShares/copay', value: version }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: version } } });
+    await log.append(copayChange(plan, version));
   }
 }
 
 test('RedisEventLog › each event is stored once: one stream entry with one field; the plan keeps 18-byte version records', async (t) => {
-  const own = randomPrefix('eventlog-once');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
-  const plan = aPlan();
-  try {
+  await withOwnKeys('eventlog-once', 1, async (keys, own) => {
+    const log = new RedisEventLog(redis, keys, { snapshotEvery: 10 });
+    const plan = aPlan();
     await appendPatches(log, plan, 25);
     const entries = await redis.xrange(keys.log(0), '-', '+');
     t.is(entries.length, 25);
@@ -65,26 +79,20 @@ test('RedisEventLog › each event is stored once: one stream entry with one fie
     t.deepEqual((await redis.hkeys(keys.snapshots(refOfPlan(plan)))).sort(), ['10', '20']);
     const all = await keysUnder(redis, own);
     t.deepEqual(all.sort(), [keys.head(refOfPlan(plan)), keys.log(0), keys.snapshots(refOfPlan(plan)), keys.versions(refOfPlan(plan))].sort());
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › one-field PATCHes cost at most 1.5× their event JSON in Redis memory (every key the log writes)', async (t) => {
-  const own = randomPrefix('eventlog-bytes');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys);
-  const plan = aPlan();
-  try {
+  await withOwnKeys('eventlog-bytes', 1, async (keys, own) => {
+    const log = new RedisEventLog(redis, keys);
+    const plan = aPlan();
     await appendPatches(log, plan, 300);
     const json = (await log.events(refOfPlan(plan))).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
     let bytes = 0;
     for (const key of await keysUnder(redis, own)) bytes += Number(await redis.memory('USAGE', key, 'SAMPLES', 0));
     t.log(`${(bytes / 300).toFixed(0)} B/event for ${(json / 300).toFixed(0)} B of JSON`);
     t.true(bytes <= 1.5 * json, `${bytes} bytes for ${json} bytes of event JSON`);
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › reads longer than one script chunk come back whole and in order', async (t) => {
@@ -137,12 +145,10 @@ test('RedisEventLog › snapshots written with a past K are read from where they
 });
 
 test('RedisEventLog › snapshots are kept deflated (a deleted version as one byte) and read back exactly, as are plain ones of earlier releases', async (t) => {
-  const own = randomPrefix('eventlog-snapshots');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  try {
+  await withOwnKeys('eventlog-snapshots', 1, async (keys) => {
+    const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     await appendPatches(log, plan, 5);
     const stored = await redis.hgetBuffer(keys.snapshots(ref), '4');
     const document = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 4 } };
@@ -160,26 +166,20 @@ test('RedisEventLog › snapshots are kept deflated (a deleted version as one by
     await redis.hset(keys.snapshots(ref), '4', JSON.stringify({ ...document, plain: true }), '8', '');
     t.like((await log.stateAt(ref, 5)).document, { plain: true, planCostShares: { copay: 5 } });
     t.like(await log.stateAt(ref, 8), { version: 8, document: null });
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › a plan of an older layout (a head without version records) refuses appends and changes nothing', async (t) => {
-  const own = randomPrefix('eventlog-layout');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys);
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  try {
+  await withOwnKeys('eventlog-layout', 1, async (keys) => {
+    const log = new RedisEventLog(redis, keys);
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     await redis.hset(keys.head(ref), 'version', '3', 'document', JSON.stringify(plan), 'org', plan._org as string, 'at', '0');
     await t.throwsAsync(log.append({ event: eventOf(plan, 4, []), document: plan }), { message: /PLANLEDGER_LAYOUT.*relayout/ });
     t.is(await redis.exists(keys.log(0)), 0);
     t.is(await redis.hget(keys.head(ref), 'version'), '3');
     t.is(await redis.exists(keys.versions(ref)), 0);
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › a version record pointing at an entry the log lost is an error, not a shorter history', async (t) => {
@@ -203,7 +203,7 @@ test('RedisEventLog › a head this process last wrote or read is used as it is 
   t.is((await log.head(ref))?.document, plan, 'the document it appended, not a parse of it');
 
   // Another process appends the next version: this one reads and folds it (once).
-  const next = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 2 } };
+  const next = withCopay(plan, 2);
   await new RedisEventLog(redis, keys).append({ event: eventOf(plan, 2, [{ op: 'replace', path: '/planCostShares/copay', value: 2 }]), document: next });
   const read = (await log.head(ref))?.document;
   t.not(read, next);
@@ -221,65 +221,54 @@ test('RedisEventLog › a head this process last wrote or read is used as it is 
 });
 
 test('RedisEventLog › a head stores its document only every headDocumentEvery versions (a young plan none); a process that does not hold it folds the events since', async (t) => {
-  const own = randomPrefix('eventlog-head-document');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys, { headDocumentEvery: 4 });
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  const copayOf = (version: number) => ({ ...plan, planCostShares: { ...(plan.planCostShares as object), copay: version } });
-  try {
+  await withOwnKeys('eventlog-head-document', 1, async (keys) => {
+    const log = new RedisEventLog(redis, keys, { headDocumentEvery: 4 });
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     const stored: [string | null, string | null][] = [];
     await log.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
     stored.push((await redis.hmget(keys.head(ref), 'documentVersion', 'document')) as [string | null, string | null]);
     for (let version = 2; version <= 9; version += 1) {
-      await log.append({ event: eventOf(plan, version, [{ op: 'replace', path: '/planCostShares/copay', value: version }]), document: copayOf(version) });
+      await log.append(copayChange(plan, version));
       stored.push((await redis.hmget(keys.head(ref), 'documentVersion', 'document')) as [string | null, string | null]);
       // A process holding nothing reads it right at every version, whatever the head stores.
-      t.deepEqual((await new RedisEventLog(redis, keys, { headDocumentEvery: 4 }).head(ref))?.document, copayOf(version), `version ${version}`);
+      t.deepEqual((await new RedisEventLog(redis, keys, { headDocumentEvery: 4 }).head(ref))?.document, withCopay(plan, version), `version ${version}`);
     }
     t.deepEqual(stored.map(([documentVersion]) => Number(documentVersion)), [0, 0, 0, 4, 4, 4, 4, 8, 8]);
-    t.deepEqual(stored.map(([, document]) => (document ? (JSON.parse(document) as PlanDocument).planCostShares : null)), [null, null, null, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(4).planCostShares, copayOf(8).planCostShares, copayOf(8).planCostShares]);
+    t.deepEqual(stored.map(([, document]) => (document ? (JSON.parse(document) as PlanDocument).planCostShares : null)), [null, null, null, withCopay(plan, 4).planCostShares, withCopay(plan, 4).planCostShares, withCopay(plan, 4).planCostShares, withCopay(plan, 4).planCostShares, withCopay(plan, 8).planCostShares, withCopay(plan, 8).planCostShares]);
     // Every append wrote the event itself once; the head stored no document between.
     t.is(await redis.xlen(keys.log(0)), 9);
     t.is((await log.head(ref))?.version, 9);
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test("RedisEventLog › an earlier release's head (its document at its version, no log entry) is read as it is, and the next append moves it to this layout", async (t) => {
-  const own = randomPrefix('eventlog-head-earlier');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  try {
+  await withOwnKeys('eventlog-head-earlier', 1, async (keys) => {
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     await appendPatches(new RedisEventLog(redis, keys, { headDocumentEvery: 1 }), plan, 3);
     await redis.hdel(keys.head(ref), 'position', 'documentVersion');
     const log = new RedisEventLog(redis, keys);
     const head = await log.head(ref);
     t.is(head?.documentJson, (await redis.hget(keys.head(ref), 'document')) ?? '', 'the stored text, sent as it is');
     t.like(head?.document, { planCostShares: { copay: 3 } });
-    await log.append({ event: eventOf(plan, 4, [{ op: 'replace', path: '/planCostShares/copay', value: 4 }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 4 } } });
+    await log.append(copayChange(plan, 4));
     const [position, documentVersion] = await redis.hmget(keys.head(ref), 'position', 'documentVersion');
     t.truthy(position);
     t.is(documentVersion, '0', 'a young plan not held here: folded from the start');
     t.like((await new RedisEventLog(redis, keys).head(ref))?.document, { planCostShares: { copay: 4 } });
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › an append that keeps the head document this process holds is refused, with nothing written, when Redis holds another head at that version', async (t) => {
-  const own = randomPrefix('eventlog-head-guard');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys);
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  try {
+  await withOwnKeys('eventlog-head-guard', 1, async (keys) => {
+    const log = new RedisEventLog(redis, keys);
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     await appendPatches(log, plan, 2);
     // The log written again under the same keys: the same version, from another entry.
     await redis.hset(keys.head(ref), 'position', '1-1');
-    const third = { event: eventOf(plan, 3, [{ op: 'replace', path: '/planCostShares/copay', value: 3 }]), document: { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 3 } } };
+    const third = copayChange(plan, 3);
     await t.throwsAsync(log.append(third), { instanceOf: VersionConflict });
     t.is(await redis.xlen(keys.log(0)), 2);
     t.is(await redis.hget(keys.head(ref), 'version'), '2');
@@ -287,18 +276,14 @@ test('RedisEventLog › an append that keeps the head document this process hold
     t.is((await log.head(ref))?.version, 2);
     await t.notThrowsAsync(log.append(third));
     t.like((await new RedisEventLog(redis, keys).head(ref))?.document, { planCostShares: { copay: 3 } });
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });
 
 test('RedisEventLog › a snapshot read before is decoded once while Redis holds the same bytes; other bytes at that version are decoded again', async (t) => {
-  const own = randomPrefix('eventlog-snapshot-cache');
-  const keys = createRedisKeys({ prefix: own, partitions: 1 });
-  const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
-  const plan = aPlan();
-  const ref = refOfPlan(plan);
-  try {
+  await withOwnKeys('eventlog-snapshot-cache', 1, async (keys) => {
+    const log = new RedisEventLog(redis, keys, { snapshotEvery: 4 });
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
     await appendPatches(log, plan, 9);
     const at4 = (await log.stateAt(ref, 4)).document;
     t.is((await log.stateAt(ref, 4)).document, at4, 'the same decoded snapshot, not a second decode');
@@ -315,7 +300,5 @@ test('RedisEventLog › a snapshot read before is decoded once while Redis holds
     t.not(first, second);
     t.deepEqual(first, second);
     t.deepEqual(first?.planCostShares, { ...(plan.planCostShares as object), copay: 8 });
-  } finally {
-    await deleteKeys(redis, own);
-  }
+  });
 });

@@ -68,11 +68,10 @@ export class RedisProjectionState implements ProjectionState {
     const [version, documentVersion, document] = await this.redis.hmget(key, 'version', 'documentVersion', 'document');
     if (version === null) return INITIAL_PLAN_STATE;
     const at = Math.max(Number(version), documentVersion === null ? 0 : Number(documentVersion));
-    const stored = documentVersion === null ? Number(version) : Number(documentVersion);
     const storesDocument = document !== null;
     if (this.log === undefined) {
-      // Without a log every state was written whole, at its version.
-      const state: PlanState = { version: stored, document: document ? (JSON.parse(document) as PlanDocument) : null };
+      // Without a log every state was written whole, at its documentVersion (or, without one, its version).
+      const state: PlanState = { version: documentVersion === null ? Number(version) : Number(documentVersion), document: document ? (JSON.parse(document) as PlanDocument) : null };
       this.remember(plan, { state, bytes: document?.length ?? 0, storesDocument });
       return state;
     }
