@@ -231,7 +231,7 @@ async function removeStackData(env: Record<string, string>): Promise<void> {
   await es.close();
   const connection = await connectBroker(env);
   const topology = createBrokerTopology({ namespace: env.AMQP_NAMESPACE ?? '', partitions: Number(env.PARTITIONS), deliveryLimit: 5, projections: PROJECTION_NAMES });
-  await deleteTopology(await connection.createChannel(), topology);
+  await deleteTopology(connection, topology);
   await connection.close();
 }
 

@@ -8,8 +8,7 @@ const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:gues
 const topologies: BrokerTopology[] = [];
 
 test.after.always(async () => {
-  const channel = await connection.createChannel();
-  for (const topology of topologies) await deleteTopology(channel, topology);
+  for (const topology of topologies) await deleteTopology(connection, topology);
   await connection.close();
 });
 

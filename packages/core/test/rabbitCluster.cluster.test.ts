@@ -42,7 +42,7 @@ test('declareTopology › with a quorum group size the partition and dead-letter
   const topology = createBrokerTopology({ namespace: randomPrefix('planledger-quorum'), partitions: 2, deliveryLimit: 5, projections: ['search'], quorumGroupSize: 2 });
   const channel = await connection.createChannel();
   t.teardown(async () => {
-    await deleteTopology(channel, topology);
+    await deleteTopology(connection, topology);
     await connection.close();
   });
   await declareTopology(channel, topology);

@@ -17,7 +17,7 @@ test('dead-letter retries › after the node the republisher was connected to is
   t.teardown(async () => {
     await republisher.close();
     if (!restarted) await clusterScript('rabbitmq-cluster', 'restart', victim);
-    await deleteTopology(channel, topology);
+    await deleteTopology(connection, topology);
     await connection.close();
   });
   const letter = (position: string) => deadLetterOf({ projection: 'search', partition: 0, position, body: `{"position":"${position}"}`, error: 'test', deliveryCount: 6, at: new Date() });

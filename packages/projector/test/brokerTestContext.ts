@@ -16,8 +16,7 @@ export async function declareTestTopology(partitions = 4): Promise<{ connection:
     connection,
     topology,
     remove: async () => {
-      const cleanup = await connection.createChannel();
-      await deleteTopology(cleanup, topology);
+      await deleteTopology(connection, topology);
       await connection.close();
     },
   };

@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { BrokerTopology } from './brokerTopology.js';
 
 /**
@@ -32,14 +32,25 @@ export async function declareTopology(channel: Channel, topology: BrokerTopology
   }
 }
 
-/** Removes everything `declareTopology` made (tests use this to clean up their namespace). */
-export async function deleteTopology(channel: Channel, topology: BrokerTopology): Promise<void> {
-  for (const projection of topology.projections) {
-    for (let partition = 0; partition < topology.partitions; partition += 1) {
-      await channel.deleteQueue(topology.queue(projection, partition));
-    }
-    await channel.deleteQueue(topology.deadLetterQueue(projection));
-  }
+/**
+ * Removes everything `declareTopology` made (tests use this to clean up their namespace). Queues
+ * are deleted over several channels at once: a broker handles one channel's commands in order, and
+ * deleting a quorum queue on a cluster takes a round of its members.
+ */
+export async function deleteTopology(connection: Pick<ChannelModel, 'createChannel'>, topology: BrokerTopology, channels = 8): Promise<void> {
+  const queues = topology.projections.flatMap((projection) => [
+    ...Array.from({ length: topology.partitions }, (_, partition) => topology.queue(projection, partition)),
+    topology.deadLetterQueue(projection),
+  ]);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    const channel = await connection.createChannel();
+    for (let queue = queues[next++]; queue !== undefined; queue = queues[next++]) await channel.deleteQueue(queue);
+    await channel.close();
+  };
+  await Promise.all(Array.from({ length: Math.min(channels, queues.length) }, worker));
+  const channel = await connection.createChannel();
   await channel.deleteExchange(topology.exchange);
   await channel.deleteExchange(topology.deadLetterExchange);
+  await channel.close();
 }
