@@ -7,8 +7,8 @@ export default {
   nodeArguments: ['--import=tsx'],
   workerThreads: false,
   // ava's timeout counts inactivity, hooks included: the fault table's after hook stops its stack
-  // and deletes its 51 quorum queues one by one on the three-node broker, which on a loaded host
-  // took ~8 min once (every test passed, ava exited 1 with nothing in the TAP output).
+  // and deletes its 51 quorum queues on the three-node broker, which on a loaded host took ~8 min
+  // once, one queue at a time (every test passed, ava exited 1 with nothing in the TAP output).
   timeout: '900s',
   concurrency: 1,
   serial: true,
