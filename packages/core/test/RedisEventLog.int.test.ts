@@ -242,6 +242,41 @@ test('RedisEventLog › a head stores its document only every headDocumentEvery 
   });
 });
 
+test("RedisEventLog › processes writing one plan in turn each read the other's head in one command: the stored document and the events after it", async (t) => {
+  await withOwnKeys('eventlog-head-turns', 1, async (keys) => {
+    const plan = aPlan();
+    const ref = refOfPlan(plan);
+    const sent = [0, 0];
+    const logs = sent.map((_, i) => {
+      // Counts the commands the log asks its client for (what ioredis does inside one, such as
+      // loading a script again after tests elsewhere flushed the cache, is that one command).
+      const client = new Proxy(redis, {
+        get(target, name, receiver) {
+          const value: unknown = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function' || name === 'defineCommand') return value;
+          return (...args: unknown[]) => {
+            sent[i] = sent[i]! + 1;
+            return (value as (...args: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      return new RedisEventLog(client, keys, { headDocumentEvery: 4 });
+    });
+    await logs[0]!.append({ event: eventOf(plan, 1, [{ op: 'add', path: '', value: plan }]), document: plan });
+    t.deepEqual((await logs[1]!.head(ref))?.document, plan);
+    for (let version = 2; version <= 20; version += 1) {
+      const i = version % 2;
+      sent[i] = 0;
+      const head = await logs[i]!.head(ref);
+      t.is(sent[i], 1, `version ${version - 1} read in one command`);
+      t.deepEqual(head?.document, version === 2 ? plan : withCopay(plan, version - 1), `version ${version - 1}`);
+      await logs[i]!.append(copayChange(plan, version));
+      t.is(sent[i], 2, `version ${version} appended in one command`);
+    }
+    t.deepEqual((await new RedisEventLog(redis, keys).head(ref))?.document, withCopay(plan, 20));
+  });
+});
+
 test("RedisEventLog › an earlier release's head (its document at its version, no log entry) is read as it is, and the next append moves it to this layout", async (t) => {
   await withOwnKeys('eventlog-head-earlier', 1, async (keys) => {
     const plan = aPlan();

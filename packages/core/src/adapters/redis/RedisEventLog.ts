@@ -11,7 +11,7 @@ import { planKey, refOf, type PlanRef } from '../../planRef.js';
 import { WeighedCache } from '../../weighedCache.js';
 import { APPEND_SCRIPT } from './appendScript.js';
 import type { RedisClient, ReplicaAcks } from './connectRedis.js';
-import { EVENTS_SCRIPT, VERSION_AT_SCRIPT } from './readScripts.js';
+import { EVENTS_SCRIPT, HEAD_SCRIPT, VERSION_AT_SCRIPT } from './readScripts.js';
 import type { RedisKeys } from './redisKeys.js';
 
 type AppendReply = [0, number] | [1, string] | [2, string];
@@ -33,6 +33,7 @@ interface WithAppend {
   planledgerConfirmRecord(key: string): Promise<string | null>;
   planledgerRelease(claimKey: string, fingerprint: string): Promise<number>;
   planledgerEvents(versions: string, log: string, from: string, to: string): Promise<string[]>;
+  planledgerHead(head: string, versions: string, log: string, heldVersion: string, heldPosition: string, most: string): Promise<string[]>;
   planledgerVersionAt(versions: string, at: string): Promise<number>;
 }
 
@@ -100,7 +101,7 @@ export interface RedisEventLogOptions {
 }
 
 const decodeDocument = (json: string | null | undefined): PlanDocument | null => (json ? (parseJsonText(json) as PlanDocument) : null);
-const isoTime = (ms: string | null): string => new Date(Number(ms)).toISOString();
+const isoTime = (ms: string): string => new Date(Number(ms)).toISOString();
 
 /**
  * A snapshot as stored: the document's JSON deflated (raw DEFLATE) after a 0 byte, or the 0 byte
@@ -138,6 +139,7 @@ export class RedisEventLog implements EventLog {
     redis.defineCommand('planledgerRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     redis.defineCommand('planledgerEvents', { numberOfKeys: 2, lua: EVENTS_SCRIPT });
     redis.defineCommand('planledgerVersionAt', { numberOfKeys: 1, lua: VERSION_AT_SCRIPT });
+    redis.defineCommand('planledgerHead', { numberOfKeys: 3, lua: HEAD_SCRIPT });
     this.redis = redis as RedisClient & WithAppend;
     this.snapshotEvery = snapshotEvery;
     this.snapshotIntervals = [...new Set([snapshotEvery, ...pastSnapshotEvery])];
@@ -218,27 +220,25 @@ export class RedisEventLog implements EventLog {
   }
 
   async head(plan: PlanRef): Promise<PlanHead | null> {
-    const key = this.keys.head(plan);
     const held = this.heads.get(planKey(plan));
-    if (held !== undefined) {
-      // The head this process holds, if Redis still has it: nothing more to read.
-      const [version, position, at] = await this.redis.hmget(key, 'version', 'position', 'at');
-      if (version != null && Number(version) === held.version && position === held.position) return { planId: plan.planId, version: held.version, document: held.document, org: plan.org, at: isoTime(at ?? null) };
-    }
-    const [version, document, at, position, storedVersion] = await this.redis.hmget(key, 'version', 'document', 'at', 'position', 'documentVersion');
-    if (version == null) return null;
+    const log = this.keys.log(this.keys.partitionOf(plan));
+    // One round trip: the head this process holds, if Redis still has it; else what to build it from.
+    const reply = await this.redis.planledgerHead(this.keys.head(plan), this.keys.versions(plan), log, held === undefined ? '' : String(held.version), held?.position ?? '', String(this.readChunk));
+    if (reply.length === 0) return null;
+    const [version = '', position = '', at = '', storedVersion = '', document = '', ...since] = reply;
     const current = Number(version);
+    const head = { planId: plan.planId, version: current, org: plan.org, at: isoTime(at) };
+    if (held !== undefined && reply.length === 3) return { ...head, document: held.document };
     // A head without documentVersion (an earlier release's) holds its document at its version.
-    const documentVersion = storedVersion == null ? current : Number(storedVersion);
-    const head = { planId: plan.planId, version: current, org: plan.org, at: isoTime(at ?? null) };
+    const documentVersion = storedVersion === '' ? current : Number(storedVersion);
     const remember = (read: PlanDocument | null, bytes: number) => {
-      if (position != null) this.keepHead(plan, read && { version: current, position, document: read, documentVersion, bytes });
+      if (position !== '') this.keepHead(plan, read && { version: current, position, document: read, documentVersion, bytes });
       return read;
     };
     if (documentVersion < current) {
       // The document stored is an earlier version's: fold the events since (fewer than headDocumentEvery).
-      const base = { version: documentVersion, document: decodeDocument(document) };
-      const state = foldPlan(await this.events(plan, { from: documentVersion + 1, to: current }), base);
+      let state = foldPlan(since.map((json) => JSON.parse(json) as PlanEvent), { version: documentVersion, document: decodeDocument(document) });
+      if (state.version < current) state = foldPlan(await this.events(plan, { from: state.version + 1, to: current }), state);
       if (state.version !== current) throw new Error(`The log has no events ${plan.org}/${plan.planId}@${documentVersion + 1}–${current} to fold the head from.`);
       return { ...head, document: remember(state.document, state.document === null ? 0 : jsonText(state.document).length) };
     }
