@@ -151,7 +151,7 @@ test('RedisEventLog › snapshots are kept deflated (a deleted version as one by
     const ref = refOfPlan(plan);
     await appendPatches(log, plan, 5);
     const stored = await redis.hgetBuffer(keys.snapshots(ref), '4');
-    const document = { ...plan, planCostShares: { ...(plan.planCostShares as object), copay: 4 } };
+    const document = withCopay(plan, 4);
     t.is(stored?.[0], 0, 'a 0 byte, then raw DEFLATE');
     t.true(stored!.length < Buffer.byteLength(JSON.stringify(document)) / 2, `${stored!.length} bytes for ${Buffer.byteLength(JSON.stringify(document))} of JSON`);
     t.deepEqual((await log.stateAt(ref, 4)).document, document);

@@ -39,7 +39,10 @@ local function eventsOf(versionsKey, logKey, from, to)
       local json = nil
       local fields = entry[2]
       for f = 1, #fields, 2 do
-        if fields[f] == 'event' then json = fields[f + 1] end
+        if fields[f] == 'event' then
+          json = fields[f + 1]
+          break
+        end
       end
       if not json then return redis.error_reply('PLANLEDGER_MISSING log entry ' .. entry[1] .. ' holds no event') end
       events[#events + 1] = json
