@@ -114,6 +114,10 @@ test('POST …/rebuilds › 202 with Location, a second is 409 job-running, prog
   const after = await concreteIndex(es, alias());
   t.like(end.result, { target: after, replaced: before });
   t.true(typeof end.result?.events === 'number' && typeof end.result?.seconds === 'number');
+  const phases = end.result?.phases as Record<string, number>;
+  t.deepEqual(Object.keys(phases), ['create', 'replay', 'switch', 'catchUp', 'drop'], 'each step of the rebuild is timed');
+  const phaseSum = Object.values(phases).reduce((sum, seconds) => sum + seconds, 0);
+  t.true(Object.values(phases).every((seconds) => seconds >= 0) && phaseSum <= (end.result?.seconds as number) + 0.001, JSON.stringify(end.result));
   t.not(after, before);
   const listed = await admin.get<{ jobs: Job[] }>('/v1/admin/jobs?projection=search');
   t.is(listed.body.jobs[0]?.id, end.id, 'newest first');

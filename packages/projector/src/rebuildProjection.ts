@@ -27,6 +27,16 @@ export interface RebuildResult {
   readonly replaced: string | null;
   readonly events: number;
   readonly seconds: number;
+  /** Seconds each step took, in order: creating the generation, the replay, the switch (with its settle wait), the catch-up pass, dropping the old target. */
+  readonly phases: RebuildPhases;
+}
+
+export interface RebuildPhases {
+  readonly create: number;
+  readonly replay: number;
+  readonly switch: number;
+  readonly catchUp: number;
+  readonly drop: number;
 }
 
 /**
@@ -43,8 +53,17 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const settleMs = options.settleMs ?? projection.settleMs;
   const partitionLog = options.partitionLog ?? new RedisPartitionLog(redis, keys);
   const started = Date.now();
+  let phaseStart = started;
+  /** Seconds since the previous phase ended. */
+  const since = () => {
+    const end = Date.now();
+    const seconds = (end - phaseStart) / 1000;
+    phaseStart = end;
+    return seconds;
+  };
   const stamp = now().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17);
   const generation = await projection.newGeneration(options, stamp);
+  const create = since();
   // Until the switch the rebuild alone writes the new generation; after it, live writers do too.
   const state = createFoldingState(log);
   const alone = createProjectionRunner({ log, state, target: generation.target, logger, soleWriter: true });
@@ -65,8 +84,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     await generation.drop().catch((dropError: unknown) => logger.warn({ projection: name, generation: generation.name, err: dropError }, 'could not drop the unfinished generation'));
     throw error;
   }
+  const replay = since();
   const replaced = await generation.activate();
   await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const switched = since();
   // What arrived since the first pass began: the partitions' lengths now, less what it read (exact when it read them whole).
   const lengths = options.after ? null : (await Promise.all(Array.from({ length: partitionLog.partitions }, (_, p) => partitionLog.length(p)))).reduce((sum, n) => sum + n, 0);
   const second = await replayProjection({
@@ -77,6 +98,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     onProgress: (p) => options.onProgress?.({ ...p, phase: 'catch-up' }),
   });
   const events = first.events + second.events;
+  const catchUp = since();
   await generation.dropOld(replaced);
-  return { target: generation.name, replaced, events, seconds: (Date.now() - started) / 1000 };
+  const phases = { create, replay, switch: switched, catchUp, drop: since() };
+  return { target: generation.name, replaced, events, seconds: (Date.now() - started) / 1000, phases };
 }

@@ -24,7 +24,8 @@ await runAdminCommand('replay', async ({ admin, run }) => {
   const result = end.result as RebuildResult;
   process.stdout.write(
     `replay ${projection}: rebuilt ${result.target} from ${result.events} events in ${result.seconds.toFixed(1)} s ` +
-      `(${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); replaced ${result.replaced ?? 'nothing'}\n`,
+      `(${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); replaced ${result.replaced ?? 'nothing'}\n` +
+      `  phases: ${Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)} s`).join(', ')}\n`,
   );
   if (!values.verify) return;
   const verified = await run(admin.verify(projection));

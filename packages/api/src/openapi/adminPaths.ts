@@ -37,12 +37,26 @@ export const ADMIN_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       etaSeconds: { type: ['number', 'null'] },
       startedAt: { type: 'string', format: 'date-time' },
       finishedAt: { type: ['string', 'null'], format: 'date-time' },
-      result: { description: 'Null until done. rebuild: `{ target, replaced, events, seconds }`; verify: a `VerificationResult`; repair: `{ repaired, verification }`.', anyOf: [{ type: 'null' }, schemaRef('RebuildResult'), schemaRef('VerificationResult'), schemaRef('RepairResult')] },
+      result: { description: 'Null until done. rebuild: `{ target, replaced, events, seconds, phases }`; verify: a `VerificationResult`; repair: `{ repaired, verification }`.', anyOf: [{ type: 'null' }, schemaRef('RebuildResult'), schemaRef('VerificationResult'), schemaRef('RepairResult')] },
       error: { type: ['string', 'null'] },
       href: { type: 'string', format: 'uri-reference' },
     },
   },
-  RebuildResult: { type: 'object', required: ['target', 'replaced', 'events', 'seconds'], properties: { target: { type: 'string' }, replaced: {}, events: { type: 'integer' }, seconds: { type: 'number' } } },
+  RebuildResult: {
+    type: 'object',
+    required: ['target', 'replaced', 'events', 'seconds'],
+    properties: {
+      target: { type: 'string' },
+      replaced: {},
+      events: { type: 'integer' },
+      seconds: { type: 'number' },
+      phases: {
+        description: 'Seconds each step took: creating the generation, the replay, the switch (with its settle wait), the catch-up pass, dropping the old target. Absent from rebuilds of earlier releases.',
+        type: 'object',
+        properties: Object.fromEntries(['create', 'replay', 'switch', 'catchUp', 'drop'].map((phase) => [phase, { type: 'number' }])),
+      },
+    },
+  },
   VerificationResult: {
     type: 'object',
     required: ['plans', 'counts', 'mismatches'],
