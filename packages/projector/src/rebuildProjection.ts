@@ -86,7 +86,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   }
   const replay = since();
   const replaced = await generation.activate();
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
   const switched = since();
   // What arrived since the first pass began: the partitions' lengths now, less what it read (exact when it read them whole).
   const lengths = options.after ? null : (await Promise.all(Array.from({ length: partitionLog.partitions }, (_, p) => partitionLog.length(p)))).reduce((sum, n) => sum + n, 0);

@@ -9,9 +9,11 @@ const REPAIR_WAIT_MS = 75_000;
 /** The search index: every plan's documents in Elasticsearch, behind an alias swapped by a rebuild. */
 export const searchProjection: Projection = {
   name: 'search',
-  // Live writes name the alias, which Elasticsearch resolves per request: a write started after
-  // the swap reaches the new index. The margin covers a bulk batch already being assembled.
-  settleMs: 250,
+  // Live writes name the alias, which Elasticsearch resolves as it executes each request, and the
+  // switch returns once every node has applied it: from then on no write reaches the old index,
+  // and the ones that did were of events already in the log, which the catch-up pass reads. A
+  // batch still being assembled in a live projector names the alias too. Nothing to wait for.
+  settleMs: 0,
   liveTarget: ({ es, alias }, { bulk } = {}) => new ElasticPlanIndex(es, alias, bulk),
   async ensureLive({ es, alias, replicas }) {
     await ensurePlanIndex(es, alias, withReplicas(PLAN_INDEX_BODY, replicas));

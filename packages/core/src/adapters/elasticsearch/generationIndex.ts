@@ -23,7 +23,7 @@ export async function createGenerationIndex(client: Client, index: string, body:
  * Gives the generation `index` the refresh interval of `body` (none named: back to
  * Elasticsearch's default, refreshed while searched), makes what it holds searchable, and
  * points `alias` (for reads and writes) at it instead of the index it named before, which is
- * returned (null: there was none).
+ * returned (null: there was none). Resolves once every node has applied the switch.
  */
 export async function activateGeneration(client: Client, alias: string, index: string, body: IndexBody): Promise<string | null> {
   // null resets the setting: an index whose interval was never set is left alone while nobody searches it.
@@ -32,6 +32,9 @@ export async function activateGeneration(client: Client, alias: string, index: s
   const old = await concreteIndex(client, alias);
   const actions: object[] = [{ add: { index, alias, is_write_index: true } }];
   if (old) actions.unshift({ remove: { index: old, alias } });
-  await client.indices.updateAliases({ actions } as never);
+  // Acknowledged: every node has applied the switch, so no write resolves the alias to the old
+  // index any more. Not within the timeout (a lagging node): wait for the master's queue to drain.
+  const answer = await client.indices.updateAliases({ actions, timeout: '30s' } as never);
+  if (!answer.acknowledged) await client.cluster.health({ wait_for_events: 'languid', timeout: '30s' });
   return old;
 }
