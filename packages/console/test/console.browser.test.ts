@@ -268,3 +268,15 @@ test.serial('admin operations › projection status with lag, a verification run
   await screenshot(page, '16-admin');
   await context.close();
 });
+
+test.serial('admin operations › a rebuild run to the end shows its result and the seconds of each step', async (t) => {
+  const { context, page } = await signedInPage('admin');
+  await section(page, 'Admin').click();
+  await page.getByTestId('projection-search').waitFor();
+  await page.getByTestId('projection-search').getByRole('button', { name: 'Rebuild' }).click();
+  await page.locator('[data-testid=job][data-state=succeeded]').waitFor({ timeout: 60_000 });
+  t.regex(await page.getByTestId('job').innerText(), /Rebuilt \S+: [\d,]+ events in \d+ s, replacing \S+\./);
+  t.regex(await page.getByTestId('rebuild-phases').innerText(), /^Steps: create \d+\.\d\d s · replay \d+\.\d\d s · switch \d+\.\d\d s · catch-up \d+\.\d\d s · drop \d+\.\d\d s$/);
+  await screenshot(page, '17-admin-rebuild');
+  await context.close();
+});

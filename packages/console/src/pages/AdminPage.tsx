@@ -170,12 +170,23 @@ function JobPanel({ href, onDone }: { href: string; onDone: () => void }) {
   );
 }
 
+/** A rebuild's steps, in order, as its result's `phases` names them (seconds each). */
+const REBUILD_PHASES = [['create', 'create'], ['replay', 'replay'], ['switch', 'switch'], ['catchUp', 'catch-up'], ['drop', 'drop']] as const;
+/** Rebuilds of earlier releases have no phases. */
+const isPhases = (value: unknown): value is Record<string, number> => typeof value === 'object' && value !== null;
+
 function JobResult({ job }: { job: Job }) {
   const result = job.result ?? {};
   const verification = (job.kind === 'verify' ? result : result['verification']) as VerifyResult | undefined;
+  const phases = result['phases'];
   return (
     <Stack gap={4} mt="xs">
       {job.kind === 'rebuild' ? <Text size="sm">Rebuilt {String(result['target'])}: {formatNumber(Number(result['events'] ?? 0))} events in {formatSeconds(Number(result['seconds'] ?? 0))}{result['replaced'] ? `, replacing ${String(result['replaced'])}` : ''}.</Text> : null}
+      {job.kind === 'rebuild' && isPhases(phases) ? (
+        <Text size="xs" c="dimmed" data-testid="rebuild-phases">
+          Steps: {REBUILD_PHASES.map(([phase, label]) => `${label} ${phases[phase]?.toFixed(2) ?? '—'} s`).join(' · ')}
+        </Text>
+      ) : null}
       {job.kind === 'repair' ? <Text size="sm">Repaired {formatNumber(Number(result['repaired'] ?? 0))} plans; verified again:</Text> : null}
       {verification?.counts ? (
         <>
