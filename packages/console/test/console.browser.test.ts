@@ -257,12 +257,19 @@ test.serial('changes feed › filters the org’s changes, shows the URL, export
   await context.close();
 });
 
-test.serial('admin operations › projection status with lag, a verification run to the end, dead letters', async (t) => {
-  const { context, page } = await signedInPage('admin');
+/** Signs in as an admin, starts a job of the search projection from the admin page with `button`, and waits until it succeeded. */
+async function searchJobRunToTheEnd(button: 'Verify' | 'Rebuild') {
+  const signedIn = await signedInPage('admin');
+  const { page } = signedIn;
   await section(page, 'Admin').click();
   await page.getByTestId('projection-search').waitFor();
-  await page.getByTestId('projection-search').getByRole('button', { name: 'Verify' }).click();
+  await page.getByTestId('projection-search').getByRole('button', { name: button }).click();
   await page.locator('[data-testid=job][data-state=succeeded]').waitFor({ timeout: 60_000 });
+  return signedIn;
+}
+
+test.serial('admin operations › projection status with lag, a verification run to the end, dead letters', async (t) => {
+  const { context, page } = await searchJobRunToTheEnd('Verify');
   t.regex(await page.getByTestId('verify-counts').innerText(), /plans checked: 0 missing/);
   await page.getByText('No dead letters').waitFor();
   await screenshot(page, '16-admin');
@@ -270,11 +277,7 @@ test.serial('admin operations › projection status with lag, a verification run
 });
 
 test.serial('admin operations › a rebuild run to the end shows its result and the seconds of each step', async (t) => {
-  const { context, page } = await signedInPage('admin');
-  await section(page, 'Admin').click();
-  await page.getByTestId('projection-search').waitFor();
-  await page.getByTestId('projection-search').getByRole('button', { name: 'Rebuild' }).click();
-  await page.locator('[data-testid=job][data-state=succeeded]').waitFor({ timeout: 60_000 });
+  const { context, page } = await searchJobRunToTheEnd('Rebuild');
   t.regex(await page.getByTestId('job').innerText(), /Rebuilt \S+: [\d,]+ events in \d+ s, replacing \S+\./);
   t.regex(await page.getByTestId('rebuild-phases').innerText(), /^Steps: create \d+\.\d\d s · replay \d+\.\d\d s · switch \d+\.\d\d s · catch-up \d+\.\d\d s · drop \d+\.\d\d s$/);
   await screenshot(page, '17-admin-rebuild');
