@@ -158,6 +158,8 @@ test('RFC 6902 §4.4 move › from must exist; moving to itself changes nothing;
   fails(t, { a: 1 }, [{ op: 'move', from: '/x', path: '/y' }], 'PATCH_FAILED', '/0/from', /^operation 0 \(move\): \/x does not exist$/);
   fails(t, { a: { b: 1 } }, [{ op: 'move', from: '/a', path: '/a/b/c' }], 'INVALID_PATCH', '/0/from', /cannot move into its own child/);
   fails(t, { a: { b: 1 } }, [{ op: 'move', from: '/a/b', path: '/x/y' }], 'PATCH_FAILED', '/0/path', /\/x\/y cannot be added: \/x does not exist/);
+  // The add half sees the document after the remove: /1 gone, /2 is the array, and 'a' no index.
+  fails(t, [0, null, {}, []], [{ op: 'move', from: '/1', path: '/2/a' }], 'PATCH_FAILED', '/0/path', /'a' in \/2\/a is not an array index/);
 });
 
 test('RFC 6902 §4.5 copy › from must exist; the copy is independent of its source', (t) => {
