@@ -72,7 +72,11 @@ function split(object: JsonObject, relation: string, parentId: string | null, ke
   }
   const first = documents.length;
   const own = ownDocument(object, relation, parentId, key, planId);
-  for (const [property, value] of Object.entries(object)) for (const child of nestedObjects(value)) split(child, property, own.id, key, planId, documents);
+  for (const property of Object.keys(object)) {
+    const value = object[property]!;
+    if (isNestedObject(value)) split(value, property, own.id, key, planId, documents);
+    else if (isNestedList(value)) for (const child of value) split(child, property, own.id, key, planId, documents);
+  }
   documents.push(own);
   splits.set(object, { key, relation, parentId, documents: documents.slice(first) });
 }
@@ -84,8 +88,9 @@ function ownDocument(object: JsonObject, relation: string, parentId: string | nu
   const known = owned.get(object);
   if (known !== undefined && samePlace(known, key, relation, parentId)) return known.document;
   const source: JsonObject = { planId, planKey: key };
-  for (const [property, value] of Object.entries(object)) {
-    if (nestedObjects(value).length === 0) source[property] = property === 'creationDate' ? normalisePlanDate(value) : value;
+  for (const property of Object.keys(object)) {
+    const value = object[property]!;
+    if (!isNestedObject(value) && !isNestedList(value)) source[property] = property === 'creationDate' ? normalisePlanDate(value) : value;
   }
   source[JOIN_FIELD] = parentId === null ? relation : { name: relation, parent: parentId };
   const document = { id: searchDocumentId(key, planId, String(object.objectId)), routing: key, source };
@@ -179,10 +184,17 @@ export function searchDocumentsById(plan: PlanDocument | null): ReadonlyMap<stri
   return byId;
 }
 
-function nestedObjects(value: JsonValue): JsonObject[] {
-  if (isJsonObject(value) && typeof value.objectId === 'string') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => isJsonObject(item) && typeof item.objectId === 'string')) {
-    return value as JsonObject[];
-  }
-  return [];
+/** The nested objects a property's value holds: itself (an object with an objectId), the items of a list of such, or none. */
+function nestedObjects(value: JsonValue): readonly JsonObject[] {
+  if (isNestedObject(value)) return [value];
+  return isNestedList(value) ? value : [];
+}
+
+const isNestedObject = (value: JsonValue): value is JsonObject => isJsonObject(value) && typeof value.objectId === 'string';
+
+/** A non-empty list of nested objects (checked without allocating: every plan split asks it of every field). */
+function isNestedList(value: JsonValue): value is JsonObject[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (const item of value) if (!isNestedObject(item)) return false;
+  return true;
 }
