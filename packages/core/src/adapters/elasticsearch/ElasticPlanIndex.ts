@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
-import { batcherOf, type BulkBatcher, type BulkBatching, type BulkItemResult, type BulkLine } from './createBulkBatcher.js';
+import { batcherOf, bulkActionLine, bulkSourceLine, type BulkBatcher, type BulkBatching, type BulkItemResult } from './createBulkBatcher.js';
 import { searchDocumentWrites } from './searchDocumentWrites.js';
 
 /** Elasticsearch refused some documents of a change: transient (429, 5xx) or not. */
@@ -40,24 +40,19 @@ export class ElasticPlanIndex implements ProjectionTarget {
     const writes = searchDocumentWrites(before.document, after.document, passed);
     const actions = writes.index.length + writes.delete.length;
     if (actions === 0) return;
-    const lines: BulkLine[] = [];
-    for (const document of writes.index) {
-      lines.push({ index: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
-      lines.push(document.source);
-    }
-    for (const document of writes.delete) {
-      lines.push({ delete: { _index: this.alias, _id: document.id, routing: document.routing, version, version_type: 'external' } });
-    }
-    await submitOrRefuse(this.batcher, lines, actions, `document(s) of ${event.planId}@${version}`);
+    let ndjson = '';
+    for (const document of writes.index) ndjson += bulkActionLine('index', this.alias, document.id, document.routing, version) + bulkSourceLine(document.source);
+    for (const document of writes.delete) ndjson += bulkActionLine('delete', this.alias, document.id, document.routing, version);
+    await submitOrRefuse(this.batcher, ndjson, actions, `document(s) of ${event.planId}@${version}`);
   }
 }
 
 /**
- * Submits a change's bulk lines and throws BulkRejected (transient when every refusal is a 429 or
+ * Submits a change's bulk actions (NDJSON) and throws BulkRejected (transient when every refusal is a 429 or
  * 5xx) if Elasticsearch refused any action for another reason than a newer version already there.
  */
-export async function submitOrRefuse(batcher: BulkBatcher, lines: BulkLine[], actions: number, what: string): Promise<void> {
-  const failures = (await batcher.submit(lines, actions)).filter(isBulkFailure);
+export async function submitOrRefuse(batcher: BulkBatcher, ndjson: string, actions: number, what: string): Promise<void> {
+  const failures = (await batcher.submit(ndjson, actions)).filter(isBulkFailure);
   if (failures.length === 0) return;
   const transient = failures.every((f) => f.status === 429 || f.status >= 500);
   throw new BulkRejected(`Elasticsearch refused ${failures.length} ${what}: ${JSON.stringify(failures[0]?.error)}`, transient);

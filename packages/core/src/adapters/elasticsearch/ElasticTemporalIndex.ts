@@ -6,7 +6,7 @@ import { refOf, type PlanRef } from '../../planRef.js';
 import type { EventLog } from '../../ports/EventLog.js';
 import type { PlanChange, ProjectionTarget } from '../../ports/PlanChange.js';
 import type { HeldTemporalState, TemporalState } from '../../ports/TemporalState.js';
-import { batcherOf, type BulkBatcher, type BulkBatching, type BulkLine } from './createBulkBatcher.js';
+import { batcherOf, bulkActionLine, bulkSourceLine, type BulkBatcher, type BulkBatching } from './createBulkBatcher.js';
 import { submitOrRefuse } from './ElasticPlanIndex.js';
 import { temporalSteps, temporalWrites } from './temporalDocuments.js';
 
@@ -43,12 +43,9 @@ export class ElasticTemporalIndex implements ProjectionTarget {
     const at = steps.at(-1)?.at ?? held.at;
     const { writes, open, opened, closed } = temporalWrites({ document: start.document, open: held.open }, steps);
     if (writes.length > 0) {
-      const lines: BulkLine[] = [];
-      for (const write of writes) {
-        lines.push({ index: { _index: this.index, _id: write.id, routing: write.routing, version: write.version, version_type: 'external' } });
-        lines.push(write.source);
-      }
-      await submitOrRefuse(this.batcher, lines, writes.length, `temporal document(s) of ${plan.planId}@${change.after.version}`);
+      let ndjson = '';
+      for (const write of writes) ndjson += bulkActionLine('index', this.index, write.id, write.routing, write.version) + bulkSourceLine(write.source);
+      await submitOrRefuse(this.batcher, ndjson, writes.length, `temporal document(s) of ${plan.planId}@${change.after.version}`);
     }
     await this.state.set(plan, { version: change.after.version, at, opened, closed, open });
   }

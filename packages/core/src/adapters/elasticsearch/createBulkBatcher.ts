@@ -1,6 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
-
-export type BulkLine = Record<string, unknown>;
+import type { Client, estypes } from '@elastic/elasticsearch';
 
 /** One action's outcome in a bulk answer. */
 export interface BulkItemResult {
@@ -10,9 +8,27 @@ export interface BulkItemResult {
 }
 
 export interface BulkBatcher {
-  /** Queues the actions (`lines` holds `actions` actions, each with its source line if any) and resolves with their results once flushed. */
-  submit(lines: BulkLine[], actions: number): Promise<BulkItemResult[]>;
+  /**
+   * Queues `actions` actions, given as NDJSON text (each action's line, then its source line if it
+   * has one, every line ending in a newline: `bulkActionLine`, `bulkSourceLine`), and resolves
+   * with their results once flushed.
+   */
+  submit(ndjson: string, actions: number): Promise<BulkItemResult[]>;
 }
+
+/**
+ * The line of one bulk action on a document, with its routing and external version. Written as
+ * text, not as an object for the client to serialize: the client's serializer appends line after
+ * line to one string, and then measures and encodes it whole, so a request of thousands of
+ * documents cost the replay process as many strings again (a fifth of what a rebuild allocated).
+ */
+export function bulkActionLine(action: 'index' | 'delete', index: string, id: string, routing: string, version: number): string {
+  return `{"${action}":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)},"routing":${JSON.stringify(routing)},"version":${version},"version_type":"external"}}\n`;
+}
+
+/** The source line that follows an `index` action. */
+export const bulkSourceLine = (source: object): string => `${JSON.stringify(source)}\n`;
+
 
 export interface BulkBatcherOptions {
   readonly client: Client;
@@ -41,7 +57,7 @@ export function batcherOf(client: Client, batching: BulkBatching = {}): BulkBatc
 export const BULK_ITEM_FIELDS = ['items.*.status', 'items.*.result', 'items.*.error'];
 
 interface Pending {
-  readonly lines: BulkLine[];
+  readonly ndjson: string;
   readonly actions: number;
   resolve(results: BulkItemResult[]): void;
   reject(error: unknown): void;
@@ -68,7 +84,9 @@ export function createBulkBatcher({ client, maxActions = 1000, maxWaitMs = 10, r
     queuedActions = 0;
     if (batch.length === 0) return;
     try {
-      const response = await client.bulk({ operations: batch.flatMap((p) => p.lines), refresh, filter_path: BULK_ITEM_FIELDS });
+      // The transport sends a string body as it is (it serializes arrays only): one join of the changes' texts.
+      const operations = batch.map((p) => p.ndjson).join('') as unknown as estypes.BulkRequest['operations'];
+      const response = await client.bulk({ operations, refresh, filter_path: BULK_ITEM_FIELDS });
       onFlush?.(actions);
       let offset = 0;
       for (const pending of batch) {
@@ -82,10 +100,10 @@ export function createBulkBatcher({ client, maxActions = 1000, maxWaitMs = 10, r
   };
 
   return {
-    submit(lines, actions) {
+    submit(ndjson, actions) {
       if (actions === 0) return Promise.resolve([]);
       return new Promise<BulkItemResult[]>((resolve, reject) => {
-        queue.push({ lines, actions, resolve, reject });
+        queue.push({ ndjson, actions, resolve, reject });
         queuedActions += actions;
         if (queuedActions >= maxActions) void flush();
         else timer ??= setTimeout(() => void flush(), maxWaitMs);
