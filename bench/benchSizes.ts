@@ -10,6 +10,11 @@ export interface BenchSizes {
   readonly seconds: number;
   /** Offered writes per second of the steady CPU runs (end to end, all processes running). */
   readonly cpuRate: number;
+  /**
+   * Seconds of each measured steady CPU run: long enough to spread Elasticsearch's segment merges,
+   * which come in bursts (one in a 10 s window moved CPU per POST by a millisecond), over the writes.
+   */
+  readonly cpuSeconds: number;
   /** XADDs of the raw durable XADD limit. */
   readonly xadds: number;
   /** One-field PATCHes counted for Elasticsearch documents per PATCH and for Redis bytes per event. */
@@ -39,6 +44,7 @@ export function readBenchSizes(env: NodeJS.ProcessEnv): BenchSizes {
     connections: sized('BENCH_CONNECTIONS', 64, 64),
     seconds: sized('BENCH_SECONDS', 10, 3),
     cpuRate: sized('BENCH_CPU_RATE', 500, 500),
+    cpuSeconds: sized('BENCH_CPU_SECONDS', 30, 10),
     xadds: sized('BENCH_XADDS', 100_000, 20_000),
     patches: sized('BENCH_PATCHES', 1_000, 100),
     services: sized('BENCH_SERVICES', 100, 100),
